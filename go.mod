@@ -1,0 +1,3 @@
+module github.com/gevent-go/gevent
+
+go 1.26
