@@ -45,6 +45,8 @@ go_race() { GEVENT_CORE=$1 go test -race -count=1 -timeout 15m ./...; }
 
 go_pure() { CGO_ENABLED=0 GEVENT_CORE=go go test -count=1 -timeout 15m ./...; }
 
+bench_unit() { (cd bench && go vet ./... && go test -count=1 ./...); }
+
 bench_quick() { bash ci/bench.sh -quick; }
 
 [ -f csrc/Makefile ] && step "C core: make -C csrc test" c_tests
@@ -55,6 +57,7 @@ if have_go_pkgs; then
 	[ -d cgo ] && step "Go: go test -race (GEVENT_CORE=c)" go_race c
 	step "Go: CGO_ENABLED=0 go test" go_pure
 fi
+[ -f bench/go.mod ] && step "bench: go vet, go test (its own module)" bench_unit
 [ -d bench ] && step "bench: quick run (proves the command works; asserts no speed)" bench_quick
 
 echo
