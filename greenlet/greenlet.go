@@ -1,0 +1,257 @@
+package greenlet
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/gevent-go/gevent/hub"
+)
+
+// Forever, as a timeout, means no timeout (gevent's timeout=None). Any other
+// duration is a deadline from now; zero or negative ones expire at the next
+// loop iteration, as a Go context with an expired deadline would.
+const Forever time.Duration = math.MaxInt64
+
+// Func is a greenlet body. It receives its own greenlet, which it passes to
+// every blocking call it makes. Its result is the greenlet's outcome: a nil
+// error means success with the returned value; an exit error (GreenletExit)
+// means success with that error as the value; any other error means
+// failure. A panic is a failure too, recorded as a *PanicError with its stack.
+type Func func(g *Greenlet) (any, error)
+
+// A Greenlet is a cooperatively scheduled unit of work on a hub: gevent's
+// Greenlet. It runs its body as a coroutine of the hub's goroutine, only
+// while every other greenlet of the hub is parked at a blocking call, so
+// greenlets of one hub share memory without locks.
+//
+// Lifecycle: New builds an unstarted greenlet; Start or StartLater schedules
+// it; its body runs at the next hub pass; when it returns, the outcome is
+// recorded (Value, Err, Successful) and the links fire, asynchronously and in
+// the order they were added.
+//
+// Methods that block (Join, Get, blocking Kill) take the calling greenlet,
+// cur, which must be the greenlet now running on the same hub; anything else
+// panics with a "greenlet: " message, except a call from inside a hub
+// callback, which returns ErrBlockingSwitchOut as gevent does. Methods that
+// do not block may be called from any greenlet or callback of the hub. No
+// method may be called from another goroutine.
+type Greenlet struct {
+	raw  hub.G
+	h    *hub.Hub
+	fn   Func
+	fnPC uintptr // for String after fn is released
+
+	name     string
+	named    bool // name assigned or generated: String shows it
+	isMain   bool
+	toMain   bool // failures go to the main greenlet (signal handlers)
+	started  bool
+	ready    bool
+	value    any
+	err      error
+	links    []link
+	linkSeq  LinkID
+	notified bool // a notification callback is queued
+}
+
+// New returns an unstarted greenlet that will run fn on the hub of on (any
+// greenlet of that hub, usually the current one). It panics if fn is nil.
+func New(on *Greenlet, fn Func) *Greenlet {
+	if on == nil {
+		panic("greenlet: New with a nil greenlet; use NewOn with a hub")
+	}
+	return NewOn(on.h, fn)
+}
+
+// NewOn is New for code that holds a hub rather than a greenlet.
+func NewOn(h *hub.Hub, fn Func) *Greenlet {
+	if fn == nil {
+		panic("greenlet: New with a nil body")
+	}
+	g := &Greenlet{h: h, fn: fn}
+	g.raw.Init(h, runBody)
+	g.raw.Owner = g
+	return g
+}
+
+// runBody is the body of every Greenlet's coroutine: a static function, so
+// that building a greenlet allocates no closure for it.
+func runBody(raw *hub.G) {
+	g := raw.Owner.(*Greenlet)
+	g.run()
+}
+
+func (g *Greenlet) run() {
+	var (
+		v        any
+		err      error
+		returned bool
+	)
+	defer func() {
+		if !returned {
+			if r := recover(); r != nil {
+				err = hub.NewPanicError(r)
+			} else {
+				err = fmt.Errorf("greenlet: %v called runtime.Goexit", g)
+			}
+		}
+		g.finish(v, err)
+	}()
+	fn := g.fn
+	v, err = fn(g)
+	returned = true
+}
+
+// finish records the outcome, reports a failure and schedules the links.
+func (g *Greenlet) finish(v any, err error) {
+	if g.fn != nil {
+		g.fnPC = reflect.ValueOf(g.fn).Pointer()
+		g.fn = nil
+	}
+	if err != nil && IsExit(err) {
+		v, err = err, nil
+	}
+	g.value, g.err, g.ready = v, err, true
+	if err != nil && !g.isMain {
+		if g.toMain {
+			g.h.HandleError(nil, err)
+		} else {
+			g.h.HandleError(g, err)
+		}
+	}
+	g.scheduleNotify()
+}
+
+// Start schedules the greenlet to run at the next hub pass, after the
+// callbacks already queued. Starting a greenlet that was started, killed or
+// finished does nothing (modern gevent). The spawn callbacks run first,
+// synchronously.
+func (g *Greenlet) Start() {
+	if g.started || g.ready {
+		return
+	}
+	g.started = true
+	runSpawnCallbacks(g)
+	g.h.Start(&g.raw)
+}
+
+// StartLater schedules the greenlet to run after d. Like Start, it does
+// nothing on a greenlet already started.
+func (g *Greenlet) StartLater(d time.Duration) {
+	if g.started || g.ready {
+		return
+	}
+	g.started = true
+	runSpawnCallbacks(g)
+	// The greenlet's own timer is free until the body runs.
+	g.raw.Timer.SetStart(&g.raw)
+	g.raw.Timer.Start(d)
+	g.h.MarkStarted(&g.raw)
+}
+
+// Hub returns the hub the greenlet belongs to.
+func (g *Greenlet) Hub() *hub.Hub { return g.h }
+
+// Raw returns the underlying hub.G, for building primitives on the hub API.
+func (g *Greenlet) Raw() *hub.G { return &g.raw }
+
+// Value returns the body's value after a success (for a greenlet killed
+// with GreenletExit, the exit error), else nil.
+func (g *Greenlet) Value() any { return g.value }
+
+// Err returns the failure (gevent's exception): the body's error or a
+// *PanicError, or nil before the end and after a success.
+func (g *Greenlet) Err() error { return g.err }
+
+// Ready reports whether the outcome is recorded.
+func (g *Greenlet) Ready() bool { return g.ready }
+
+// Successful reports whether the greenlet is ready without a failure
+// (ending with GreenletExit counts as success).
+func (g *Greenlet) Successful() bool { return g.ready && g.err == nil }
+
+// Dead reports whether the greenlet has finished or was killed before it
+// started. It is never true for the greenlet now running.
+func (g *Greenlet) Dead() bool { return g.raw.Dead() }
+
+// Started reports whether the greenlet was started and has no outcome yet
+// (modern gevent's bool(g); its "started" is the same).
+func (g *Greenlet) Started() bool { return g.started && !g.ready }
+
+// Name returns the greenlet's name, "Greenlet-<n>" by default with n a small
+// per-hub number assigned on first use.
+func (g *Greenlet) Name() string {
+	if g.name == "" {
+		g.name = fmt.Sprintf("Greenlet-%d", g.h.NextIdent())
+		g.named = true
+	}
+	return g.name
+}
+
+// SetName sets the greenlet's name.
+func (g *Greenlet) SetName(name string) { g.name, g.named = name, true }
+
+// String formats the greenlet like gevent's repr: <Greenlet "name" at
+// 0x...: function>, the name shown once assigned or generated.
+func (g *Greenlet) String() string {
+	pc := g.fnPC
+	if g.fn != nil {
+		pc = reflect.ValueOf(g.fn).Pointer()
+	}
+	fname := "?"
+	if f := runtime.FuncForPC(pc); f != nil {
+		fname = f.Name()
+		fname = fname[strings.LastIndex(fname, "/")+1:]
+	}
+	if g.named {
+		return fmt.Sprintf("<Greenlet %q at %p: %s>", g.name, g, fname)
+	}
+	return fmt.Sprintf("<Greenlet at %p: %s>", g, fname)
+}
+
+// result returns the outcome as Get does.
+func (g *Greenlet) result() (any, error) {
+	if g.err != nil {
+		return nil, g.err
+	}
+	return g.value, nil
+}
+
+// check panics unless cur is the greenlet running on its hub and target (if
+// any) belongs to the same hub; it returns ErrBlockingSwitchOut inside a hub
+// callback.
+func (cur *Greenlet) check(op string, target *Greenlet) error {
+	if cur == nil {
+		panic("greenlet: " + op + ": nil calling greenlet (pass the greenlet making the call)")
+	}
+	if target != nil && target.h != cur.h {
+		panic(fmt.Sprintf("greenlet: %s: %v belongs to another hub than %v", op, target, cur))
+	}
+	h := cur.h
+	if c := h.Current(); c != &cur.raw {
+		if c == nil && h.InCallback() {
+			return ErrBlockingSwitchOut
+		}
+		if c == nil {
+			panic(fmt.Sprintf("greenlet: %s: %v is not running (called from the hub loop or another goroutine)", op, cur))
+		}
+		panic(fmt.Sprintf("greenlet: %s: %v is not running (%v is); a blocking call must name the calling greenlet", op, cur, c))
+	}
+	return nil
+}
+
+// killUnstarted ends a greenlet whose body never ran, at once and without
+// switching: it is marked dead, err is its outcome, and the links fire at
+// the next hub pass (modern gevent's _maybe_kill_before_start). It reports
+// false if the body already ran.
+func (g *Greenlet) killUnstarted(err error) bool {
+	if g.ready || !g.h.Discard(&g.raw) {
+		return false
+	}
+	g.finish(nil, err)
+	return true
+}

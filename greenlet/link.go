@@ -1,0 +1,187 @@
+package greenlet
+
+import (
+	"fmt"
+
+	"github.com/gevent-go/gevent/hub"
+)
+
+// A LinkID names one link of one greenlet, for Unlink. The zero LinkID names
+// no link.
+type LinkID uint64
+
+// A Filter chooses which outcomes a link fires on.
+type Filter uint8
+
+const (
+	// OnAny fires on every outcome (link).
+	OnAny Filter = iota
+	// OnValue fires on success, including GreenletExit (link_value).
+	OnValue
+	// OnException fires on failure (link_exception).
+	OnException
+)
+
+type linkKind uint8
+
+const (
+	lkRaw     linkKind = iota // call in the hub
+	lkSpawn                   // call in a new greenlet
+	lkTo                      // deliver LinkedExited to a greenlet
+	lkWake                    // wake a greenlet blocked in Join/Get
+	lkCollect                 // JoinAll's collector
+)
+
+type link struct {
+	id     LinkID
+	kind   linkKind
+	filter Filter
+	raw    func(src *Greenlet)
+	spawn  func(cur, src *Greenlet) error
+	target *Greenlet
+	tok    hub.Token
+	coll   *collector
+}
+
+func (g *Greenlet) addLink(l link) LinkID {
+	g.linkSeq++
+	l.id = g.linkSeq
+	g.links = append(g.links, l)
+	if g.ready {
+		g.scheduleNotify()
+	}
+	return l.id
+}
+
+// Rawlink registers fn to be called with the greenlet when it finishes, in
+// the hub (gevent's rawlink). fn must not block (a blocking call there returns
+// ErrBlockingSwitchOut); a panic in it goes to the error handler and the
+// other links still run. Like every link, fn runs exactly once, after the
+// greenlet has finished, never synchronously (also when the greenlet is
+// already dead), and in the order links were added.
+func (g *Greenlet) Rawlink(fn func(src *Greenlet)) LinkID {
+	if fn == nil {
+		panic("greenlet: Rawlink of a nil function")
+	}
+	return g.addLink(link{kind: lkRaw, raw: fn})
+}
+
+// Link registers fn to run in a new greenlet when g finishes (modern
+// gevent's link(callback), which may block). fn receives its own greenlet
+// and the finished one; an error it returns is that new greenlet's failure.
+func (g *Greenlet) Link(fn func(cur, src *Greenlet) error) LinkID {
+	return g.linkSpawn(fn, OnAny)
+}
+
+// LinkValue is Link for a successful outcome only (GreenletExit included).
+func (g *Greenlet) LinkValue(fn func(cur, src *Greenlet) error) LinkID {
+	return g.linkSpawn(fn, OnValue)
+}
+
+// LinkException is Link for a failure only.
+func (g *Greenlet) LinkException(fn func(cur, src *Greenlet) error) LinkID {
+	return g.linkSpawn(fn, OnException)
+}
+
+func (g *Greenlet) linkSpawn(fn func(cur, src *Greenlet) error, f Filter) LinkID {
+	if fn == nil {
+		panic("greenlet: Link of a nil function")
+	}
+	return g.addLink(link{kind: lkSpawn, spawn: fn, filter: f})
+}
+
+// LinkTo links g to the greenlet target, as gevent 0.13.6's link(greenlet)
+// did: when g finishes with an outcome that passes filter, target receives a
+// *LinkedCompleted, *LinkedKilled or *LinkedFailed error at its blocking
+// call, as a kill. A target that has not started yet is killed before it
+// runs, with that error as its failure. The delivery is asynchronous, also
+// for a g that is already dead (0.13.6 raised synchronously inside link()
+// when target was the current greenlet; a Go call cannot raise into its
+// caller, so the error arrives at the caller's next blocking call).
+func (g *Greenlet) LinkTo(target *Greenlet, filter Filter) LinkID {
+	if target == nil {
+		panic("greenlet: LinkTo a nil greenlet")
+	}
+	if target.h != g.h {
+		panic(fmt.Sprintf("greenlet: LinkTo: %v belongs to another hub than %v", target, g))
+	}
+	return g.addLink(link{kind: lkTo, target: target, filter: filter})
+}
+
+// Unlink removes the link id; it reports whether it was registered (and
+// had not fired). A link removed by an earlier link's callback during
+// notification is not called.
+func (g *Greenlet) Unlink(id LinkID) bool {
+	for i := range g.links {
+		if g.links[i].id == id {
+			g.links = append(g.links[:i], g.links[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// UnlinkAll removes every link.
+func (g *Greenlet) UnlinkAll() { g.links = nil }
+
+// HasLinks returns the number of links registered and not yet fired.
+func (g *Greenlet) HasLinks() int { return len(g.links) }
+
+func (g *Greenlet) scheduleNotify() {
+	if len(g.links) > 0 && !g.notified {
+		g.notified = true
+		g.h.RunCallbackArg(notifyLinks, g)
+	}
+}
+
+// notifyLinks runs in the hub: it pops links from the front, so each runs
+// exactly once, links added meanwhile run in the same pass, and a link
+// removed by an earlier one is skipped.
+func notifyLinks(a any) {
+	g := a.(*Greenlet)
+	g.notified = false
+	for len(g.links) > 0 {
+		l := g.links[0]
+		g.links[0] = link{}
+		g.links = g.links[1:]
+		g.fire(&l)
+	}
+	g.links = nil
+}
+
+func (g *Greenlet) fire(l *link) {
+	switch l.filter {
+	case OnValue:
+		if !g.Successful() {
+			return
+		}
+	case OnException:
+		if g.Successful() {
+			return
+		}
+	}
+	switch l.kind {
+	case lkWake:
+		g.h.Wake(l.tok)
+	case lkCollect:
+		l.coll.add(g)
+	case lkRaw:
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					g.h.HandleError(fmt.Sprintf("link of %v", g), hub.NewPanicError(r))
+				}
+			}()
+			l.raw(g)
+		}()
+	case lkSpawn:
+		fn := l.spawn
+		Spawn(g, func(cur *Greenlet) (any, error) { return nil, fn(cur, g) })
+	case lkTo:
+		t := l.target
+		err := linkedError(g)
+		if !t.killUnstarted(err) && !t.ready {
+			g.h.Throw(&t.raw, err)
+		}
+	}
+}

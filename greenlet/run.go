@@ -1,0 +1,87 @@
+package greenlet
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gevent-go/gevent/hub"
+)
+
+// Run creates a hub with opts, runs body as its main greenlet and returns
+// body's error. It is the usual entry point of a program:
+//
+//	err := greenlet.Run(func(main *greenlet.Greenlet) error {
+//		g := greenlet.Spawn(main, work)
+//		_, err := g.Get(main, true, greenlet.Forever)
+//		return err
+//	})
+//
+// The calling goroutine becomes the hub's, locked to its OS thread until Run
+// returns. When body returns, the greenlets still alive are stopped: their
+// pending blocking call returns ErrHubDestroyed (a GreenletExit), so their
+// deferred code runs and no goroutine is left behind; greenlets started but
+// never run are dropped. Many Runs may proceed at once on different
+// goroutines.
+func Run(body func(main *Greenlet) error, opts ...hub.Option) error {
+	h, err := hub.New(opts...)
+	if err != nil {
+		return err
+	}
+	return RunOn(h, body)
+}
+
+// RunOn is Run on a hub made by hub.New.
+func RunOn(h *hub.Hub, body func(main *Greenlet) error) error {
+	var berr error
+	m := NewOn(h, func(g *Greenlet) (any, error) {
+		berr = body(g)
+		return nil, berr
+	})
+	m.isMain = true
+	m.started = true
+	m.SetName("main")
+	h.RunMain(m.Raw())
+	return berr
+}
+
+// Current returns the greenlet h is running now (gevent's getcurrent), or
+// nil when h is running a callback or the running G is a raw one. Call it
+// only on h's goroutine. Code that is handed its greenlet, as every body is,
+// does not need it.
+func Current(h *hub.Hub) *Greenlet {
+	if c := h.Current(); c != nil {
+		g, _ := c.Owner.(*Greenlet)
+		return g
+	}
+	return nil
+}
+
+// Shutdown runs the hub until nothing is left to do: no ready callback, no
+// timer that keeps the loop alive, no Ref (gevent 0.13.6's shutdown, modern
+// gevent's hub.join()). It must be called by the main greenlet; it returns
+// nil then, or an error delivered to main meanwhile (a kill, a signal
+// handler's failure). Greenlets parked forever stay parked; they are stopped
+// when Run returns. The hub stays usable.
+func Shutdown(main *Greenlet) error {
+	if err := main.check("Shutdown", nil); err != nil {
+		return err
+	}
+	if !main.isMain {
+		panic(fmt.Sprintf("greenlet: Shutdown called by %v, not by the main greenlet", main))
+	}
+	for {
+		err := main.raw.Park()
+		if errors.Is(err, hub.ErrLoopExit) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// Reinit re-creates the kernel resources of the hub's loop (gevent's
+// reinit). A Go process cannot continue after a fork, so Fork re-executes
+// the program instead and Reinit is rarely needed; it is kept for loops that
+// hold descriptors.
+func Reinit(h *hub.Hub) error { return h.Reinit() }

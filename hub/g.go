@@ -1,0 +1,234 @@
+package hub
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"runtime/pprof"
+)
+
+// A G is a raw greenlet: a body run as a runtime coroutine (iter.Pull) that
+// its hub switches into and that switches back to the hub when it parks. It is
+// gevent's raw greenlet.greenlet with the hub as parent: it has no result, no
+// links and no join; the greenlet package builds those on top.
+//
+// A G may be embedded by value (call Init) so that a richer greenlet costs one
+// allocation. The zero G is not usable until Init. A G must not be copied
+// after Init.
+//
+// Only the hub's goroutine (the hub loop and the G now running) touches a G,
+// except where a method says otherwise.
+type G struct {
+	h    *Hub
+	fn   func(g *G)
+	next func() (struct{}, bool) // resume the coroutine; set at launch
+	stop func()
+	yld  func(struct{}) bool // the coroutine's yield; set when the body starts
+
+	// seq is the wake-up epoch: it grows each time the G is switched into,
+	// so a Token taken before a park is stale once the G has resumed.
+	seq    uint32
+	state  gState
+	thrown error // delivered by the switch that resumes the G; read once
+
+	// prev/next link the launched, unfinished Gs of the hub, so that
+	// shutdown can stop them.
+	livePrev, liveNext *G
+
+	// Owner is the object that embeds or wraps this G (a *greenlet.Greenlet),
+	// for messages and profiles. The hub only formats it.
+	Owner any
+
+	// Timer is a per-G timer for the blocking calls of the layers above
+	// (sleep, join with a timeout): a G parks at one place at a time, so
+	// one timer per G suffices and parking with a timeout allocates nothing.
+	Timer Timer
+}
+
+type gState uint8
+
+const (
+	gNew     gState = iota // Init done, never started
+	gStarted               // start queued or timed, coroutine not created
+	gRunning               // the G the hub switched into
+	gParked                // switched back to the hub, waiting
+	gDead                  // body returned, or discarded before it ran
+)
+
+// Init prepares g to run fn on hub h. It panics if g was already initialised.
+func (g *G) Init(h *Hub, fn func(g *G)) {
+	if g.h != nil {
+		panic("hub: G.Init called twice")
+	}
+	if h == nil || fn == nil {
+		panic("hub: G.Init with a nil hub or body")
+	}
+	g.h, g.fn = h, fn
+	g.Timer.h = h
+}
+
+// Hub returns the hub g belongs to.
+func (g *G) Hub() *Hub { return g.h }
+
+// Launched reports whether g's body has started to run (its coroutine
+// exists or existed).
+func (g *G) Launched() bool { return g.state >= gRunning }
+
+// Dead reports whether g's body has returned or g was discarded unstarted.
+func (g *G) Dead() bool { return g.state == gDead }
+
+// Pending reports whether g was started (Start or a timed start) but has not
+// run yet.
+func (g *G) Pending() bool { return g.state == gStarted }
+
+// Running reports whether g is the G its hub is running now.
+func (g *G) Running() bool { return g.h != nil && g.h.current == g }
+
+// String formats g as its Owner, or as "<G at 0x...>".
+func (g *G) String() string {
+	if s, ok := g.Owner.(fmt.Stringer); ok {
+		return s.String()
+	}
+	return fmt.Sprintf("<G at %p>", g)
+}
+
+// A Token names one park of a G: Wake(tok) resumes the G only if it has not
+// been resumed since the token was taken. Tokens are how a wake-up that lost a
+// race (a timer versus a link) is made harmless instead of resuming the G
+// inside some later, unrelated wait.
+type Token struct {
+	g   *G
+	seq uint32
+}
+
+// Token returns a token for g's current or next park. Take it while g runs
+// (before it parks) or while it is parked.
+func (g *G) Token() Token { return Token{g, g.seq} }
+
+// G returns the G the token names.
+func (t Token) G() *G { return t.g }
+
+// Park switches from g, which must be the G now running, to the hub, and
+// returns when the hub switches back: nil after a Wake, or the error a Throw
+// (a kill, a timeout) delivered. It is the one blocking primitive everything
+// else is built on; it costs one coroutine switch each way and allocates
+// nothing.
+//
+// Park returns ErrBlockingSwitchOut if called from a hub callback, and
+// ErrHubDestroyed if the hub is shutting down. It panics if g is not the G
+// now running on its hub (a foreign goroutine, another greenlet, or a G of
+// another hub).
+func (g *G) Park() error {
+	h := g.h
+	if h == nil || h.current != g {
+		return g.misuse("Park")
+	}
+	if h.destroying {
+		// The coroutine was stopped: the runtime makes every further yield
+		// return false at once; say so without switching.
+		return ErrHubDestroyed
+	}
+	g.state = gParked
+	if !g.yld(struct{}{}) {
+		g.state = gRunning
+		return ErrHubDestroyed
+	}
+	err := g.thrown
+	g.thrown = nil
+	return err
+}
+
+// misuse returns ErrBlockingSwitchOut for a blocking call from a hub
+// callback and panics for any other caller that is not the running G.
+func (g *G) misuse(op string) error {
+	h := g.h
+	if h == nil {
+		panic("hub: " + op + " on a G that was never initialised")
+	}
+	if h.current == nil && h.inCallback {
+		return ErrBlockingSwitchOut
+	}
+	if h.current == nil {
+		panic(fmt.Sprintf("hub: %s: %v is not running (the hub is in its loop, or this is a foreign goroutine)", op, g))
+	}
+	panic(fmt.Sprintf("hub: %s: %v is not running (%v is); a blocking call must be made by the greenlet itself", op, g, h.current))
+}
+
+// Check panics unless g is the G now running on its hub, and returns
+// ErrBlockingSwitchOut when called from a hub callback. Layers above call it
+// at the top of each blocking operation so that misuse is reported before
+// anything is queued.
+func (g *G) Check(op string) error {
+	if g.h == nil || g.h.current != g {
+		return g.misuse(op)
+	}
+	return nil
+}
+
+// body is the coroutine's function: it records the yield, labels the
+// goroutine for profiles when the hub asks for it, and runs fn. Panics from
+// fn are the business of fn's owner; one that escapes is turned into a
+// failure reported to the hub so that the hub survives.
+func (g *G) body(yield func(struct{}) bool) {
+	g.yld = yield
+	if g.h.labels {
+		pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("greenlet", g.label())))
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			g.h.HandleError(g, newPanicError(r))
+		}
+	}()
+	g.fn(g)
+}
+
+func (g *G) label() string {
+	if n, ok := g.Owner.(interface{ Name() string }); ok {
+		return n.Name()
+	}
+	return fmt.Sprintf("G-%p", g)
+}
+
+// launch creates g's coroutine and runs it until it first parks or returns.
+func (h *Hub) launch(g *G) {
+	g.next, g.stop = iter.Pull(g.body)
+	h.live++
+	g.liveNext = h.liveHead
+	if h.liveHead != nil {
+		h.liveHead.livePrev = g
+	}
+	h.liveHead = g
+	h.switchTo(g)
+}
+
+// switchTo resumes g (parked, or just launched) and returns when g parks or
+// its body returns. This is the hub half of every handoff: a few field writes
+// and one coroutine switch each way.
+func (h *Hub) switchTo(g *G) {
+	g.seq++
+	g.state = gRunning
+	h.current = g
+	h.switches++
+	_, ok := g.next()
+	h.current = nil
+	if !ok {
+		h.finish(g)
+	}
+}
+
+// finish records that g's coroutine has ended.
+func (h *Hub) finish(g *G) {
+	g.state = gDead
+	g.next, g.stop, g.yld = nil, nil, nil
+	if g.livePrev != nil {
+		g.livePrev.liveNext = g.liveNext
+	} else {
+		h.liveHead = g.liveNext
+	}
+	if g.liveNext != nil {
+		g.liveNext.livePrev = g.livePrev
+	}
+	g.livePrev, g.liveNext = nil, nil
+	h.live--
+	g.Timer.Stop()
+}

@@ -1,0 +1,475 @@
+package hub
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// A Hub schedules the greenlets of one OS thread. It runs the main greenlet
+// and every other G as coroutines of one goroutine, locked to its thread for
+// the whole of Run, and is the single driver of those coroutines: a G runs
+// until it parks, then control returns to the hub loop, which runs the next
+// ready callback, timer or wake-up.
+//
+// Inside one hub nothing runs in parallel, so greenlets share its state
+// without locks. Many hubs may run at once on different goroutines; they
+// share nothing, and Post (with Ref/Unref) is the only door into a hub from
+// another goroutine.
+//
+// A Hub is created by New and used by one Run. Its zero value is not usable.
+type Hub struct {
+	_ noCopy
+
+	loop     Loop
+	core     string
+	interval int64 // switch interval, ns
+	handler  ErrorHandler
+	labels   bool
+
+	// Everything below is owned by the hub's goroutine (and the G it is
+	// running, which is the same thread of control).
+	errOut     io.Writer
+	current    *G // the G now running, nil while the hub loop runs
+	main       *G
+	inCallback bool // a hub callback (not a G) is running
+	destroying bool
+	ran        bool
+	switches   uint64 // bumped on every switch into a G; -race sees misuse
+	idents     uint64
+
+	cbq       ring // ready callbacks, FIFO
+	idlers    []Token
+	timers    []*Timer // slot id -> armed timer
+	freeSlots []uint64
+	fired     []uint64
+	firing    []*Timer
+	refTimers int // armed timers that keep the loop alive
+
+	live     int // launched, unfinished Gs
+	liveHead *G
+
+	// The foreign side: Post and Ref are the only fields other goroutines
+	// touch. The hub looks at postFlag once per turn.
+	postMu   sync.Mutex
+	posted   []callback // guarded by postMu
+	postFlag atomic.Bool
+	refs     atomic.Int64
+	closed   atomic.Bool
+}
+
+// noCopy makes go vet report copies of a Hub.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
+
+// An Option configures a hub at New.
+type Option func(*config)
+
+type config struct {
+	core     string
+	interval time.Duration
+	handler  ErrorHandler
+	errOut   io.Writer
+	labels   bool
+}
+
+// DefaultSwitchInterval is how long the hub runs ready callbacks before it
+// polls the loop for timers and wake-ups, as gevent's getswitchinterval().
+const DefaultSwitchInterval = 5 * time.Millisecond
+
+// callbackCheckCount is how many callbacks run between two looks at the
+// clock (gevent's CALLBACK_CHECK_COUNT).
+const callbackCheckCount = 50
+
+// WithCore selects the core ("go", or "c" in builds that have it). Without
+// it the hub uses GEVENT_CORE, then DefaultCore.
+func WithCore(name string) Option { return func(c *config) { c.core = name } }
+
+// WithSwitchInterval bounds how long ready callbacks (sleep(0) loops, wake-ups)
+// may run before the loop is polled, so that they cannot starve timers. It
+// must be positive.
+func WithSwitchInterval(d time.Duration) Option { return func(c *config) { c.interval = d } }
+
+// WithErrorHandler replaces the error handler (see ErrorHandler).
+func WithErrorHandler(f ErrorHandler) Option { return func(c *config) { c.handler = f } }
+
+// WithErrorStream sets where PrintError writes (default os.Stderr); nil
+// silences it.
+func WithErrorStream(w io.Writer) Option {
+	return func(c *config) {
+		if w == nil {
+			w = io.Discard
+		}
+		c.errOut = w
+	}
+}
+
+// WithProfileLabels makes every G label its goroutine greenlet=<name>, so
+// CPU and goroutine profiles show greenlets by name. It costs a context and a
+// label set per G (about 0.5 µs and 5 allocations at each launch), which is
+// why it is off by default.
+func WithProfileLabels(on bool) Option { return func(c *config) { c.labels = on } }
+
+// New creates a hub with its loop. It fails if the chosen core is not in
+// this build or its loop cannot be created.
+func New(opts ...Option) (*Hub, error) {
+	c := config{interval: DefaultSwitchInterval, errOut: os.Stderr}
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.interval <= 0 {
+		return nil, fmt.Errorf("hub: switch interval must be positive, got %v", c.interval)
+	}
+	l, name, err := newLoop(c.core)
+	if err != nil {
+		return nil, err
+	}
+	h := &Hub{loop: l, core: name, interval: int64(c.interval), handler: c.handler, errOut: c.errOut, labels: c.labels}
+	h.cbq.init()
+	l.UpdateNow()
+	return h, nil
+}
+
+// Core returns the name of the hub's core.
+func (h *Hub) Core() string { return h.core }
+
+// Loop returns the hub's loop, for code that adds watchers of its own. Use it
+// only from the hub's goroutine.
+func (h *Hub) Loop() Loop { return h.loop }
+
+// Now returns the loop's cached clock in nanoseconds (see Loop.Now).
+func (h *Hub) Now() int64 { return h.loop.Now() }
+
+// Current returns the G now running, or nil when called from the hub loop
+// (a callback). Call it only from the hub's goroutine.
+func (h *Hub) Current() *G { return h.current }
+
+// InCallback reports whether the hub is running a callback (not a G) now.
+func (h *Hub) InCallback() bool { return h.inCallback }
+
+// NextIdent returns 1, 2, 3, ... on each call: small per-hub numbers for
+// default greenlet names.
+func (h *Hub) NextIdent() uint64 { h.idents++; return h.idents }
+
+// Main returns the main G of the running hub, nil before Run.
+func (h *Hub) Main() *G { return h.main }
+
+// Run runs body as the main greenlet, the hub loop around it, and returns
+// body's error once body has returned and the hub has shut down. It locks
+// the calling goroutine to its OS thread for its duration, before any
+// coroutine exists, as the runtime requires of coroutines that stay on one
+// thread.
+//
+// When body returns, the greenlets still alive are stopped: their pending
+// blocking call returns ErrHubDestroyed and so does every later one, so their
+// deferred code runs and no goroutine is left behind. Callbacks and timers
+// still queued are dropped.
+//
+// Run may be called once per hub.
+func (h *Hub) Run(body func(main *G) error) error {
+	var err error
+	g := &G{}
+	g.Init(h, func(g *G) { err = body(g) })
+	h.RunMain(g)
+	return err
+}
+
+// RunMain is Run for a main G that the caller initialised (embedded in a
+// richer greenlet); the caller collects the body's result itself.
+func (h *Hub) RunMain(main *G) {
+	if h.ran {
+		panic("hub: Run called twice on one hub")
+	}
+	if main.h != h || main.state != gNew {
+		panic("hub: RunMain needs a new G initialised on this hub")
+	}
+	h.ran = true
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	defer h.destroy()
+	h.main = main
+	h.Start(main)
+	h.runLoop()
+}
+
+// runLoop is the scheduler. Each turn: run ready callbacks FIFO (bounded by
+// the switch interval), take posts from other goroutines, decide LoopExit,
+// poll or block in the loop, run the timers that fired, then idle waiters.
+func (h *Hub) runLoop() {
+	for h.main.state != gDead {
+		h.runCallbacks()
+		if h.main.state == gDead {
+			return
+		}
+		if h.postFlag.Load() {
+			h.takePosts()
+		}
+		block := h.cbq.n == 0 && len(h.idlers) == 0
+		if block && h.refTimers == 0 && h.refs.Load() == 0 && !h.postFlag.Load() {
+			// Nothing can ever wake anybody. The main greenlet learns it at
+			// its blocking call; the hub goes on.
+			if h.main.state == gParked {
+				h.throwNow(h.main, &LoopExit{Parked: h.live})
+				continue
+			}
+		}
+		var err error
+		h.fired, err = h.loop.Run(block, h.fired[:0])
+		if err != nil {
+			h.HandleError(nil, fmt.Errorf("hub: loop failed: %w", err))
+		}
+		if h.postFlag.Load() {
+			h.takePosts()
+		}
+		if len(h.fired) > 0 {
+			h.fire(h.fired)
+		}
+		if h.cbq.n == 0 && len(h.idlers) > 0 {
+			h.runIdlers()
+		}
+	}
+}
+
+// runCallbacks runs ready callbacks, including those queued while it runs,
+// until the queue is empty or the switch interval has passed; the clock is
+// read every callbackCheckCount callbacks.
+func (h *Hub) runCallbacks() {
+	if h.cbq.n == 0 {
+		return
+	}
+	h.loop.UpdateNow()
+	start := h.loop.Now()
+	count := 0
+	for h.cbq.n > 0 {
+		cb := h.cbq.pop()
+		h.dispatch(&cb)
+		if h.main.state == gDead {
+			return
+		}
+		if count++; count == callbackCheckCount {
+			count = 0
+			h.loop.UpdateNow()
+			if h.loop.Now()-start >= h.interval {
+				return
+			}
+		}
+	}
+}
+
+func (h *Hub) runIdlers() {
+	idlers := h.idlers
+	h.idlers = nil
+	for _, tok := range idlers {
+		h.cbq.push(callback{g: tok.g, seq: tok.seq})
+	}
+}
+
+// dispatch runs one callback: a wake-up, a throw, a start or a function.
+func (h *Hub) dispatch(cb *callback) {
+	switch {
+	case cb.fn != nil || cb.fnArg != nil:
+		h.call(cb.fn, cb.fnArg, cb.arg, cb.handle)
+	case cb.err != nil:
+		h.throwNow(cb.g, cb.err)
+	case cb.start:
+		h.startNow(cb.g)
+	default:
+		if g := cb.g; g.seq == cb.seq && g.state == gParked {
+			h.switchTo(g)
+		}
+	}
+}
+
+// call runs a function callback in the hub, with blocking calls refused and
+// panics reported to the error handler.
+func (h *Hub) call(fn func(), fnArg func(any), arg any, ctx any) {
+	h.inCallback = true
+	defer func() {
+		h.inCallback = false
+		if r := recover(); r != nil {
+			h.HandleError(ctx, newPanicError(r))
+		}
+	}()
+	if fn != nil {
+		fn()
+	} else {
+		fnArg(arg)
+	}
+}
+
+// Start queues g's first switch: g runs after the callbacks already queued
+// (gevent's start()). Starting a G that is not new does nothing.
+func (h *Hub) Start(g *G) {
+	if g.h != h {
+		panic("hub: Start of a G of another hub")
+	}
+	if g.state != gNew {
+		return
+	}
+	g.state = gStarted
+	h.cbq.push(callback{g: g, start: true})
+}
+
+// MarkStarted records that g's start was arranged elsewhere (a timer made with
+// SetStart), so that Pending reports it.
+func (h *Hub) MarkStarted(g *G) {
+	if g.state == gNew {
+		g.state = gStarted
+	}
+}
+
+func (h *Hub) startNow(g *G) {
+	if g.state == gNew || g.state == gStarted {
+		h.launch(g)
+	}
+}
+
+// Discard marks a G that has not run dead without ever running its body
+// (gevent's kill before start). It reports false, and does nothing, if the
+// body already ran or g is dead.
+func (h *Hub) Discard(g *G) bool {
+	if g.state != gNew && g.state != gStarted {
+		return false
+	}
+	g.state = gDead
+	g.Timer.Stop()
+	return true
+}
+
+// Wake queues the resumption of the park named by tok (FIFO with the other
+// callbacks). A stale token (the G resumed since) is ignored when the
+// callback runs. It allocates nothing.
+func (h *Hub) Wake(tok Token) { h.cbq.push(callback{g: tok.g, seq: tok.seq}) }
+
+// Throw queues the delivery of err to g: when the callback runs, g's pending
+// blocking call returns err (gevent's throw from the hub). A G that has not
+// run is discarded instead (it never runs); a dead G is left alone. err must
+// not be nil.
+func (h *Hub) Throw(g *G, err error) {
+	if err == nil {
+		panic("hub: Throw of a nil error")
+	}
+	h.cbq.push(callback{g: g, err: err})
+}
+
+// throwNow delivers err to g from the hub, at once.
+func (h *Hub) throwNow(g *G, err error) {
+	switch g.state {
+	case gParked:
+		g.thrown = err
+		h.switchTo(g)
+	case gNew, gStarted:
+		h.Discard(g)
+	}
+}
+
+func (h *Hub) resume(tok Token) {
+	if g := tok.g; g.seq == tok.seq && g.state == gParked {
+		h.switchTo(g)
+	}
+}
+
+// AddIdle queues the resumption of tok for when the loop has nothing else to
+// do: no ready callback (gevent's idle()).
+func (h *Hub) AddIdle(tok Token) { h.idlers = append(h.idlers, tok) }
+
+// RunCallback queues fn to run in the hub after the callbacks already queued
+// (gevent's loop.run_callback). fn must not block; a panic in it goes to the
+// error handler. Not safe for other goroutines: use Post.
+func (h *Hub) RunCallback(fn func()) { h.cbq.push(callback{fn: fn}) }
+
+// RunCallbackArg is RunCallback for a function with one argument; it lets
+// hot paths queue work without allocating a closure.
+func (h *Hub) RunCallbackArg(fn func(any), arg any) { h.cbq.push(callback{fnArg: fn, arg: arg}) }
+
+// Handle is like RunCallback but returns a handle that can cancel the
+// callback before it runs.
+func (h *Hub) Handle(fn func()) *Callback {
+	c := &Callback{fn: fn, pending: true}
+	h.cbq.push(callback{fnArg: runHandle, arg: c, handle: c})
+	return c
+}
+
+// A Callback is a queued callback that can be cancelled (gevent's callback
+// object from run_callback).
+type Callback struct {
+	fn      func()
+	pending bool
+}
+
+func runHandle(a any) {
+	c := a.(*Callback)
+	if c.pending {
+		c.pending = false
+		c.fn()
+	}
+}
+
+// Pending reports whether the callback is still queued and not cancelled.
+func (c *Callback) Pending() bool { return c.pending }
+
+// Stop cancels the callback if it has not run.
+func (c *Callback) Stop() { c.pending = false }
+
+// Reinit re-creates the loop's kernel resources (gevent's reinit after a
+// fork). Call it from the hub's goroutine.
+func (h *Hub) Reinit() error { return h.loop.Reinit() }
+
+// A Census counts what a hub holds; all zero after Run means nothing leaked.
+type Census struct {
+	Live      int // launched, unfinished greenlets
+	Callbacks int // queued callbacks
+	Timers    int // armed timers
+	Idlers    int
+	Refs      int64
+}
+
+// Census reports what h holds now. Call it from the hub's goroutine or after
+// Run returned.
+func (h *Hub) Census() Census {
+	n := 0
+	for _, t := range h.timers {
+		if t != nil {
+			n++
+		}
+	}
+	return Census{Live: h.live, Callbacks: h.cbq.n, Timers: n, Idlers: len(h.idlers), Refs: h.refs.Load()}
+}
+
+// destroy stops every live G (their blocking calls return ErrHubDestroyed)
+// and releases the loop. It runs when Run ends, also when the main body ended
+// the goroutine with runtime.Goexit.
+func (h *Hub) destroy() {
+	h.destroying = true
+	h.closed.Store(true)
+	for h.liveHead != nil {
+		g := h.liveHead
+		h.current = g
+		g.state = gRunning
+		g.stop()
+		h.current = nil
+		if g.state != gDead {
+			h.finish(g)
+		}
+	}
+	h.cbq.clear()
+	h.idlers = nil
+	for i, t := range h.timers {
+		if t != nil {
+			h.loop.Cancel(uint64(i))
+			t.state = timerIdle
+			h.timers[i] = nil
+		}
+	}
+	h.refTimers = 0
+	h.postMu.Lock()
+	h.posted = nil
+	h.postMu.Unlock()
+	h.loop.Close()
+}
