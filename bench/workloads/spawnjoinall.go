@@ -1,0 +1,104 @@
+package workloads
+
+import (
+	"fmt"
+	"iter"
+	"runtime"
+	"time"
+)
+
+// spawn_joinall: spawn N greenlets, then JoinAll them. n is N; the cost per
+// greenlet should stay flat from 1e3 to 1e6 (DESIGN §6). Also records the
+// peak RSS the N greenlets needed (valid in a fresh process).
+var spawnJoinAllW = register(&Workload{
+	Name:           "spawn_joinall",
+	Title:          "spawn N, then JoinAll (per greenlet)",
+	Primary:        "ns/greenlet",
+	Secondary:      []string{"spawn-ns/greenlet", "peak-rss-MiB", "rss-B/greenlet"},
+	Baseline:       IterPull,
+	FasterIsBetter: true,
+	Fresh:          true,
+	Sizes:          []int{1_000, 10_000, 100_000, 1_000_000},
+	QuickSizes:     []int{1_000, 10_000},
+})
+
+func init() {
+	spawnJoinAllW.add(IterPull, iterPullSpawnJoinAll, "")
+	spawnJoinAllW.add(Goroutines, goSpawnJoinAll, "")
+}
+
+// joinAllWarmup is how many greenlets each implementation spawns and joins
+// before measuring, as the gevent script does.
+const joinAllWarmup = 1000
+
+// spawnJoinAllMetrics turns the three instants of a sample and the RSS
+// before it into the workload's metrics.
+func spawnJoinAllMetrics(n int, t0, t1, t2 time.Time, rss0 float64) Metrics {
+	peak := peakRSS()
+	return Metrics{
+		"ns/greenlet":       perOp(t2.Sub(t0), n),
+		"spawn-ns/greenlet": perOp(t1.Sub(t0), n),
+		"peak-rss-MiB":      peak / (1 << 20),
+		"rss-B/greenlet":    (peak - rss0) / float64(n),
+	}
+}
+
+// iterPullSpawnJoinAll creates N coroutines (the spawn), then runs each to
+// its end and releases it (the join).
+func iterPullSpawnJoinAll(n int) (Metrics, error) {
+	run := func(n int) (t0, t1, t2 time.Time, err error) {
+		nexts := make([]func() (struct{}, bool), n)
+		stops := make([]func(), n)
+		t0 = time.Now()
+		for i := range n {
+			nexts[i], stops[i] = iter.Pull(trivialSeq)
+		}
+		t1 = time.Now()
+		for i := range n {
+			if _, ok := nexts[i](); ok {
+				err = fmt.Errorf("iter.Pull: coroutine %d yielded", i)
+			}
+			stops[i]()
+		}
+		t2 = time.Now()
+		return
+	}
+	if _, _, _, err := run(joinAllWarmup); err != nil {
+		return nil, err
+	}
+	runtime.GC()
+	rss0 := rss()
+	t0, t1, t2, err := run(n)
+	if err != nil {
+		return nil, err
+	}
+	return spawnJoinAllMetrics(n, t0, t1, t2, rss0), nil
+}
+
+// goSpawnJoinAll starts N goroutines, each with its own done channel (the
+// Greenlet object a joinall waits on), then waits on every channel.
+func goSpawnJoinAll(n int) (Metrics, error) {
+	run := func(n int) (t0, t1, t2 time.Time) {
+		done := make([]chan struct{}, n)
+		t0 = time.Now()
+		for i := range done {
+			c := make(chan struct{})
+			done[i] = c
+			go func() {
+				trivial()
+				close(c)
+			}()
+		}
+		t1 = time.Now()
+		for _, c := range done {
+			<-c
+		}
+		t2 = time.Now()
+		return
+	}
+	run(joinAllWarmup)
+	runtime.GC()
+	rss0 := rss()
+	t0, t1, t2 := run(n)
+	return spawnJoinAllMetrics(n, t0, t1, t2, rss0), nil
+}

@@ -1,0 +1,186 @@
+// Package workloads holds the comparison workloads of gevent-go: each
+// workload written once per implementation (goroutines and channels, a bare
+// iter.Pull coroutine, and our greenlets on each core), as plain functions
+// that both the go test benchmarks of this package and the gevent-bench
+// command call.
+//
+// The workloads are those of the gevent anchor measurements (the lead's
+// shared/bench scripts): the same operations, counted the same way, so the
+// numbers are comparable with real gevent's, which bench/gevent_bench.py
+// measures.
+//
+// A Func runs one sample and returns its Metrics; it does its own timing, so
+// set-up such as creating a hub is outside the timed region. A Func of a
+// workload with Ops set takes the number of operations to time; one with
+// Ops unset takes a size (greenlets, timers) and does its own warm-up.
+package workloads
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+)
+
+// Metrics are the named results of one sample, e.g. "ns/switch" or
+// "late-us-p99". Names carry their unit. A metric a sample could not
+// measure is absent.
+type Metrics map[string]float64
+
+// A Func runs one sample of a workload with parameter n (operations or size,
+// see Workload.Ops) and returns what it measured. It returns an error, not a
+// panic, when the implementation misbehaves (a greenlet failed, a timer did
+// not fire).
+type Func func(n int) (Metrics, error)
+
+// Impl names an implementation of the workloads.
+type Impl string
+
+// The Go implementations, in the order tables list them.
+const (
+	Goroutines Impl = "goroutines"
+	IterPull   Impl = "iterpull"
+	CoreGo     Impl = "core=go"
+	CoreC      Impl = "core=c"
+)
+
+// GoImpls lists the implementations this package can run, in table order.
+var GoImpls = []Impl{IterPull, Goroutines, CoreGo, CoreC}
+
+// Label is the human name of an implementation, for tables.
+func (i Impl) Label() string {
+	switch i {
+	case Goroutines:
+		return "goroutines + channels/context"
+	case IterPull:
+		return "bare iter.Pull"
+	case CoreGo:
+		return "ours, core=go"
+	case CoreC:
+		return "ours, core=c"
+	}
+	return string(i)
+}
+
+// SubName is the name of the implementation's sub-benchmark: "core=go" and
+// "core=c" for our cores, "impl=<name>" for the others, so benchstat can
+// group by either key.
+func (i Impl) SubName() string {
+	switch i {
+	case CoreGo, CoreC:
+		return string(i)
+	}
+	return "impl=" + string(i)
+}
+
+// A Workload is one comparison: what it does, how it is sized, and its
+// implementations.
+type Workload struct {
+	// Name is the key used on the command line, in child processes, by the
+	// gevent script and in file names, e.g. "spawn_join".
+	Name string
+	// Title is the table heading.
+	Title string
+	// Ops is true when n counts timed operations (a warm-up with n/10 runs
+	// first in a fresh process); false when n is a size and the Func warms
+	// up itself.
+	Ops bool
+	// Primary is the headline metric: ratios are computed on it.
+	Primary string
+	// Secondary lists further metrics shown beside the primary one.
+	Secondary []string
+	// Baseline is the implementation the ratio column divides by.
+	Baseline Impl
+	// FasterIsBetter is false for metrics where "n times faster than
+	// gevent" means nothing (the duration of a 1 ms sleep).
+	FasterIsBetter bool
+	// Fresh is true when each sample needs a fresh process because it
+	// measures memory.
+	Fresh bool
+	// Sizes are the values of n a full run uses: the operation count of an
+	// Ops workload, or the sizes of a sized one (each its own table).
+	Sizes []int
+	// QuickSizes are the values of n a -quick run uses.
+	QuickSizes []int
+
+	impls map[Impl]Func
+	na    map[Impl]string
+}
+
+// Func returns the implementation impl of the workload, or an error whose
+// text says why it does not exist (shown in the "n/a" cell).
+func (w *Workload) Func(impl Impl) (Func, error) {
+	if impl == CoreC || impl == CoreGo {
+		if err := coreAvailable(impl); err != nil {
+			return nil, err
+		}
+	}
+	if f, ok := w.impls[impl]; ok {
+		return f, nil
+	}
+	if why, ok := w.na[impl]; ok {
+		return nil, fmt.Errorf("%s", why)
+	}
+	return nil, fmt.Errorf("not written for %s", impl)
+}
+
+// registry holds every workload by name; order holds the table order.
+var (
+	registry = map[string]*Workload{}
+	order    []string
+)
+
+// register adds w; called from the init of each workload's file.
+func register(w *Workload) *Workload {
+	if _, dup := registry[w.Name]; dup {
+		panic("workloads: workload registered twice: " + w.Name)
+	}
+	if w.impls == nil {
+		w.impls = map[Impl]Func{}
+	}
+	if w.na == nil {
+		w.na = map[Impl]string{}
+	}
+	registry[w.Name] = w
+	order = append(order, w.Name)
+	return w
+}
+
+// add records impl's Func, or, when f is nil, why impl does not exist.
+func (w *Workload) add(impl Impl, f Func, why string) {
+	if f == nil {
+		w.na[impl] = why
+		return
+	}
+	w.impls[impl] = f
+}
+
+// All returns every workload in table order.
+func All() []*Workload {
+	ws := make([]*Workload, 0, len(order))
+	for _, n := range sortedOrder() {
+		ws = append(ws, registry[n])
+	}
+	return ws
+}
+
+// Lookup returns the workload called name, or nil.
+func Lookup(name string) *Workload { return registry[name] }
+
+// tableOrder fixes the order of the report (the issue's order), whatever
+// order the files' init functions ran in.
+var tableOrder = []string{
+	"switch", "sleep0", "spawn_join", "spawn_joinall", "parked", "timeout_cancel",
+	"timeout_fire", "sleep_1ms", "kill_parked", "event_handoff", "queue_handoff", "spawn_later",
+}
+
+func sortedOrder() []string {
+	o := slices.Clone(order)
+	rank := func(n string) int {
+		if i := slices.Index(tableOrder, n); i >= 0 {
+			return i
+		}
+		return len(tableOrder)
+	}
+	sort.SliceStable(o, func(i, j int) bool { return rank(o[i]) < rank(o[j]) })
+	return o
+}
