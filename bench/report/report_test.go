@@ -46,7 +46,9 @@ func TestSize(t *testing.T) {
 	}
 }
 
-func sum(med, lo, hi float64) stats.Summary { return stats.Summary{Median: med, Min: lo, Max: hi, N: 3} }
+func sum(med, lo, hi float64) stats.Summary {
+	return stats.Summary{Median: med, Min: lo, Max: hi, N: 3}
+}
 
 func sampleCase() *Case {
 	return &Case{
