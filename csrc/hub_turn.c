@@ -1,0 +1,327 @@
+/*
+ * hub_turn.c - the turn API: host commands in, events out, one loop turn per call.
+ *
+ * Cost model (why it looks like this): the host crosses into C once per turn (a cgo call is
+ * ~50 ns), so a Go greenlet's sleep is one command written into hub-owned memory plus, later,
+ * one event read from hub-owned memory; no call of its own. Host timers live in a pool and
+ * are found by id through hub_map.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "hub_internal.h"
+
+/* ======================================================================================
+ * Events
+ */
+
+void hub_emit(gev_hub *h, int kind, uint64_t id, int status, void *value)
+{
+	if (HUB_UNLIKELY(h->host.nevents == h->ev_cap)) {
+		/* Grow, never drop: every event is a promise made to the host. */
+		size_t ncap = h->ev_cap * 2;
+		gev_hub_event *n = realloc(h->host.events, ncap * sizeof *n);
+		HUB_CHECK(n != NULL && ncap <= UINT32_MAX, "gev_hub_turn",
+			  "out of memory growing the event array to %zu events", ncap);
+		h->host.events = n;
+		h->ev_cap = ncap;
+	}
+	gev_hub_event *e = &h->host.events[h->host.nevents++];
+	e->id = id;
+	e->kind = kind;
+	e->status = status;
+	e->value = value;
+}
+
+/* ======================================================================================
+ * Host timers and io watchers
+ */
+
+static void hub_host_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)revents;
+	gev_hub *h = ev_userdata(loop);
+	struct hub_host_timer *t = HUB_CONTAINER(w, struct hub_host_timer, w);
+	hub_emit(h, GEV_HUB_EV_TIMER, t->id, 0, NULL);
+	if (!ev_is_active(w)) { /* one-shot: the id is free again */
+		hub_map_del(&h->host_timers, t->id);
+		t->next_free = h->free_timers;
+		h->free_timers = t;
+	}
+}
+
+static void hub_host_io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	gev_hub *h = ev_userdata(loop);
+	struct hub_host_io *io = HUB_CONTAINER(w, struct hub_host_io, w);
+	hub_emit(h, GEV_HUB_EV_IO, io->id, revents, NULL);
+	if (!ev_is_active(w)) { /* libev gave up on a bad fd (EV_ERROR): the id is free */
+		hub_map_del(&h->host_ios, io->id);
+		io->next_free = h->free_ios;
+		h->free_ios = io;
+	}
+}
+
+static int hub_cmd_timer_start(gev_hub *h, const gev_hub_cmd *c)
+{
+	if (!(c->seconds >= 0) || !(c->repeat >= 0) || isinf(c->seconds) || isinf(c->repeat))
+		return GEV_HUB_EINVAL;
+	struct hub_host_timer *t = hub_map_get(&h->host_timers, c->id);
+	if (t) {
+		ev_timer_stop(h->loop, &t->w);
+	} else {
+		t = h->free_timers;
+		if (t) {
+			h->free_timers = t->next_free;
+		} else if (!(t = malloc(sizeof *t))) {
+			return GEV_HUB_ENOMEM;
+		}
+		if (hub_map_put(&h->host_timers, c->id, t) != 0) {
+			t->next_free = h->free_timers;
+			h->free_timers = t;
+			return GEV_HUB_ENOMEM;
+		}
+		t->id = c->id;
+		ev_init(&t->w, hub_host_timer_cb);
+	}
+	/* set before start, always: a stop+start would resume the old remaining time (#1890). */
+	ev_timer_set(&t->w, c->seconds, c->repeat);
+	ev_timer_start(h->loop, &t->w);
+	return 0;
+}
+
+static void hub_cmd_timer_stop(gev_hub *h, uint64_t id)
+{
+	struct hub_host_timer *t = hub_map_del(&h->host_timers, id);
+	if (!t)
+		return;
+	ev_timer_stop(h->loop, &t->w);
+	t->next_free = h->free_timers;
+	h->free_timers = t;
+}
+
+static int hub_cmd_io_start(gev_hub *h, const gev_hub_cmd *c)
+{
+	if (c->code < 0)
+		return GEV_HUB_EBADF;
+	if (!c->events || (c->events & ~(EV_READ | EV_WRITE)))
+		return GEV_HUB_EINVAL;
+	struct hub_host_io *io = hub_map_get(&h->host_ios, c->id);
+	if (io) {
+		ev_io_stop(h->loop, &io->w);
+	} else {
+		io = h->free_ios;
+		if (io) {
+			h->free_ios = io->next_free;
+		} else if (!(io = malloc(sizeof *io))) {
+			return GEV_HUB_ENOMEM;
+		}
+		if (hub_map_put(&h->host_ios, c->id, io) != 0) {
+			io->next_free = h->free_ios;
+			h->free_ios = io;
+			return GEV_HUB_ENOMEM;
+		}
+		io->id = c->id;
+		ev_init(&io->w, hub_host_io_cb);
+	}
+	ev_io_set(&io->w, c->code, c->events);
+	ev_io_start(h->loop, &io->w);
+	return 0;
+}
+
+static void hub_cmd_io_stop(gev_hub *h, uint64_t id)
+{
+	struct hub_host_io *io = hub_map_del(&h->host_ios, id);
+	if (!io)
+		return;
+	ev_io_stop(h->loop, &io->w);
+	io->next_free = h->free_ios;
+	h->free_ios = io;
+}
+
+static int hub_cmd_spawn(gev_hub *h, const gev_hub_cmd *c)
+{
+	if (hub_map_get(&h->host_greenlets, c->id))
+		return GEV_HUB_EEXIST;
+	gev_greenlet *g;
+	int rc = hub_spawn(h, &g, c->seconds > 0 ? c->seconds : -1.0, c->fn, c->arg, 1, c->id);
+	if (rc != 0)
+		return rc;
+	if (hub_map_put(&h->host_greenlets, c->id, g) != 0) {
+		g->is_host = 0; /* no DONE event for a spawn that failed */
+		h->nhost_greenlets--;
+		gev_greenlet_kill(g, GEV_HUB_EXIT, 0, 0); /* never started: dies synchronously */
+		hub_unref(g);
+		return GEV_HUB_ENOMEM;
+	}
+	/* The host's handle is its id: the map entry keeps g until its DONE event. */
+	hub_unref(g);
+	return 0;
+}
+
+static void hub_apply_cmds(gev_hub *h)
+{
+	uint32_t n = h->host.ncmds;
+	HUB_CHECK(n <= h->host.cmd_cap, "gev_hub_turn", "ncmds %u exceeds cmd_cap %u", n,
+		  h->host.cmd_cap);
+	for (uint32_t i = 0; i < n; i++) {
+		const gev_hub_cmd *c = &h->host.cmds[i];
+		int rc = 0;
+		switch (c->op) {
+		case GEV_HUB_CMD_TIMER_START: rc = hub_cmd_timer_start(h, c); break;
+		case GEV_HUB_CMD_TIMER_STOP: hub_cmd_timer_stop(h, c->id); break;
+		case GEV_HUB_CMD_IO_START: rc = hub_cmd_io_start(h, c); break;
+		case GEV_HUB_CMD_IO_STOP: hub_cmd_io_stop(h, c->id); break;
+		case GEV_HUB_CMD_SPAWN: rc = hub_cmd_spawn(h, c); break;
+		case GEV_HUB_CMD_KILL: {
+			gev_greenlet *g = hub_map_get(&h->host_greenlets, c->id);
+			if (g)
+				gev_greenlet_kill(g, c->code ? c->code : GEV_HUB_EXIT, 0, 0);
+			break;
+		}
+		default: rc = GEV_HUB_EINVAL; break;
+		}
+		if (rc != 0)
+			hub_emit(h, GEV_HUB_EV_CMD_ERROR, c->id, rc, (void *)(uintptr_t)c->op);
+	}
+	h->host.ncmds = 0;
+}
+
+static void hub_free_pool_timer(uint64_t key, void *val, void *ctx)
+{
+	(void)key;
+	gev_hub *h = ctx;
+	struct hub_host_timer *t = val;
+	ev_timer_stop(h->loop, &t->w);
+	free(t);
+}
+
+static void hub_free_pool_io(uint64_t key, void *val, void *ctx)
+{
+	(void)key;
+	gev_hub *h = ctx;
+	struct hub_host_io *io = val;
+	ev_io_stop(h->loop, &io->w);
+	free(io);
+}
+
+static void hub_turn_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents; /* only ends ev_run's wait */
+}
+
+void hub_host_init(gev_hub *h) { ev_init(&h->turn_timer, hub_turn_timer_cb); }
+
+void hub_host_free(gev_hub *h)
+{
+	hub_map_each(&h->host_timers, hub_free_pool_timer, h);
+	hub_map_each(&h->host_ios, hub_free_pool_io, h);
+	hub_map_free(&h->host_timers);
+	hub_map_free(&h->host_ios);
+	hub_map_free(&h->host_greenlets);
+	while (h->free_timers) {
+		struct hub_host_timer *t = h->free_timers;
+		h->free_timers = t->next_free;
+		free(t);
+	}
+	while (h->free_ios) {
+		struct hub_host_io *io = h->free_ios;
+		h->free_ios = io->next_free;
+		free(io);
+	}
+}
+
+/* ======================================================================================
+ * The turn
+ */
+
+size_t hub_active(gev_hub *h)
+{
+	return h->ntimers + h->nfdwaits + h->host_timers.len + h->host_ios.len +
+	       (size_t)(h->keepalive > 0);
+}
+
+gev_hub_host *gev_hub_host_of(gev_hub *h) { return &h->host; }
+
+gev_hub_cmd *gev_hub_cmd_push(gev_hub *h)
+{
+	if (h->host.ncmds >= h->host.cmd_cap)
+		return NULL;
+	gev_hub_cmd *c = &h->host.cmds[h->host.ncmds++];
+	memset(c, 0, sizeof *c);
+	return c;
+}
+
+int gev_hub_turn(gev_hub *h, double max_wait)
+{
+	if (h->in_turn || h->current)
+		return GEV_HUB_EBLOCKING;
+	if (isnan(max_wait))
+		return GEV_HUB_EINVAL;
+	h->in_turn = 1;
+	h->hub_coro = gev_coro_current();
+	h->host.turns++;
+
+	/* Drop the events the host read after the last turn; keep any emitted since. */
+	if (h->ev_returned) {
+		uint32_t keep = h->host.nevents - h->ev_returned;
+		memmove(h->host.events, h->host.events + h->ev_returned, keep * sizeof(gev_hub_event));
+		h->host.nevents = keep;
+		h->ev_returned = 0;
+	}
+
+	/* The host may have worked for long since the last poll: deadlines count from now. */
+	hub_clock_refresh(h);
+	hub_apply_cmds(h);
+	hub_posts_take(h);
+	HUB_VERIFY(h);
+
+	hub_drain(h);
+	HUB_VERIFY(h);
+
+	int rc = 0;
+	int flags;
+	if (h->nready || max_wait == 0) {
+		flags = EVRUN_NOWAIT;
+	} else {
+		flags = EVRUN_ONCE;
+		if (max_wait < 0 && hub_active(h) == 0 && !hub_posts_pending(h) &&
+		    h->host.nevents == 0)
+			rc = GEV_HUB_ELOOPEXIT; /* nothing could ever wake the loop */
+		else if (max_wait > 0) {
+			ev_timer_set(&h->turn_timer, max_wait, 0.);
+			ev_timer_start(h->loop, &h->turn_timer);
+		}
+	}
+	if (rc == 0) {
+		h->in_ev_run = 1;
+		ev_run(h->loop, flags);
+		h->in_ev_run = 0;
+		if (ev_is_active(&h->turn_timer))
+			ev_timer_stop(h->loop, &h->turn_timer);
+	}
+
+	h->host.nready = (uint32_t)h->nready;
+	h->host.nalive = h->nalive;
+	h->ev_returned = h->host.nevents;
+	h->in_turn = 0;
+	HUB_VERIFY(h);
+	return rc ? rc : (int)h->host.nevents;
+}
+
+int gev_hub_run(gev_hub *h)
+{
+	if (h->in_turn || h->current)
+		return GEV_HUB_EBLOCKING;
+	for (;;) {
+		if (!h->nready && !h->nalive && hub_active(h) == 0 && !hub_posts_pending(h))
+			return 0;
+		int rc = gev_hub_turn(h, GEV_HUB_FOREVER);
+		if (rc == GEV_HUB_ELOOPEXIT)
+			return h->nalive ? GEV_HUB_ELOOPEXIT : 0;
+		if (rc < 0)
+			return rc;
+	}
+}

@@ -1,0 +1,173 @@
+/*
+ * hub_verify.c - the invariant checker (in the spirit of libev's ev_verify). Debug and test
+ * builds (-DGEV_HUB_DEBUG) call it after every public operation; it is always compiled so a
+ * bench build can still call it by hand.
+ */
+#include "hub_internal.h"
+
+#define V(cond, ...) HUB_CHECK(cond, "gev_hub_verify", __VA_ARGS__)
+
+struct hub_map_check {
+	gev_hub *h;
+	int kind;
+	size_t active;
+};
+
+static void hub_verify_map_entry(uint64_t key, void *val, void *ctx)
+{
+	struct hub_map_check *c = ctx;
+	switch (c->kind) {
+	case 0: {
+		struct hub_host_timer *t = val;
+		V(t->id == key, "host timer %llu filed under %llu", (unsigned long long)t->id,
+		  (unsigned long long)key);
+		if (ev_is_active(&t->w))
+			c->active++;
+		else
+			V(c->h->in_ev_run, "host timer %llu in the map but not armed",
+			  (unsigned long long)key);
+		break;
+	}
+	case 1: {
+		struct hub_host_io *io = val;
+		V(io->id == key, "host io %llu filed under %llu", (unsigned long long)io->id,
+		  (unsigned long long)key);
+		if (ev_is_active(&io->w))
+			c->active++;
+		break;
+	}
+	default: {
+		gev_greenlet *g = val;
+		V(g->is_host && g->host_id == key, "host greenlet %p filed under %llu", (void *)g,
+		  (unsigned long long)key);
+		V(g->state != HUB_G_DEAD, "host greenlet %llu is dead but still mapped",
+		  (unsigned long long)key);
+		break;
+	}
+	}
+}
+
+static void hub_verify_greenlet(gev_hub *h, gev_greenlet *g, size_t *alive, size_t *running)
+{
+	V(g->h == h, "greenlet %p belongs to hub %p, found in %p", (void *)g, (void *)g->h, (void *)h);
+	V(g->state <= HUB_G_DEAD, "greenlet %p has bad state %d", (void *)g, g->state);
+	switch (g->state) {
+	case HUB_G_NEW:
+		V(g->coro && (g->later != NULL) != hub_node_queued(&g->node),
+		  "new greenlet %p must have exactly one of a start timer and a queued start", (void *)g);
+		V(!g->later || ev_is_active(&g->later->w) || h->in_ev_run,
+		  "new greenlet %p has an idle start timer", (void *)g);
+		break;
+	case HUB_G_READY:
+		V(g->coro && hub_node_queued(&g->node) && g->node.kind == HUB_NODE_RESUME,
+		  "ready greenlet %p has no queued resume", (void *)g);
+		break;
+	case HUB_G_RUNNING:
+		V(h->current == g, "greenlet %p is RUNNING but the hub runs %p", (void *)g,
+		  (void *)h->current);
+		V(!hub_node_queued(&g->node), "running greenlet %p is queued", (void *)g);
+		(*running)++;
+		break;
+	case HUB_G_PARKED:
+		V(g->coro && !hub_node_queued(&g->node), "parked greenlet %p is queued", (void *)g);
+		break;
+	case HUB_G_DEAD:
+		V(g->coro == NULL || g == h->dying, "dead greenlet %p still has a coroutine", (void *)g);
+		V(!hub_node_queued(&g->node) || g->node.kind == HUB_NODE_NOTIFY,
+		  "dead greenlet %p has a queued resume", (void *)g);
+		V(!hub_node_queued(&g->kill_node) && !g->kill_at_park && !g->throws_head,
+		  "dead greenlet %p has undelivered throws", (void *)g);
+		V(!g->later, "dead greenlet %p has a start timer", (void *)g);
+		break;
+	}
+	if (g->state != HUB_G_DEAD)
+		(*alive)++;
+	V(!(hub_node_queued(&g->kill_node) && g->kill_at_park),
+	  "greenlet %p has a kill both queued and waiting for a park", (void *)g);
+	V(!hub_node_queued(&g->kill_node) || g->kill_node.kind == HUB_NODE_KILL,
+	  "greenlet %p: kill node of kind %d", (void *)g, g->kill_node.kind);
+	/* links: a well-formed doubly linked list that points back at g */
+	const gev_link *prev = NULL;
+	for (const gev_link *l = g->links_head; l; prev = l, l = l->next) {
+		V(l->g == g && l->prev == prev, "greenlet %p: broken link list at %p", (void *)g,
+		  (const void *)l);
+	}
+	V(g->links_tail == prev, "greenlet %p: link tail %p, last link %p", (void *)g,
+	  (void *)g->links_tail, (const void *)prev);
+	const gev_timeout *tp = NULL;
+	for (const gev_timeout *t = g->throws_head; t; tp = t, t = t->next_throw)
+		V(t->target == g && t->state == HUB_T_UNDELIVERED,
+		  "greenlet %p: bad undelivered timeout %p", (void *)g, (const void *)t);
+	V(g->throws_tail == tp, "greenlet %p: throws tail mismatch", (void *)g);
+}
+
+void gev_hub_verify(gev_hub *h)
+{
+	V(h && h->loop, "no hub or no loop");
+	ev_verify(h->loop);
+
+	/* The ready queue: circular, consistent, counted. */
+	size_t n = 0;
+	const gev_hub_node *prev = &h->ready;
+	for (const gev_hub_node *node = h->ready.next; node != &h->ready; node = node->next) {
+		V(node && node->prev == prev, "ready queue broken after %zu nodes", n);
+		V(node->kind >= HUB_NODE_RESUME && node->kind <= HUB_NODE_CALLBACK,
+		  "ready node %p has kind %d", (const void *)node, node->kind);
+		if (node->kind == HUB_NODE_RESUME) {
+			const gev_greenlet *g = HUB_CONTAINER(node, gev_greenlet, node);
+			V(g->state == HUB_G_READY || g->state == HUB_G_NEW,
+			  "queued resume of greenlet %p in state %d", (const void *)g, g->state);
+		}
+		prev = node;
+		n++;
+		V(n <= h->nready, "ready queue longer than its count %zu", h->nready);
+	}
+	V(h->ready.prev == prev, "ready queue tail mismatch");
+	V(n == h->nready, "ready queue has %zu nodes, count says %zu", n, h->nready);
+
+	/* Every greenlet struct. */
+	size_t count = 0, alive = 0, running = 0;
+	const gev_greenlet *gp = NULL;
+	for (gev_greenlet *g = h->all; g; gp = g, g = g->all_next) {
+		V(g->all_prev == gp, "greenlet list broken at %p", (void *)g);
+		hub_verify_greenlet(h, g, &alive, &running);
+		count++;
+	}
+	V(count == h->ngreenlets, "%zu greenlet structs, census says %zu", count, h->ngreenlets);
+	V(alive == h->nalive, "%zu greenlets alive, census says %zu", alive, h->nalive);
+	V(running == (h->current != NULL), "%zu running greenlets, current is %p", running,
+	  (void *)h->current);
+	V(count == 0 || h->all->all_prev == NULL, "greenlet list head has a prev");
+
+	/* Host maps. */
+	struct hub_map_check c = {h, 0, 0};
+	hub_map_each(&h->host_timers, hub_verify_map_entry, &c);
+	size_t timers_active = c.active;
+	c.kind = 1;
+	c.active = 0;
+	hub_map_each(&h->host_ios, hub_verify_map_entry, &c);
+	size_t ios_active = c.active;
+	c.kind = 2;
+	hub_map_each(&h->host_greenlets, hub_verify_map_entry, &c);
+	V(h->host_greenlets.len == h->nhost_greenlets, "%zu host greenlets mapped, census says %zu",
+	  h->host_greenlets.len, h->nhost_greenlets);
+	V(h->host.ncmds <= h->host.cmd_cap, "ncmds %u > cmd_cap %u", h->host.ncmds, h->host.cmd_cap);
+	V(h->host.nevents <= h->ev_cap, "nevents %u > capacity %zu", h->host.nevents, h->ev_cap);
+
+	/* Watchers the hub can enumerate must agree with libev: every mapped host io is active
+	 * (libev stops the ones it gives up on, and the callback unmaps them), and the census
+	 * of C-side timers covers at least the start timers of spawn_later greenlets. Inside
+	 * ev_run libev stops expired timers before it calls us back, so the check waits. */
+	if (!h->in_ev_run) {
+		V(ios_active == h->host_ios.len, "%zu host ios mapped, %zu active", h->host_ios.len,
+		  ios_active);
+		V(timers_active == h->host_timers.len, "%zu host timers mapped, %zu armed",
+		  h->host_timers.len, timers_active);
+		size_t later = 0;
+		for (gev_greenlet *g = h->all; g; g = g->all_next)
+			later += g->later != NULL;
+		V(later <= h->ntimers, "%zu spawn_later timers armed, census counts %zu timers", later,
+		  h->ntimers);
+		V(!ev_is_active(&h->turn_timer), "the turn's max_wait timer outlived its turn");
+	}
+}
