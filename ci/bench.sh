@@ -1,12 +1,39 @@
 #!/usr/bin/env bash
-# The main job: the benchmark comparison. Installs what is missing, then runs the C core's perf
-# programs (our switch beside boost.context and glibc swapcontext). With -quick it runs a short
-# pass that only proves the command works.
+# The main job: the benchmark comparison. Installs what is missing, runs the C core's perf programs
+# (our switch beside boost.context and glibc swapcontext; the C hub) when csrc/ has a Makefile, then
+# the comparison command bench/cmd/gevent-bench, which measures every workload on goroutines, a
+# bare iter.Pull, our cores and real gevent, folds the C output into its report, prints the report
+# and writes it to bench/results/.
+#   bash ci/bench.sh            full run (under 10 minutes on 2 cores)
+#   bash ci/bench.sh -quick     short pass that only proves the command works (under a minute)
+# Any other argument goes to the command (e.g. -only switch,sleep0; see go run ./cmd/gevent-bench -h).
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 # shellcheck source=ci/setup.sh
 source ci/setup.sh
 quick=""
-[ "${1:-}" = "-quick" ] && quick=1
-make -C csrc bench ${quick:+QUICK=1}
+args=()
+for a in "$@"; do
+	if [ "$a" = "-quick" ]; then quick=1; else args+=("$a"); fi
+done
+
+csrc_out=""
+csrc_rc=0
+if [ -f csrc/Makefile ]; then
+	csrc_out=$(mktemp)
+	trap 'rm -f "$csrc_out"' EXIT
+	make_args=(--no-print-directory -C csrc bench)
+	# QUICK=1 shortens the C perf programs, where their Makefile knows it.
+	if [ -n "$quick" ] && grep -q 'QUICK' csrc/Makefile; then make_args+=(QUICK=1); fi
+	echo "bench: make ${make_args[*]}" >&2
+	make "${make_args[@]}" 2>&1 | tee "$csrc_out" || csrc_rc=$?
+	if [ "$csrc_rc" -ne 0 ]; then
+		echo "bench: make -C csrc bench failed (status $csrc_rc); going on with the Go comparison" >&2
+	fi
+fi
+
+cd bench
+go mod download
+go run ./cmd/gevent-bench ${quick:+-quick} ${csrc_out:+-csrc "$csrc_out"} ${args[@]+"${args[@]}"}
+exit "$csrc_rc"

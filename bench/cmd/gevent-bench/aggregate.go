@@ -1,0 +1,196 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/gevent-go/gevent/bench/report"
+	"github.com/gevent-go/gevent/bench/stats"
+	"github.com/gevent-go/gevent/bench/workloads"
+)
+
+// rowKey names one row: an implementation of a workload at a size.
+type rowKey struct {
+	workload string
+	size     int
+	impl     string
+}
+
+// aggregate turns the samples of each row into a report.Row: the summary
+// of every metric over the samples that succeeded, and a note or failure
+// when some or all failed.
+func aggregate(samples []sample) map[rowKey]*report.Row {
+	type acc struct {
+		values map[string][]float64
+		errs   []string
+		n      int
+	}
+	accs := map[rowKey]*acc{}
+	for _, s := range samples {
+		k := rowKey{s.Workload, s.Size, s.Impl}
+		a := accs[k]
+		if a == nil {
+			a = &acc{values: map[string][]float64{}}
+			accs[k] = a
+		}
+		a.n++
+		if s.Err != "" {
+			a.errs = append(a.errs, s.Err)
+			continue
+		}
+		for m, v := range s.Metrics {
+			a.values[m] = append(a.values[m], v)
+		}
+	}
+	rows := map[rowKey]*report.Row{}
+	for k, a := range accs {
+		r := &report.Row{Key: k.impl, Metrics: map[string]stats.Summary{}}
+		for m, vs := range a.values {
+			r.Metrics[m] = stats.Summarize(vs)
+		}
+		switch {
+		case len(a.errs) == a.n:
+			r.Failed = a.errs[0]
+		case len(a.errs) > 0:
+			r.Note = fmt.Sprintf("%d of %d samples failed: %s", len(a.errs), a.n, a.errs[0])
+		}
+		rows[k] = r
+	}
+	return rows
+}
+
+// caseInput is what buildCase needs besides the samples.
+type caseInput struct {
+	w       *workloads.Workload
+	index   int // 1-based position in the report
+	size    int
+	reps    int
+	gevent  geventInfo
+	rows    map[rowKey]*report.Row
+	csrc    []csrcRow
+	perfOps bool
+}
+
+// buildCase assembles one table: the Go implementations in order (n/a
+// where they do not exist), the csrc rows for this workload, and gevent.
+func buildCase(in caseInput) *report.Case {
+	w := in.w
+	c := &report.Case{
+		ID:             w.Name,
+		Title:          fmt.Sprintf("%d. %s", in.index, w.Title),
+		Primary:        w.Primary,
+		Secondary:      w.Secondary,
+		BaselineKey:    string(w.Baseline),
+		GeventKey:      geventImpl,
+		FasterIsBetter: w.FasterIsBetter,
+	}
+	if !w.Ops {
+		c.Size = in.size
+	}
+	for _, impl := range workloads.GoImpls {
+		row := report.Row{Key: string(impl), Label: impl.Label()}
+		if _, err := w.Func(impl); err != nil {
+			row.NA = err.Error()
+		} else if r := in.rows[rowKey{w.Name, in.size, string(impl)}]; r != nil {
+			r.Label = row.Label
+			row = *r
+		} else {
+			row.NA = "not run (filtered out)"
+		}
+		c.Rows = append(c.Rows, row)
+	}
+	for _, cr := range in.csrc {
+		if cr.workload == w.Name {
+			c.Rows = append(c.Rows, cr.row)
+		}
+	}
+	grow := report.Row{Key: geventImpl, Label: in.gevent.label()}
+	if in.gevent.missing != "" {
+		grow.NA = in.gevent.missing
+	} else if r := in.rows[rowKey{w.Name, in.size, geventImpl}]; r != nil {
+		r.Label = grow.Label
+		grow = *r
+	} else {
+		grow.NA = "not run"
+	}
+	c.Rows = append(c.Rows, grow)
+
+	if w.Ops {
+		c.Notes = append(c.Notes, fmt.Sprintf("Each sample: a fresh process times %s operations after a warm-up of %s; %d samples per row, interleaved.",
+			report.Num(float64(in.size)), report.Num(float64(max(1, in.size/10))), in.reps))
+	} else {
+		c.Notes = append(c.Notes, fmt.Sprintf("Each sample: a fresh process (which warms up first); %d samples per row, interleaved.", in.reps))
+	}
+	c.Notes = append(c.Notes, workloadNotes[w.Name]...)
+	return c
+}
+
+// workloadNotes explain what each implementation does where the table alone
+// would mislead.
+var workloadNotes = map[string][]string{
+	"switch": {"goroutines: an unbuffered-channel ping-pong. gevent: greenlet.switch between two raw greenlets."},
+	"sleep0": {"bare iter.Pull: a loop resuming two coroutines in turn, each yielding at once; one resumption is the floor of a greenlet→hub→greenlet handoff. goroutines: runtime.Gosched in two goroutines."},
+	"spawn_join": {"bare iter.Pull: iter.Pull + next + stop of a trivial body. goroutines: go + a done channel."},
+	"spawn_joinall": {
+		"peak-rss-MiB is the process's VmHWM; rss-B/greenlet is (VmHWM − VmRSS before) / N.",
+		"bare iter.Pull: N iter.Pull calls, then next + stop on each. goroutines: N goroutines, each closing its own done channel, then a receive on each.",
+	},
+	"parked": {
+		"rss-B/greenlet: VmRSS delta per parked greenlet; inuse-B/greenlet: the Go runtime's heap+stack in use after a GC (Go only).",
+		"bare iter.Pull: each coroutine yields once; the \"wake-all\" resumes each to its end (no Event). goroutines: a mutex+channel Event.",
+	},
+	"timeout_cancel": {"goroutines: context.WithTimeout(10 s) + cancel. gevent: `with Timeout(10): pass`."},
+	"timeout_fire":   {"Lateness = elapsed − 1 ms, in µs. goroutines: a 1 ms context deadline against a 1 s timer."},
+	"sleep_1ms":      {"The actual duration of sleep(1 ms), in µs (1,000 is perfect)."},
+	"kill_parked":    {"Greenlets are parked in batches of 1,000 (untimed); the kills are timed. bare iter.Pull: stop() of a coroutine parked in yield. goroutines: cancel a context, wait for exit."},
+	"event_handoff":  {"goroutines: a mutex+channel Event."},
+	"queue_handoff":  {"goroutines: channels with room for 1,024 items (gevent's Queue() is unbounded)."},
+	"spawn_later":    {"goroutines: time.AfterFunc. total-ms: until the last one ran (ideal ≈ the largest delay, ~100 ms); overshoot-ms: total − largest delay; late-ms: fired − due, per timer."},
+}
+
+// scalingSeries returns, per implementation, the spawn_joinall medians
+// against N, for the plot and the scaling table.
+func scalingSeries(cases []*report.Case) []report.Series {
+	var order []string
+	byImpl := map[string]*report.Series{}
+	for _, c := range cases {
+		if c.ID != "spawn_joinall" {
+			continue
+		}
+		for _, r := range c.Rows {
+			v, ok := c.Median(r.Key, c.Primary)
+			if !ok {
+				continue
+			}
+			s := byImpl[r.Key]
+			if s == nil {
+				s = &report.Series{Label: r.Label}
+				byImpl[r.Key] = s
+				order = append(order, r.Key)
+			}
+			s.Points = append(s.Points, report.Point{N: c.Size, Value: v})
+		}
+	}
+	out := make([]report.Series, 0, len(order))
+	for _, k := range order {
+		s := *byImpl[k]
+		sort.Slice(s.Points, func(i, j int) bool { return s.Points[i].N < s.Points[j].N })
+		out = append(out, s)
+	}
+	return out
+}
+
+// sizesOf lists the distinct sizes in the series, ascending.
+func sizesOf(series []report.Series) []int {
+	var ns []int
+	for _, s := range series {
+		for _, p := range s.Points {
+			if !slices.Contains(ns, p.N) {
+				ns = append(ns, p.N)
+			}
+		}
+	}
+	slices.Sort(ns)
+	return ns
+}

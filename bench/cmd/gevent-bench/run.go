@@ -1,0 +1,204 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/gevent-go/gevent/bench/report"
+	"github.com/gevent-go/gevent/bench/stats"
+	"github.com/gevent-go/gevent/bench/workloads"
+)
+
+// geventTarget is DESIGN §6's "at least 10x faster than real gevent".
+const geventTarget = 10
+
+// run measures everything cfg selects, writes the report, plot and samples
+// to cfg.out and prints the report.
+func run(cfg *config, start time.Time) error {
+	m := describeMachine(cfg.benchDir)
+	gev := findGevent(cfg)
+	csrc := readCsrc(cfg.csrcFile)
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("cannot re-execute myself for fresh-process samples: %w", err)
+	}
+
+	var ws []*workloads.Workload
+	for _, w := range workloads.All() {
+		if cfg.only == nil || cfg.only[w.Name] {
+			ws = append(ws, w)
+		}
+	}
+	var jobs []job
+	for _, w := range ws {
+		for _, n := range cfg.sizes(w) {
+			reps := cfg.repsFor(w, n)
+			for _, impl := range workloads.GoImpls {
+				if _, err := w.Func(impl); err == nil {
+					jobs = append(jobs, job{w: w, size: n, impl: string(impl), reps: reps})
+				}
+			}
+			if gev.missing == "" {
+				jobs = append(jobs, job{w: w, size: n, impl: geventImpl, reps: reps})
+			}
+		}
+	}
+	if gev.missing != "" {
+		fmt.Fprintf(os.Stderr, "gevent-bench: real gevent is not measured: %s\n", gev.missing)
+	}
+	r := &runner{self: self, python: gev.python, script: gev.script, progress: newProgress()}
+	samples := r.runAll(jobs)
+	rows := aggregate(samples)
+
+	var cases []*report.Case
+	for _, w := range ws {
+		index := 0
+		for i, x := range workloads.All() {
+			if x == w {
+				index = i + 1
+			}
+		}
+		for _, n := range cfg.sizes(w) {
+			cases = append(cases, buildCase(caseInput{
+				w: w, index: index, size: n, reps: cfg.repsFor(w, n),
+				gevent: gev, rows: rows, csrc: csrc.rows,
+			}))
+		}
+	}
+	m.LoadEnd = loadavg()
+
+	stem := m.Date.Format("2006-01-02")
+	if cfg.quick {
+		stem += "-quick"
+	}
+	plotFile := ""
+	if series := scalingSeries(cases); len(series) > 0 {
+		plotFile = stem + "-spawn_joinall.svg"
+		err := report.ScalingPlot(filepath.Join(cfg.out, plotFile), "spawn N, then JoinAll: cost per greenlet", "ns per greenlet (median)", series)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "gevent-bench: %v\n", err)
+			plotFile = ""
+		}
+	}
+	md := render(renderInput{cfg: cfg, m: m, gev: gev, csrc: csrc, cases: cases, samples: samples,
+		plotFile: plotFile, wall: time.Since(start)})
+	mdPath := filepath.Join(cfg.out, stem+".md")
+	if err := os.WriteFile(mdPath, []byte(md), 0o644); err != nil {
+		return err
+	}
+	raw, err := json.MarshalIndent(samples, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(cfg.out, stem+".json"), raw, 0o644); err != nil {
+		return err
+	}
+	fmt.Print(md)
+	fmt.Fprintf(os.Stderr, "gevent-bench: wrote %s (and %s.json%s) in %s\n", mdPath, stem,
+		map[bool]string{true: ", " + plotFile, false: ""}[plotFile != ""], time.Since(start).Round(time.Second))
+	return nil
+}
+
+// renderInput is everything the report shows.
+type renderInput struct {
+	cfg      *config
+	m        machine
+	gev      geventInfo
+	csrc     csrcResult
+	cases    []*report.Case
+	samples  []sample
+	plotFile string
+	wall     time.Duration
+}
+
+// render writes the whole Markdown report.
+func render(in renderInput) string {
+	var b strings.Builder
+	mode := "full run"
+	if in.cfg.quick {
+		mode = "QUICK run (small sizes, 2 samples: proves the command works, measures nothing reliable)"
+	}
+	fmt.Fprintf(&b, "# gevent-go vs gevent and Go: benchmark comparison, %s UTC\n\n", in.m.Date.Format("2006-01-02 15:04"))
+	fmt.Fprintf(&b, "- mode: %s; %d samples per row (%d for N ≥ 1e6), each in a fresh process, implementations interleaved\n",
+		mode, in.cfg.reps, in.cfg.repsBig)
+	fmt.Fprintf(&b, "- machine: %s; Linux %s\n", in.m.CPU, in.m.Kernel)
+	fmt.Fprintf(&b, "- Go: %s, GOMAXPROCS=%d (our hubs use one thread; goroutines may use all)\n", in.m.Go, in.m.GOMAXPROCS)
+	if in.gev.missing != "" {
+		fmt.Fprintf(&b, "- gevent: n/a — %s\n", in.gev.missing)
+	} else {
+		v := in.gev.versions
+		fmt.Fprintf(&b, "- gevent %s, greenlet %s, Python %s (%s), loop %s on %s, %s\n",
+			v["gevent"], v["greenlet"], v["python"], in.gev.python, v["loop"], v["backend"], v["libev"])
+	}
+	fmt.Fprintf(&b, "- libev for our C core: Debian libev-dev %s; boost.context: Debian libboost-context-dev %s\n", in.m.LibevDeb, in.m.BoostDeb)
+	if in.m.Commit != "" {
+		fmt.Fprintf(&b, "- commit: %s\n", in.m.Commit)
+	}
+	var other []float64
+	for _, s := range in.samples {
+		other = append(other, s.Other)
+	}
+	load := stats.Summarize(other)
+	fmt.Fprintf(&b, "- load: loadavg %s at start, %s at end; CPUs kept busy by other processes during a sample: median %s, max %s (of %d)\n",
+		in.m.LoadStart, in.m.LoadEnd, report.Num(load.Median), report.Num(load.Max), runtime.NumCPU())
+	fmt.Fprintf(&b, "- wall time: %s\n\n", in.wall.Round(time.Second))
+	b.WriteString("Every number is a median over samples with its min–max; ratios compare medians measured in this run. " +
+		"Numbers from different runs or machines do not compare (this host drifts 1.3–1.5x between runs).\n\n")
+
+	fmt.Fprintf(&b, "## Ours vs real gevent (DESIGN §6 target: at least %dx faster)\n\n", geventTarget)
+	b.WriteString(report.VsGevent(in.cases, []string{"core=go", "core=c"}, geventImpl, geventTarget))
+	b.WriteString("\n## Budgets (DESIGN §6), evaluated on this run\n\n")
+	b.WriteString(report.Checks(budgetChecks(in.cases, in.csrc)))
+
+	if series := scalingSeries(in.cases); len(series) > 0 {
+		b.WriteString("\n## Scaling: spawn N, then JoinAll (median ns per greenlet)\n\n")
+		if in.plotFile != "" {
+			fmt.Fprintf(&b, "![cost per greenlet against N](%s)\n\n", in.plotFile)
+		}
+		ns := sizesOf(series)
+		b.WriteString("| implementation |")
+		for _, n := range ns {
+			fmt.Fprintf(&b, " N = %s |", report.Size(n))
+		}
+		b.WriteString(" largest N ÷ smallest N |\n|---" + strings.Repeat("|--:", len(ns)+1) + "|\n")
+		for _, s := range series {
+			fmt.Fprintf(&b, "| %s |", s.Label)
+			at := map[int]float64{}
+			for _, p := range s.Points {
+				at[p.N] = p.Value
+			}
+			for _, n := range ns {
+				if v, ok := at[n]; ok {
+					fmt.Fprintf(&b, " %s |", report.Num(v))
+				} else {
+					b.WriteString(" |")
+				}
+			}
+			first, last := s.Points[0], s.Points[len(s.Points)-1]
+			fmt.Fprintf(&b, " %s |\n", report.Ratio(last.Value, first.Value))
+		}
+	}
+
+	b.WriteString("\n## Workloads\n\n")
+	for _, c := range in.cases {
+		b.WriteString(c.Markdown(3))
+		b.WriteString("\n")
+	}
+
+	b.WriteString("## C core perf programs (`make -C csrc bench`)\n\n")
+	if in.csrc.missing != "" {
+		fmt.Fprintf(&b, "n/a — %s\n\n", in.csrc.missing)
+	} else {
+		fmt.Fprintf(&b, "Output of `make -C csrc bench`, verbatim (%d rows of it placed in the tables above):\n\n```\n%s\n```\n\n",
+			len(in.csrc.rows), in.csrc.text)
+	}
+
+	b.WriteString("## Reproduce\n\n```sh\nbash ci/bench.sh            # full run (this report)\nbash ci/bench.sh -quick     # the CI smoke run\n" +
+		"cd bench && go test -run '^$' -bench . -count 10 ./workloads   # go test form, for benchstat\n```\n")
+	return b.String()
+}
