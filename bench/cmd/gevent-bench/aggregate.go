@@ -129,8 +129,8 @@ func buildCase(in caseInput) *report.Case {
 // workloadNotes explain what each implementation does where the table alone
 // would mislead.
 var workloadNotes = map[string][]string{
-	"switch": {"goroutines: an unbuffered-channel ping-pong. gevent: greenlet.switch between two raw greenlets."},
-	"sleep0": {"bare iter.Pull: a loop resuming two coroutines in turn, each yielding at once; one resumption is the floor of a greenlet→hub→greenlet handoff. goroutines: runtime.Gosched in two goroutines."},
+	"switch":     {"goroutines: an unbuffered-channel ping-pong. gevent: greenlet.switch between two raw greenlets."},
+	"sleep0":     {"bare iter.Pull: a loop resuming two coroutines in turn, each yielding at once; one resumption is the floor of a greenlet→hub→greenlet handoff. goroutines: runtime.Gosched in two goroutines."},
 	"spawn_join": {"bare iter.Pull: iter.Pull + next + stop of a trivial body. goroutines: go + a done channel."},
 	"spawn_joinall": {
 		"peak-rss-MiB is the process's VmHWM; rss-B/greenlet is (VmHWM − VmRSS before) / N.",

@@ -32,14 +32,14 @@ type job struct {
 
 // A sample is what one fresh process measured.
 type sample struct {
-	Workload string             `json:"workload"`
-	Size     int                `json:"n"`
-	Impl     string             `json:"impl"`
-	Rep      int                `json:"rep"`
-	Metrics  workloads.Metrics  `json:"metrics,omitempty"`
-	Err      string             `json:"error,omitempty"`
-	WallS    float64            `json:"wall_s"`
-	Other    float64            `json:"other_cpus"` // CPUs other processes kept busy meanwhile
+	Workload string            `json:"workload"`
+	Size     int               `json:"n"`
+	Impl     string            `json:"impl"`
+	Rep      int               `json:"rep"`
+	Metrics  workloads.Metrics `json:"metrics,omitempty"`
+	Err      string            `json:"error,omitempty"`
+	WallS    float64           `json:"wall_s"`
+	Other    float64           `json:"other_cpus"` // CPUs other processes kept busy meanwhile
 }
 
 // runner executes jobs in fresh processes.
