@@ -25,7 +25,7 @@ static char trace_buf[8192];
 
 static void trace_reset(void) { trace_buf[0] = 0; }
 
-static void __attribute__((format(printf, 1, 2))) tr(const char *fmt, ...)
+static void __attribute__((format(printf, 1, 2), unused)) tr(const char *fmt, ...)
 {
 	size_t n = strlen(trace_buf);
 	if (n && n < sizeof trace_buf - 1)
@@ -36,7 +36,7 @@ static void __attribute__((format(printf, 1, 2))) tr(const char *fmt, ...)
 	va_end(ap);
 }
 
-static double mono(void)
+static __attribute__((unused)) double mono(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -91,7 +91,7 @@ static int hub_teardown(void **state)
 }
 
 /* run_ok drives h until nothing is left to do. */
-static void run_ok(gev_hub *h) { assert_int_equal(gev_hub_run(h), 0); }
+static __attribute__((unused)) void run_ok(gev_hub *h) { assert_int_equal(gev_hub_run(h), 0); }
 
 #define HUB_TEST(f) cmocka_unit_test_setup_teardown(f, hub_setup, hub_teardown)
 
