@@ -338,7 +338,9 @@ gev_timeout *gev_hub_fired_timeout(gev_hub *h);
  * The turn API (what the Go host calls). All memory is hub-owned C memory that the host
  * reads and writes in place: a command array the host fills and a count, and an event array
  * the turn fills. Host ids are 64-bit and chosen by the host; each kind (timer, io,
- * greenlet) has its own id space.
+ * greenlet) has its own id space. Timer ids below 2^20 are looked up by direct index
+ * (allocate them from a free list so they stay dense: chunks of 256 slots are created on
+ * first use and kept); larger ids work too, through a hash map.
  *
  * Commands are applied in order at the start of the next turn. The command array has a
  * fixed capacity: it never drops a command because the producer must flush first — when

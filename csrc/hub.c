@@ -226,7 +226,7 @@ void gev_hub_get_census(gev_hub *h, gev_hub_census *out)
 	out->ready = h->nready;
 	out->timers = h->ntimers;
 	out->fd_waits = h->nfdwaits;
-	out->host_timers = h->host_timers.len;
+	out->host_timers = h->nhost_timers;
 	out->host_ios = h->host_ios.len;
 	out->host_greenlets = h->nhost_greenlets;
 	pthread_mutex_lock(&h->post_mu);

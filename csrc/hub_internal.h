@@ -111,7 +111,12 @@ struct hub_later {
 	gev_greenlet *g;
 };
 
-/* Host timer and io watchers, pooled. */
+/* Host timer and io watchers. Host timers with ids below HUB_DIRECT_IDS live in chunks of
+ * HUB_CHUNK slots indexed by id (no hashing, stable addresses for libev, and cache-friendly
+ * for the dense ids a host allocates from a free list); larger ids are pooled and mapped. */
+#define HUB_CHUNK_BITS 8
+#define HUB_CHUNK (1u << HUB_CHUNK_BITS)
+#define HUB_DIRECT_IDS (UINT64_C(1) << 20)
 struct hub_host_timer {
 	ev_timer w;
 	uint64_t id;
@@ -173,7 +178,10 @@ struct gev_hub {
 	gev_hub_host host;
 	size_t ev_cap;
 	uint32_t ev_returned;     /* events handed to the host by the last turn */
-	hub_map host_timers, host_ios, host_greenlets;
+	hub_map host_timers, host_ios, host_greenlets; /* host_timers: ids >= HUB_DIRECT_IDS */
+	struct hub_host_timer **timer_chunks;           /* ids < HUB_DIRECT_IDS */
+	size_t ntimer_chunks;
+	size_t nhost_timers;                            /* armed host timers, both kinds */
 	struct hub_host_timer *free_timers;
 	struct hub_host_io *free_ios;
 	ev_timer turn_timer;

@@ -57,45 +57,56 @@ int gev_timeout_start(gev_timeout *t, double seconds)
 	gev_greenlet *g = h->current;
 	if (HUB_UNLIKELY(!g))
 		return GEV_HUB_EBLOCKING;
+	/* Bookkeeping first, libev last: nothing lives across the call (the budgeted path). */
 	t->target = g;
 	g->refs++;
+	t->state = HUB_T_ARMED;
+	h->ntimers++;
 	/* set before start, always: a restart must count from now (gevent #1890). */
 	ev_timer_set(&t->w, seconds, 0.);
 	ev_timer_start(h->loop, &t->w);
-	t->state = HUB_T_ARMED;
-	h->ntimers++;
 	HUB_VERIFY(h);
 	return 0;
 }
 
-void gev_timeout_cancel(gev_timeout *t)
+/* hub_timeout_cancel_undelivered takes an expired, undelivered t out of its target's list. */
+static void __attribute__((noinline)) hub_timeout_cancel_undelivered(gev_timeout *t)
 {
-	gev_hub *h = t->h;
 	gev_greenlet *g = t->target;
-	if (t->state == HUB_T_ARMED) {
-		ev_timer_stop(h->loop, &t->w);
-		h->ntimers--;
-	} else if (t->state == HUB_T_UNDELIVERED) {
-		gev_timeout *prev = NULL;
-		for (gev_timeout *p = g->throws_head; p; prev = p, p = p->next_throw) {
-			if (p != t)
-				continue;
-			if (prev)
-				prev->next_throw = t->next_throw;
-			else
-				g->throws_head = t->next_throw;
-			if (g->throws_tail == t)
-				g->throws_tail = prev;
-			break;
-		}
-	} else {
-		return;
+	gev_timeout *prev = NULL;
+	for (gev_timeout *p = g->throws_head; p; prev = p, p = p->next_throw) {
+		if (p != t)
+			continue;
+		if (prev)
+			prev->next_throw = t->next_throw;
+		else
+			g->throws_head = t->next_throw;
+		if (g->throws_tail == t)
+			g->throws_tail = prev;
+		break;
 	}
+	t->next_throw = NULL;
 	t->state = HUB_T_IDLE;
 	t->target = NULL;
-	t->next_throw = NULL;
 	hub_unref(g);
-	HUB_VERIFY(h);
+}
+
+void gev_timeout_cancel(gev_timeout *t)
+{
+	if (HUB_LIKELY(t->state == HUB_T_ARMED)) {
+		gev_hub *h = t->h;
+		gev_greenlet *g = t->target;
+		h->ntimers--;
+		t->state = HUB_T_IDLE;
+		t->target = NULL;
+		/* hub_unref inlined: the budgeted path, and g is almost always alive */
+		if (HUB_UNLIKELY(--g->refs == 0) && g->state == HUB_G_DEAD)
+			hub_maybe_free(g);
+		ev_timer_stop(h->loop, &t->w); /* last: a tail call in release builds */
+	} else if (t->state == HUB_T_UNDELIVERED) {
+		hub_timeout_cancel_undelivered(t);
+	}
+	HUB_VERIFY(t->h);
 }
 
 int gev_timeout_pending(const gev_timeout *t) { return t->state != HUB_T_IDLE; }

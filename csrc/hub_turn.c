@@ -44,30 +44,61 @@ static void hub_host_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	struct hub_host_timer *t = HUB_CONTAINER(w, struct hub_host_timer, w);
 	hub_emit(h, GEV_HUB_EV_TIMER, t->id, 0, NULL);
 	if (!ev_is_active(w)) { /* one-shot: the id is free again */
-		hub_map_del(&h->host_timers, t->id);
-		t->next_free = h->free_timers;
-		h->free_timers = t;
+		h->nhost_timers--;
+		if (t->id >= HUB_DIRECT_IDS) {
+			hub_map_del(&h->host_timers, t->id);
+			t->next_free = h->free_timers;
+			h->free_timers = t;
+		}
 	}
 }
 
-static void hub_host_io_cb(struct ev_loop *loop, ev_io *w, int revents)
+/* hub_direct_timer returns the slot of a direct id, creating its chunk if `create`. */
+static struct hub_host_timer *hub_direct_timer(gev_hub *h, uint64_t id, int create)
 {
-	gev_hub *h = ev_userdata(loop);
-	struct hub_host_io *io = HUB_CONTAINER(w, struct hub_host_io, w);
-	hub_emit(h, GEV_HUB_EV_IO, io->id, revents, NULL);
-	if (!ev_is_active(w)) { /* libev gave up on a bad fd (EV_ERROR): the id is free */
-		hub_map_del(&h->host_ios, io->id);
-		io->next_free = h->free_ios;
-		h->free_ios = io;
+	size_t ci = (size_t)(id >> HUB_CHUNK_BITS);
+	if (HUB_UNLIKELY(ci >= h->ntimer_chunks || !h->timer_chunks[ci])) {
+		if (!create)
+			return NULL;
+		if (ci >= h->ntimer_chunks) {
+			size_t n = h->ntimer_chunks ? h->ntimer_chunks : 4;
+			while (n <= ci)
+				n *= 2;
+			struct hub_host_timer **c = realloc(h->timer_chunks, n * sizeof *c);
+			if (!c)
+				return NULL;
+			memset(c + h->ntimer_chunks, 0, (n - h->ntimer_chunks) * sizeof *c);
+			h->timer_chunks = c;
+			h->ntimer_chunks = n;
+		}
+		struct hub_host_timer *chunk = malloc(HUB_CHUNK * sizeof *chunk);
+		if (!chunk)
+			return NULL;
+		for (unsigned i = 0; i < HUB_CHUNK; i++) {
+			ev_init(&chunk[i].w, hub_host_timer_cb);
+			chunk[i].id = ((uint64_t)ci << HUB_CHUNK_BITS) | i;
+			chunk[i].next_free = NULL;
+		}
+		h->timer_chunks[ci] = chunk;
 	}
+	return &h->timer_chunks[ci][id & (HUB_CHUNK - 1)];
 }
 
 static int hub_cmd_timer_start(gev_hub *h, const gev_hub_cmd *c)
 {
-	if (!(c->seconds >= 0) || !(c->repeat >= 0) || isinf(c->seconds) || isinf(c->repeat))
+	if (HUB_UNLIKELY(!(c->seconds >= 0) || !(c->repeat >= 0) || isinf(c->seconds) ||
+			 isinf(c->repeat)))
 		return GEV_HUB_EINVAL;
-	struct hub_host_timer *t = hub_map_get(&h->host_timers, c->id);
-	if (t) {
+	struct hub_host_timer *t;
+	if (HUB_LIKELY(c->id < HUB_DIRECT_IDS)) {
+		t = hub_direct_timer(h, c->id, 1);
+		if (!t)
+			return GEV_HUB_ENOMEM;
+		if (ev_is_active(&t->w))
+			ev_timer_stop(h->loop, &t->w);
+		else
+			h->nhost_timers++;
+	} else if ((t = hub_map_get(&h->host_timers, c->id)) != NULL) {
 		ev_timer_stop(h->loop, &t->w);
 	} else {
 		t = h->free_timers;
@@ -83,6 +114,7 @@ static int hub_cmd_timer_start(gev_hub *h, const gev_hub_cmd *c)
 		}
 		t->id = c->id;
 		ev_init(&t->w, hub_host_timer_cb);
+		h->nhost_timers++;
 	}
 	/* set before start, always: a stop+start would resume the old remaining time (#1890). */
 	ev_timer_set(&t->w, c->seconds, c->repeat);
@@ -92,12 +124,33 @@ static int hub_cmd_timer_start(gev_hub *h, const gev_hub_cmd *c)
 
 static void hub_cmd_timer_stop(gev_hub *h, uint64_t id)
 {
+	if (id < HUB_DIRECT_IDS) {
+		struct hub_host_timer *t = hub_direct_timer(h, id, 0);
+		if (t && ev_is_active(&t->w)) {
+			ev_timer_stop(h->loop, &t->w);
+			h->nhost_timers--;
+		}
+		return;
+	}
 	struct hub_host_timer *t = hub_map_del(&h->host_timers, id);
 	if (!t)
 		return;
 	ev_timer_stop(h->loop, &t->w);
+	h->nhost_timers--;
 	t->next_free = h->free_timers;
 	h->free_timers = t;
+}
+
+static void hub_host_io_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	gev_hub *h = ev_userdata(loop);
+	struct hub_host_io *io = HUB_CONTAINER(w, struct hub_host_io, w);
+	hub_emit(h, GEV_HUB_EV_IO, io->id, revents, NULL);
+	if (!ev_is_active(w)) { /* libev gave up on a bad fd (EV_ERROR): the id is free */
+		hub_map_del(&h->host_ios, io->id);
+		io->next_free = h->free_ios;
+		h->free_ios = io;
+	}
 }
 
 static int hub_cmd_io_start(gev_hub *h, const gev_hub_cmd *c)
@@ -217,6 +270,17 @@ void hub_host_init(gev_hub *h) { ev_init(&h->turn_timer, hub_turn_timer_cb); }
 void hub_host_free(gev_hub *h)
 {
 	hub_map_each(&h->host_timers, hub_free_pool_timer, h);
+	for (size_t ci = 0; ci < h->ntimer_chunks; ci++) {
+		struct hub_host_timer *chunk = h->timer_chunks[ci];
+		if (!chunk)
+			continue;
+		for (unsigned i = 0; i < HUB_CHUNK; i++)
+			ev_timer_stop(h->loop, &chunk[i].w);
+		free(chunk);
+	}
+	free(h->timer_chunks);
+	h->timer_chunks = NULL;
+	h->ntimer_chunks = 0;
 	hub_map_each(&h->host_ios, hub_free_pool_io, h);
 	hub_map_free(&h->host_timers);
 	hub_map_free(&h->host_ios);
@@ -239,7 +303,7 @@ void hub_host_free(gev_hub *h)
 
 size_t hub_active(gev_hub *h)
 {
-	return h->ntimers + h->nfdwaits + h->host_timers.len + h->host_ios.len +
+	return h->ntimers + h->nfdwaits + h->nhost_timers + h->host_ios.len +
 	       (size_t)(h->keepalive > 0);
 }
 

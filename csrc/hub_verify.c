@@ -163,6 +163,17 @@ void gev_hub_verify(gev_hub *h)
 		  ios_active);
 		V(timers_active == h->host_timers.len, "%zu host timers mapped, %zu armed",
 		  h->host_timers.len, timers_active);
+		size_t direct = 0;
+		for (size_t ci = 0; ci < h->ntimer_chunks; ci++)
+			for (unsigned i = 0; h->timer_chunks[ci] && i < HUB_CHUNK; i++) {
+				V(h->timer_chunks[ci][i].id == ((uint64_t)ci << HUB_CHUNK_BITS) + i,
+				  "direct host timer slot %zu/%u has id %llu", ci, i,
+				  (unsigned long long)h->timer_chunks[ci][i].id);
+				direct += ev_is_active(&h->timer_chunks[ci][i].w) != 0;
+			}
+		V(direct + timers_active == h->nhost_timers,
+		  "%zu direct + %zu mapped host timers armed, census says %zu", direct, timers_active,
+		  h->nhost_timers);
 		size_t later = 0;
 		for (gev_greenlet *g = h->all; g; g = g->all_next)
 			later += g->later != NULL;

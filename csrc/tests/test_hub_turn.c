@@ -121,6 +121,36 @@ static void test_host_and_c_sleepers_in_deadline_order(void **state)
 	assert_string_equal(trace_buf, "C10 H20 C25 H30");
 }
 
+static void test_host_timer_ids_direct_and_hashed(void **state)
+{
+	gev_hub *h = *state;
+	const uint64_t ids[] = {0, 255, 256, 70000, (1u << 20) - 1, 1u << 20, UINT64_C(1) << 40,
+				UINT64_MAX};
+	enum { N = sizeof ids / sizeof ids[0] };
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < N; i++)
+			timer_start(h, ids[i], 0.001 * (i + 1), 0);
+		timer_start(h, ids[3], 0.5, 0);           /* restart one */
+		push(h, GEV_HUB_CMD_TIMER_STOP, ids[3]);  /* and stop it */
+		push(h, GEV_HUB_CMD_TIMER_STOP, ids[5]);  /* a hashed one too */
+		gev_hub_census c;
+		assert_true(gev_hub_turn(h, 0) >= 0);
+		gev_hub_get_census(h, &c);
+		int got = 0, seen[N] = {0};
+		while (got < N - 2) {
+			int n = gev_hub_turn(h, GEV_HUB_FOREVER);
+			assert_true(n >= 0);
+			for (int j = 0; j < n; j++)
+				for (int k = 0; k < N; k++)
+					if (gev_hub_host_of(h)->events[j].id == ids[k])
+						seen[k]++, got++;
+		}
+		for (int k = 0; k < N; k++)
+			assert_int_equal(seen[k], k == 3 || k == 5 ? 0 : 1);
+		assert_int_equal(gev_hub_turn(h, GEV_HUB_FOREVER), GEV_HUB_ELOOPEXIT);
+	}
+}
+
 static void test_host_io(void **state)
 {
 	gev_hub *h = *state;
@@ -477,6 +507,7 @@ int main(void)
 		HUB_TEST(test_host_timer_restart_counts_from_now),
 		HUB_TEST(test_host_timer_repeat),
 		HUB_TEST(test_host_and_c_sleepers_in_deadline_order),
+		HUB_TEST(test_host_timer_ids_direct_and_hashed),
 		HUB_TEST(test_host_io),
 		HUB_TEST(test_host_spawn_kill_done),
 		HUB_TEST(test_host_spawn_later),
