@@ -1,0 +1,445 @@
+/*
+ * coro.c - coroutine lifecycle and the switch: per-thread state and the root coroutine,
+ * create / switch / exit / destroy, misuse and overflow diagnostics, sanitizer hooks.
+ * The stacks are in coro_stack.c, the machine context in coro_ctx.h and switch_*.S.
+ *
+ * The fast path of gev_coro_switch is: one TLS load, three compares on the target (NULL,
+ * owner, state), one on the caller (unguarded stack?), three stores, and a tail call into
+ * the asm swap (six pushes, two moves, six pops, pop + jmp).
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "coro_ctx.h"
+#include "coro_internal.h"
+
+#if defined(GEV_CORO_ASAN)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+/* ------------------------------------------------------------------------------------ */
+/* Per-thread state                                                                      */
+/* ------------------------------------------------------------------------------------ */
+
+static __thread struct gev_thread gev_tls __attribute__((tls_model("initial-exec")));
+static pthread_key_t exit_key;
+static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
+
+GEV_HIDDEN struct gev_thread *gev__thread(void)
+{
+	return &gev_tls;
+}
+
+/* Thread exit: unmap the pool. Live coroutines are the program's to destroy; their
+ * stacks stay mapped (and counted) if it does not. */
+static void thread_exit(void *p)
+{
+	struct gev_thread *t = p;
+	gev__pool_shrink(t, 0);
+}
+
+static void exit_key_init(void)
+{
+	gev__globals_init();
+	if (pthread_key_create(&exit_key, thread_exit) != 0)
+		gev__die("gev_coro", "pthread_key_create failed", NULL, NULL);
+}
+
+static __attribute__((noinline, cold)) gev_coro *thread_init(struct gev_thread *t)
+{
+	pthread_once(&exit_key_once, exit_key_init);
+	gev_coro *root = &t->root;
+	root->owner = t;
+	root->state = GEV_CORO_RUNNING;
+	root->flags = GEV_CORO_F_ROOT;
+	root->limit = 0;
+	root->name = "root";
+	t->pool_cap = GEV_CORO_POOL_CAP;
+	t->current = root;
+	if (pthread_setspecific(exit_key, t) != 0)
+		gev__die("gev_coro", "pthread_setspecific failed", NULL, NULL);
+	return root;
+}
+
+static inline struct gev_thread *thread_get(void)
+{
+	struct gev_thread *t = &gev_tls;
+	if (GEV_UNLIKELY(t->current == NULL))
+		thread_init(t);
+	return t;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Diagnostics: formatted with little stack and no stdio, since they may run on a        */
+/* coroutine stack that has just overflowed                                              */
+/* ------------------------------------------------------------------------------------ */
+
+struct msg {
+	char buf[320];
+	size_t n;
+};
+
+static void msg_str(struct msg *m, const char *s)
+{
+	while (*s && m->n < sizeof m->buf - 1)
+		m->buf[m->n++] = *s++;
+}
+
+static void msg_hex(struct msg *m, uintptr_t v)
+{
+	char tmp[2 + 2 * sizeof v + 1];
+	int i = (int)sizeof tmp - 1;
+	tmp[i] = 0;
+	do {
+		tmp[--i] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v && i > 2);
+	tmp[--i] = 'x';
+	tmp[--i] = '0';
+	msg_str(m, tmp + i);
+}
+
+static void msg_dec(struct msg *m, size_t v)
+{
+	char tmp[24];
+	int i = (int)sizeof tmp - 1;
+	tmp[i] = 0;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && i > 0);
+	msg_str(m, tmp + i);
+}
+
+static void msg_coro(struct msg *m, const gev_coro *co)
+{
+	msg_str(m, "coroutine '");
+	msg_str(m, co->name ? co->name : "(unnamed)");
+	msg_str(m, "' (");
+	msg_hex(m, (uintptr_t)co);
+	msg_str(m, ")");
+}
+
+/* Called through pointers that the dynamic linker fills at load time: a first call
+ * through the PLT would run the lazy-binding resolver, which saves the vector registers
+ * on the stack (kilobytes with AVX-512) and could itself overflow a stack that already did. */
+static ssize_t (*const volatile die_write)(int, const void *, size_t) = write;
+static void (*const volatile die_abort)(void) = abort;
+
+static __attribute__((noreturn)) void msg_die(struct msg *m)
+{
+	m->buf[m->n++] = '\n';
+	for (size_t off = 0; off < m->n;) {
+		ssize_t w = die_write(STDERR_FILENO, m->buf + off, m->n - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	die_abort();
+	__builtin_trap();
+}
+
+GEV_HIDDEN void gev__die(const char *fn, const char *what, const gev_coro *co, const char *detail)
+{
+	struct msg m = {.n = 0};
+	msg_str(&m, fn);
+	msg_str(&m, ": ");
+	msg_str(&m, what);
+	if (co != NULL) {
+		msg_str(&m, ": ");
+		msg_coro(&m, co);
+	}
+	if (detail != NULL) {
+		msg_str(&m, ": ");
+		msg_str(&m, detail);
+	}
+	msg_die(&m);
+}
+
+GEV_HIDDEN void gev__stack_check(const char *fn, const gev_coro *co, uintptr_t sp)
+{
+	uintptr_t lo = co->limit;
+	if (lo == 0)
+		return;
+	struct msg m = {.n = 0};
+	if (sp != 0 && (sp < lo || sp > (uintptr_t)co)) {
+		msg_str(&m, fn);
+		msg_str(&m, ": stack overflow in ");
+		msg_coro(&m, co);
+		msg_str(&m, ": sp ");
+		msg_hex(&m, sp);
+		msg_str(&m, " is outside its unguarded stack [");
+		msg_hex(&m, lo);
+		msg_str(&m, ", ");
+		msg_hex(&m, (uintptr_t)co);
+		msg_str(&m, ") of ");
+		msg_dec(&m, co->usable);
+		msg_str(&m, " bytes");
+		msg_die(&m);
+	}
+	const volatile uint64_t *canary = (const volatile uint64_t *)(lo - GEV_CORO_CANARY_BYTES);
+	uint64_t bits = 0;
+	for (int i = 0; i < GEV_CORO_CANARY_BYTES / 8; i++)
+		bits |= canary[i];
+	if (bits != 0) {
+		msg_str(&m, fn);
+		msg_str(&m, ": stack overflow in ");
+		msg_coro(&m, co);
+		msg_str(&m, ": the canary below its unguarded stack of ");
+		msg_dec(&m, co->usable);
+		msg_str(&m, " bytes was overwritten");
+		msg_die(&m);
+	}
+}
+
+/* Why `to` cannot be switched to; called only once the fast check failed. */
+static __attribute__((noreturn, noinline, cold)) void target_misuse(const char *fn,
+								       struct gev_thread *t,
+								       const gev_coro *to)
+{
+	if (to == NULL)
+		gev__die(fn, "the target coroutine is NULL", NULL, NULL);
+	if (to->owner != t)
+		gev__die(fn, "the target belongs to another thread", to, NULL);
+	if (to == t->current)
+		gev__die(fn, "cannot switch to the running coroutine itself", to, NULL);
+	if (to->state == GEV_CORO_FINISHED)
+		gev__die(fn, "the target is finished", to, NULL);
+	if (to->state == GEV_CORO_POOLED)
+		gev__die(fn, "the target was destroyed", to, NULL);
+	gev__die(fn, "the target has an invalid state (freed or corrupt)", to, NULL);
+}
+
+static inline int target_bad(struct gev_thread *t, const gev_coro *to)
+{
+	return to == NULL || to->owner != t || to->state > GEV_CORO_SUSPENDED;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Switching                                                                             */
+/* ------------------------------------------------------------------------------------ */
+
+#if defined(GEV_CORO_ASAN)
+/* ASan tracks one stack per thread: tell it about every switch, or its checks and its
+ * fake stacks (detect_stack_use_after_return) break. A root's stack bounds are learned
+ * the first time it is switched away from. */
+static inline void asan_start(struct gev_thread *t, gev_coro *cur, gev_coro *to, int exiting)
+{
+	t->asan_from = cur;
+	__sanitizer_start_switch_fiber(exiting ? NULL : &cur->asan_fake, to->asan_bottom,
+				       to->asan_size);
+}
+
+static inline void asan_finish(struct gev_thread *t, void *fake)
+{
+	gev_coro *from = t->asan_from;
+	__sanitizer_finish_switch_fiber(fake, &from->asan_bottom, &from->asan_size);
+}
+#endif
+
+static inline void *coro_swap(struct gev_thread *t, gev_coro *cur, gev_coro *to, void *v)
+{
+#if defined(GEV_CORO_ASAN)
+	asan_start(t, cur, to, 0);
+	v = ctx_swap(t, cur, to, v);
+	asan_finish(t, cur->asan_fake);
+	return v;
+#else
+	return ctx_swap(t, cur, to, v);
+#endif
+}
+
+/* The switch with every check spelled out: the first switch of a thread, misuse, and the
+ * bounds/canary check of an unguarded stack. */
+static __attribute__((noinline)) void *switch_slow(gev_coro *to, void *value)
+{
+	struct gev_thread *t = thread_get();
+	gev_coro *cur = t->current;
+	if (target_bad(t, to))
+		target_misuse("gev_coro_switch", t, to);
+	gev__stack_check("gev_coro_switch", cur, ctx_sp());
+	cur->state = GEV_CORO_SUSPENDED;
+	to->state = GEV_CORO_RUNNING;
+	t->current = to;
+	return coro_swap(t, cur, to, value);
+}
+
+/* The fast path folds every check into one unlikely branch to switch_slow, so it needs
+ * no registers of its own and tail-calls the asm swap. */
+void *gev_coro_switch(gev_coro *to, void *value)
+{
+	struct gev_thread *t = &gev_tls;
+	gev_coro *cur = t->current;
+	if (GEV_UNLIKELY(cur == NULL || target_bad(t, to) || cur->limit != 0))
+		return switch_slow(to, value);
+	cur->state = GEV_CORO_SUSPENDED;
+	to->state = GEV_CORO_RUNNING;
+	t->current = to;
+	return coro_swap(t, cur, to, value);
+}
+
+void gev_coro_exit(gev_coro *to, void *value)
+{
+	struct gev_thread *t = thread_get();
+	gev_coro *cur = t->current;
+	if (GEV_UNLIKELY(cur->flags & GEV_CORO_F_ROOT))
+		gev__die("gev_coro_exit", "called on the root coroutine", cur, NULL);
+	if (GEV_UNLIKELY(target_bad(t, to)))
+		target_misuse("gev_coro_exit", t, to);
+	if (GEV_UNLIKELY(cur->limit != 0))
+		gev__stack_check("gev_coro_exit", cur, ctx_sp());
+	cur->state = GEV_CORO_FINISHED;
+	to->state = GEV_CORO_RUNNING;
+	t->current = to;
+#if defined(GEV_CORO_ASAN)
+	asan_start(t, cur, to, 1);
+#endif
+	ctx_swap(t, cur, to, value);
+	gev__die("gev_coro_exit", "a finished coroutine was resumed", cur, NULL);
+}
+
+GEV_HIDDEN void gev__coro_entry(gev_coro *co, void *value)
+{
+	(void)value;
+#if defined(GEV_CORO_ASAN)
+	asan_finish(&gev_tls, NULL);
+#endif
+	co->fn(co->arg);
+	gev__die("gev_coro", "the coroutine function returned (it must end with gev_coro_exit)",
+		 co, NULL);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Lifecycle                                                                             */
+/* ------------------------------------------------------------------------------------ */
+
+int gev_coro_create_attr(gev_coro **out, gev_coro_fn fn, void *arg, const gev_coro_attr *attr)
+{
+	static const gev_coro_attr defaults;
+	if (out == NULL)
+		return GEV_EINVAL;
+	*out = NULL;
+	if (attr == NULL)
+		attr = &defaults;
+	size_t size = attr->stack_size;
+	if (fn == NULL || (size != 0 && (size < GEV_CORO_STACK_MIN || size > GEV_CORO_STACK_MAX)))
+		return GEV_EINVAL;
+	if (attr->guard != GEV_CORO_GUARD_AUTO && attr->guard != GEV_CORO_GUARD_NONE)
+		return GEV_EINVAL;
+	if (size == 0)
+		size = GEV_CORO_STACK_DEFAULT;
+	struct gev_thread *t = thread_get();
+	gev_coro *co = gev__stack_get(t, size, attr->guard);
+	if (GEV_UNLIKELY(co == NULL))
+		return GEV_ENOMEM;
+	co->owner = t;
+	co->state = GEV_CORO_NEW;
+	co->fn = fn;
+	co->arg = arg;
+	co->name = attr->name;
+	co->pool_next = NULL;
+#if defined(GEV_CORO_ASAN)
+	co->asan_fake = NULL;
+	co->asan_bottom = gev__stack_lo(co);
+	co->asan_size = co->usable;
+#endif
+	ctx_init(co);
+	t->census.live++;
+	*out = co;
+	return 0;
+}
+
+int gev_coro_create(gev_coro **out, gev_coro_fn fn, void *arg, size_t stack_size)
+{
+	gev_coro_attr attr = {.stack_size = stack_size};
+	return gev_coro_create_attr(out, fn, arg, &attr);
+}
+
+void gev_coro_destroy(gev_coro *co)
+{
+	if (co == NULL)
+		return;
+	struct gev_thread *t = &gev_tls;
+	if (GEV_UNLIKELY(co->owner != t))
+		gev__die("gev_coro_destroy", "the coroutine belongs to another thread", co, NULL);
+	if (GEV_UNLIKELY(co->flags & GEV_CORO_F_ROOT))
+		gev__die("gev_coro_destroy", "cannot destroy a root coroutine", co, NULL);
+	if (GEV_UNLIKELY(co->state == GEV_CORO_RUNNING))
+		gev__die("gev_coro_destroy", "cannot destroy the running coroutine", co, NULL);
+	if (GEV_UNLIKELY(co->state == GEV_CORO_POOLED))
+		gev__die("gev_coro_destroy", "the coroutine was already destroyed", co, NULL);
+	if (GEV_UNLIKELY(co->state > GEV_CORO_POOLED))
+		gev__die("gev_coro_destroy", "invalid state (freed or corrupt)", co, NULL);
+	t->census.live--;
+	gev__stack_put(t, co);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Queries and settings                                                                  */
+/* ------------------------------------------------------------------------------------ */
+
+gev_coro *gev_coro_current(void)
+{
+	return thread_get()->current;
+}
+
+enum gev_coro_state gev_coro_state(const gev_coro *co)
+{
+	return (enum gev_coro_state)co->state;
+}
+
+void gev_coro_set_name(gev_coro *co, const char *name)
+{
+	co->name = name;
+}
+
+const char *gev_coro_name(const gev_coro *co)
+{
+	return co->name;
+}
+
+int gev_coro_stack_bounds(const gev_coro *co, void **lo, void **hi)
+{
+	if (co->flags & GEV_CORO_F_ROOT)
+		return GEV_EINVAL;
+	if (lo != NULL)
+		*lo = gev__stack_lo(co);
+	if (hi != NULL)
+		*hi = gev__stack_hi(co);
+	return 0;
+}
+
+int gev_coro_is_guarded(const gev_coro *co)
+{
+	return (co->flags & GEV_CORO_F_GUARDED) != 0;
+}
+
+void gev_coro_check_stack(void)
+{
+	struct gev_thread *t = thread_get();
+	gev__stack_check("gev_coro_check_stack", t->current, ctx_sp());
+}
+
+void gev_coro_get_census(gev_coro_census *out)
+{
+	*out = gev_tls.census;
+}
+
+void gev_coro_pool_trim(void)
+{
+	gev__pool_shrink(&gev_tls, 0);
+}
+
+size_t gev_coro_pool_set_cap(size_t cap)
+{
+	struct gev_thread *t = thread_get();
+	size_t old = t->pool_cap;
+	t->pool_cap = cap;
+	gev__pool_shrink(t, cap);
+	return old;
+}

@@ -1,0 +1,142 @@
+/*
+ * coro_internal.h - private structures of the coroutine primitive, shared by coro.c and
+ * coro_stack.c only. Cross-file functions are hidden (GEV_HIDDEN) and carry the gev__
+ * prefix, so nothing but the gev_coro.h API is visible outside the library.
+ */
+#ifndef GEV_CORO_INTERNAL_H
+#define GEV_CORO_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "coro_arch.h"
+#include "gev_coro.h"
+
+#if defined(GEV_CORO_BACKEND_UCONTEXT)
+#include <ucontext.h>
+#endif
+
+#if defined(__SANITIZE_ADDRESS__)
+#define GEV_CORO_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GEV_CORO_ASAN 1
+#endif
+#endif
+
+#if !defined(GEV_CORO_NO_VALGRIND) && defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#define GEV_CORO_VALGRIND 1
+#endif
+#endif
+
+#define GEV_HIDDEN __attribute__((visibility("hidden")))
+#define GEV_LIKELY(x) __builtin_expect(!!(x), 1)
+#define GEV_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* Internal state past GEV_CORO_FINISHED: the descriptor sits in the pool. */
+#define GEV_CORO_POOLED 4
+
+/* Descriptor flags. */
+#define GEV_CORO_F_ROOT 1u
+#define GEV_CORO_F_GUARDED 2u
+
+/* Bytes of the canary below an unguarded stack's limit: one cache line that must read 0. */
+#define GEV_CORO_CANARY_BYTES 64
+
+struct gev_thread;
+
+/*
+ * One coroutine. It lives at the top of its own stack mapping (see the diagram in
+ * gev_coro.h), except a thread's root, which lives in that thread's gev_thread. The first
+ * cache line holds everything a switch touches.
+ */
+struct gev_coro {
+	void *sp;                  /* private: saved stack pointer while not running (asm) */
+	struct gev_thread *owner;  /* ro: the thread that created it */
+	uintptr_t limit;           /* ro: 0 = no switch-out check (guarded or root); else the
+	                              lowest legal sp of the unguarded stack */
+	uint32_t state;            /* rw: enum gev_coro_state, or GEV_CORO_POOLED */
+	uint32_t flags;            /* ro: GEV_CORO_F_* */
+	gev_coro_fn fn;            /* ro: body */
+	void *arg;                 /* ro: its argument */
+	const char *name;          /* rw: for messages; NULL = unnamed */
+	/* The stack mapping (unused for roots). */
+	char *map_base;            /* ro: lowest byte of the mapping (guard or soft page) */
+	size_t map_size;           /* ro: bytes mapped, descriptor included */
+	size_t usable;             /* ro: usable stack bytes (the pool's size class) */
+	gev_coro *pool_next;       /* private: next stack in the pool */
+#if defined(GEV_CORO_VALGRIND)
+	unsigned valgrind_id;      /* private: VALGRIND_STACK_REGISTER id */
+#endif
+#if defined(GEV_CORO_ASAN)
+	void *asan_fake;           /* private: ASan fake stack saved while suspended */
+	const void *asan_bottom;   /* private: stack bounds for ASan (learned for roots) */
+	size_t asan_size;
+#endif
+#if defined(GEV_CORO_BACKEND_UCONTEXT)
+	ucontext_t uc;             /* private: the saved context */
+#endif
+};
+
+/* One size class of the stack pool: a LIFO through gev_coro.pool_next. */
+struct gev_pool_class {
+	size_t usable;  /* 0 = class unused */
+	gev_coro *head;
+	size_t n;
+};
+
+#define GEV_POOL_CLASSES 4
+
+/*
+ * Per-thread state (one static __thread instance, initial-exec TLS). `current` is NULL
+ * until the thread first uses the library; gev__thread_init then sets up the root.
+ */
+struct gev_thread {
+	gev_coro *current;         /* the running coroutine */
+#if defined(GEV_CORO_BACKEND_UCONTEXT)
+	void *xfer;                /* the value in flight during a swapcontext */
+#endif
+#if defined(GEV_CORO_ASAN)
+	gev_coro *asan_from;       /* the coroutine that switched last */
+#endif
+	struct gev_pool_class pool[GEV_POOL_CLASSES];
+	size_t pooled;             /* stacks in all classes */
+	size_t pool_cap;
+	gev_coro_census census;
+	gev_coro root;             /* this thread's root coroutine */
+};
+
+/* coro.c */
+GEV_HIDDEN struct gev_thread *gev__thread(void);
+/* Print "<fn>: <what> ... coroutine '<name>' (<ptr>)" + detail to stderr with little stack
+ * (no stdio) and abort. detail may be NULL. */
+GEV_HIDDEN void gev__die(const char *fn, const char *what, const gev_coro *co,
+			 const char *detail) __attribute__((noreturn, cold));
+/* Abort when the unguarded stack of `co` overflowed; sp is its current stack pointer or 0. */
+GEV_HIDDEN void gev__stack_check(const char *fn, const gev_coro *co, uintptr_t sp);
+
+/* coro_stack.c: take a stack with at least `usable` bytes (page multiple) for a new
+ * descriptor, from the pool or fresh. Returns the descriptor location (its stack fields
+ * set, the rest uninitialised) or NULL (ENOMEM). */
+GEV_HIDDEN gev_coro *gev__stack_get(struct gev_thread *t, size_t usable, enum gev_coro_guard g);
+/* Give the stack of a destroyed coroutine back: to the pool or unmapped. */
+GEV_HIDDEN void gev__stack_put(struct gev_thread *t, gev_coro *co);
+/* Unmap pooled stacks until at most `keep` remain. */
+GEV_HIDDEN void gev__pool_shrink(struct gev_thread *t, size_t keep);
+GEV_HIDDEN size_t gev__page_size(void);
+/* Initialise the process-wide state (page size, guard budget) once. */
+GEV_HIDDEN void gev__globals_init(void);
+
+/* The lowest usable byte of a stack, and one past its top. */
+static inline char *gev__stack_lo(const gev_coro *co)
+{
+	return co->map_base + gev__page_size();
+}
+
+static inline char *gev__stack_hi(const gev_coro *co)
+{
+	return (char *)co;
+}
+
+#endif /* GEV_CORO_INTERNAL_H */

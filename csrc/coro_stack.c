@@ -1,0 +1,226 @@
+/*
+ * coro_stack.c - coroutine stacks: mapping, guard pages and their budget, the per-thread
+ * pool, the census counters. The layout of a mapping is drawn in gev_coro.h.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "coro_internal.h"
+
+#if defined(GEV_CORO_VALGRIND)
+#include <valgrind/valgrind.h>
+#endif
+#if defined(GEV_CORO_ASAN)
+#include <sanitizer/asan_interface.h>
+#endif
+
+/* The descriptor's share of the top of the mapping (keeps the stack top 64-byte aligned). */
+#define DESC_BYTES ((sizeof(struct gev_coro) + 63) & ~(size_t)63)
+
+/* ------------------------------------------------------------------------------------ */
+/* Process-wide: page size, guard budget                                                 */
+/* ------------------------------------------------------------------------------------ */
+
+static size_t page_size;
+static atomic_size_t guard_budget;
+static atomic_size_t guarded_total; /* guarded stacks mapped by all threads */
+static pthread_once_t globals_once = PTHREAD_ONCE_INIT;
+
+/* Read vm.max_map_count without stdio (small stack, no allocation). */
+static size_t read_max_map_count(void)
+{
+	char buf[32];
+	size_t v = 0;
+	int fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 65530;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 65530;
+	for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+		v = v * 10 + (size_t)(buf[i] - '0');
+	return v ? v : 65530;
+}
+
+static void globals_init(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	page_size = ps > 0 ? (size_t)ps : 4096;
+	/* A guarded stack costs two mappings; keep an eighth of them for everything else. */
+	size_t m = read_max_map_count();
+	atomic_store(&guard_budget, m / 2 - m / 16);
+}
+
+GEV_HIDDEN size_t gev__page_size(void)
+{
+	return page_size;
+}
+
+size_t gev_coro_guard_budget(void)
+{
+	pthread_once(&globals_once, globals_init);
+	return atomic_load(&guard_budget);
+}
+
+size_t gev_coro_set_guard_budget(size_t budget)
+{
+	pthread_once(&globals_once, globals_init);
+	return atomic_exchange(&guard_budget, budget);
+}
+
+/* Reserve one guarded stack within the budget. */
+static int guard_reserve(void)
+{
+	size_t n = atomic_fetch_add(&guarded_total, 1);
+	if (n < atomic_load(&guard_budget))
+		return 1;
+	atomic_fetch_sub(&guarded_total, 1);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Mapping and unmapping                                                                 */
+/* ------------------------------------------------------------------------------------ */
+
+/* Map a fresh stack of `usable` bytes (page multiple). */
+static gev_coro *stack_map(struct gev_thread *t, size_t usable, enum gev_coro_guard g)
+{
+	size_t ps = page_size;
+	/* low page (guard or soft) + the usable stack + the descriptor, in whole pages */
+	size_t size = ps + ((usable + DESC_BYTES + ps - 1) & ~(ps - 1));
+	char *base = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED)
+		return NULL;
+	int guarded = 0;
+	if (g == GEV_CORO_GUARD_AUTO && guard_reserve()) {
+		if (mprotect(base, ps, PROT_NONE) == 0) {
+			guarded = 1;
+		} else {
+			/* Out of mappings (ENOMEM) despite the budget: fall back to unguarded. */
+			atomic_fetch_sub(&guarded_total, 1);
+		}
+	}
+	gev_coro *co = (gev_coro *)(base + size - DESC_BYTES);
+	co->map_base = base;
+	co->map_size = size;
+	co->usable = (size_t)((char *)co - (base + ps));
+	co->flags = guarded ? GEV_CORO_F_GUARDED : 0;
+	co->limit = guarded ? 0 : (uintptr_t)(base + ps);
+#if defined(GEV_CORO_VALGRIND)
+	co->valgrind_id = VALGRIND_STACK_REGISTER(base + ps, (char *)co);
+#endif
+	t->census.mapped_stacks++;
+	t->census.guarded_stacks += (size_t)guarded;
+	return co;
+}
+
+static void stack_unmap(struct gev_thread *t, gev_coro *co)
+{
+	int guarded = (co->flags & GEV_CORO_F_GUARDED) != 0;
+#if defined(GEV_CORO_VALGRIND)
+	VALGRIND_STACK_DEREGISTER(co->valgrind_id);
+#endif
+	/* Read the fields before the mapping holding them goes away. */
+	char *base = co->map_base;
+	size_t size = co->map_size;
+	if (munmap(base, size) != 0)
+		gev__die("gev_coro_destroy", "munmap of a coroutine stack failed", NULL, NULL);
+	t->census.mapped_stacks--;
+	if (guarded) {
+		t->census.guarded_stacks--;
+		atomic_fetch_sub(&guarded_total, 1);
+	}
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* The pool                                                                              */
+/* ------------------------------------------------------------------------------------ */
+
+static struct gev_pool_class *pool_class(struct gev_thread *t, size_t usable, int claim)
+{
+	struct gev_pool_class *free_class = NULL;
+	for (int i = 0; i < GEV_POOL_CLASSES; i++) {
+		struct gev_pool_class *c = &t->pool[i];
+		if (c->usable == usable)
+			return c;
+		if (free_class == NULL && c->n == 0)
+			free_class = c;
+	}
+	if (claim && free_class != NULL) {
+		free_class->usable = usable;
+		return free_class;
+	}
+	return NULL;
+}
+
+GEV_HIDDEN gev_coro *gev__stack_get(struct gev_thread *t, size_t request, enum gev_coro_guard g)
+{
+	size_t usable = ((request + DESC_BYTES + page_size - 1) & ~(page_size - 1)) - DESC_BYTES;
+	struct gev_pool_class *c = pool_class(t, usable, 0);
+	if (GEV_LIKELY(c != NULL && c->head != NULL)) {
+		gev_coro *co = c->head;
+		c->head = co->pool_next;
+		c->n--;
+		t->pooled--;
+		t->census.pooled_stacks--;
+		return co;
+	}
+	return stack_map(t, usable, g);
+}
+
+GEV_HIDDEN void gev__stack_put(struct gev_thread *t, gev_coro *co)
+{
+#if defined(GEV_CORO_ASAN)
+	/* Frames dropped without unwinding leave their redzones poisoned. */
+	ASAN_UNPOISON_MEMORY_REGION(gev__stack_lo(co), co->usable);
+#endif
+	struct gev_pool_class *c = t->pooled < t->pool_cap ? pool_class(t, co->usable, 1) : NULL;
+	if (c == NULL) {
+		stack_unmap(t, co);
+		return;
+	}
+	if (t->pooled >= GEV_CORO_POOL_HOT) {
+		/* A cold stack: let the kernel take back everything below the top page,
+		 * which holds the descriptor and is rewritten on reuse anyway. */
+		char *lo = co->map_base + (co->flags & GEV_CORO_F_GUARDED ? page_size : 0);
+		char *top_page = (char *)((uintptr_t)co & ~(uintptr_t)(page_size - 1));
+		if (top_page > lo && madvise(lo, (size_t)(top_page - lo), MADV_FREE) != 0)
+			(void)madvise(lo, (size_t)(top_page - lo), MADV_DONTNEED);
+	}
+	co->state = GEV_CORO_POOLED;
+	co->pool_next = c->head;
+	c->head = co;
+	c->n++;
+	t->pooled++;
+	t->census.pooled_stacks++;
+}
+
+GEV_HIDDEN void gev__pool_shrink(struct gev_thread *t, size_t keep)
+{
+	for (int i = GEV_POOL_CLASSES - 1; i >= 0 && t->pooled > keep; i--) {
+		struct gev_pool_class *c = &t->pool[i];
+		while (c->head != NULL && t->pooled > keep) {
+			gev_coro *co = c->head;
+			c->head = co->pool_next;
+			c->n--;
+			t->pooled--;
+			t->census.pooled_stacks--;
+			stack_unmap(t, co);
+		}
+		if (c->n == 0)
+			c->usable = 0;
+	}
+}
+
+GEV_HIDDEN void gev__globals_init(void)
+{
+	pthread_once(&globals_once, globals_init);
+}
