@@ -1,0 +1,204 @@
+package greenlet_test
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gevent-go/gevent/greenlet"
+)
+
+// §2.1 join: returns at once when ready; after its timeout on a running
+// greenlet (returning nil); join on self returns only through the timeout.
+func (s *Conformance) TestJoin() {
+	s.run(func(main *greenlet.Greenlet) error {
+		g := greenlet.Spawn(main, sleeper(time.Hour, nil))
+		t0 := time.Now()
+		s.NoError(g.Join(main, 20*time.Millisecond))
+		s.within(time.Since(t0), 19*time.Millisecond, 500*time.Millisecond, "join(timeout)")
+		s.False(g.Ready())
+		self := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			return "joined self", g.Join(g, 10*time.Millisecond)
+		})
+		v, err := self.Get(main, true, greenlet.Forever)
+		s.NoError(err)
+		s.Equal("joined self", v)
+		greenlet.Kill(g, nil)
+		s.NoError(g.Join(main, greenlet.Forever))
+		s.True(g.Ready())
+		s.NoError(g.Join(main, greenlet.Forever), "join on a ready greenlet")
+		return nil
+	})
+}
+
+// §4.1 test_outer_timeout_is_not_lost: an outer Timeout while waiting is
+// returned as that same instance, by Join, Get and JoinAll.
+func (s *Conformance) TestOuterTimeoutIsNotLost() {
+	s.run(func(main *greenlet.Greenlet) error {
+		g := greenlet.Spawn(main, sleeper(time.Hour, nil))
+		waits := map[string]func() error{
+			"Join": func() error { return g.Join(main, time.Second) },
+			"Get":  func() error { _, err := g.Get(main, true, time.Second); return err },
+			"JoinAll": func() error {
+				_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{g}, time.Second, false, -1)
+				return err
+			},
+			"Sleep": func() error { return greenlet.Sleep(main, time.Second) },
+		}
+		for name, wait := range waits {
+			t := greenlet.StartNew(main, time.Millisecond, nil)
+			err := wait()
+			s.Same(t, err, name)
+			s.False(t.Pending(), name)
+			t.Close()
+		}
+		return g.Kill(main, nil, true, greenlet.Forever)
+	})
+}
+
+// §2.1 get and §4.1 AbstractGenericGetTestCase.
+func (s *Conformance) TestGet() {
+	s.run(func(main *greenlet.Greenlet) error {
+		g := greenlet.Spawn(main, sleeper(time.Hour, nil))
+		// block=false on a running greenlet: a fresh, unstarted Timeout
+		_, err := g.Get(nil, false, greenlet.Forever)
+		var t *greenlet.Timeout
+		s.Require().ErrorAs(err, &t)
+		s.False(t.Pending())
+		s.ErrorIs(err, greenlet.ErrTimeout)
+		// get(timeout): its own Timeout
+		t0 := time.Now()
+		_, err = g.Get(main, true, 10*time.Millisecond)
+		s.within(time.Since(t0), 9*time.Millisecond, 500*time.Millisecond, "get(timeout)")
+		s.Require().ErrorAs(err, &t)
+		s.True(t.Timeout())
+		s.Equal(10*time.Millisecond, t.Duration())
+		// a Timeout with a custom error passes that error
+		custom := errors.New("expected error")
+		to := greenlet.StartNew(main, 10*time.Millisecond, custom)
+		_, err = g.Get(main, true, greenlet.Forever)
+		to.Close()
+		s.Same(custom, err)
+		// a killed greenlet's get returns the GreenletExit as its value
+		s.NoError(g.Kill(main, nil, true, greenlet.Forever))
+		v, err := g.Get(main, true, greenlet.Forever)
+		s.NoError(err)
+		s.IsType(&greenlet.GreenletExit{}, v)
+		return nil
+	})
+}
+
+// §3.2 joinall: completion order, duplicates, count, timeout, raise_error.
+func (s *Conformance) TestJoinAll() {
+	s.run(func(main *greenlet.Greenlet) error {
+		a := greenlet.Spawn(main, ret(1))
+		b := greenlet.Spawn(main, ret(2))
+		done, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b, a}, greenlet.Forever, false, -1)
+		s.NoError(err)
+		s.Len(done, 3, "duplicates count each time")
+
+		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{a, b}, greenlet.Forever, false, 0)
+		s.NoError(err)
+		s.Empty(done, "count=0")
+
+		// completion order and the first error in that order
+		first := errors.New("first")
+		second := errors.New("second")
+		x := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			if err := greenlet.Sleep(g, 30*time.Millisecond); err != nil {
+				return nil, err
+			}
+			return nil, first
+		})
+		y := greenlet.Spawn(main, fails(second))
+		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{x, y}, greenlet.Forever, true, -1)
+		s.Same(second, err)
+		s.Equal([]*greenlet.Greenlet{y}, done)
+		s.False(x.Ready(), "the others keep running")
+
+		// count=1 without raise_error returns at the first completion
+		sl := greenlet.Spawn(main, sleeper(time.Hour, nil))
+		r := greenlet.Spawn(main, fails(errors.New("raiser")))
+		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{sl, r}, greenlet.Forever, false, 1)
+		s.NoError(err)
+		s.Equal([]*greenlet.Greenlet{r}, done)
+		s.False(sl.Ready())
+
+		// timeout: the partial list, no error
+		t0 := time.Now()
+		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{sl, x}, 10*time.Millisecond, false, -1)
+		s.NoError(err)
+		s.Empty(done)
+		s.within(time.Since(t0), 9*time.Millisecond, 500*time.Millisecond, "joinall(timeout)")
+
+		// never-started greenlets time out too (§4.1)
+		never := greenlet.New(main, ret(nil))
+		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{never}, 10*time.Millisecond, false, -1)
+		s.NoError(err)
+		s.Empty(done)
+
+		s.NoError(greenlet.KillAll(main, []*greenlet.Greenlet{sl, x, never}, nil, true, greenlet.Forever))
+		return nil
+	})
+	s.Len(s.takeHandled(), 2) // second and raiser; x was killed before failing
+}
+
+// §1.7, §3.3: LoopExit in main when nothing can wake it; the hub stays
+// usable afterwards.
+func (s *Conformance) TestLoopExit() {
+	s.run(func(main *greenlet.Greenlet) error {
+		never := greenlet.New(main, ret(nil))
+		err := never.Join(main, greenlet.Forever)
+		s.ErrorIs(err, greenlet.ErrLoopExit)
+		s.Contains(err.Error(), "would block forever")
+		// a greenlet parked forever does not keep the loop alive either
+		stuck := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			return nil, never.Join(g, greenlet.Forever)
+		})
+		_, err = stuck.Get(main, true, greenlet.Forever)
+		s.ErrorIs(err, greenlet.ErrLoopExit)
+		// usable again
+		v, err := greenlet.Spawn(main, sleeper(time.Millisecond, 7)).Get(main, true, greenlet.Forever)
+		s.NoError(err)
+		s.Equal(7, v)
+		return nil
+	})
+}
+
+// After main returns, parked greenlets get ErrHubDestroyed and run their
+// deferred code; never-run ones are dropped; nothing leaks (TearDownTest).
+func (s *Conformance) TestRunStopsLeftovers() {
+	var got error
+	cleaned := false
+	ran := false
+	s.run(func(main *greenlet.Greenlet) error {
+		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			defer func() { cleaned = true }()
+			got = greenlet.Sleep(g, time.Hour)
+			// later blocking calls fail at once
+			s.ErrorIs(greenlet.Sleep(g, time.Hour), greenlet.ErrHubDestroyed)
+			return nil, got
+		})
+		s.NoError(greenlet.Sleep(main, 0))
+		greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { ran = true; return nil, nil })
+		return nil
+	})
+	s.ErrorIs(got, greenlet.ErrHubDestroyed)
+	s.True(greenlet.IsExit(got))
+	s.True(cleaned)
+	s.False(ran)
+}
+
+// 0.13.6 shutdown(): runs the hub until nothing is left, then returns; the
+// hub stays usable.
+func (s *Conformance) TestShutdown() {
+	s.run(func(main *greenlet.Greenlet) error {
+		g := greenlet.Spawn(main, sleeper(20*time.Millisecond, nil))
+		t0 := time.Now()
+		s.NoError(greenlet.Shutdown(main))
+		s.GreaterOrEqual(time.Since(t0), 19*time.Millisecond)
+		s.True(g.Ready())
+		s.NoError(greenlet.Shutdown(main), "a second shutdown is silent")
+		_, err := greenlet.Spawn(main, ret(nil)).Get(main, true, greenlet.Forever)
+		return err
+	})
+}

@@ -1,0 +1,276 @@
+package greenlet_test
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/gevent-go/gevent/greenlet"
+	"github.com/gevent-go/gevent/hub"
+)
+
+type flags struct{ Started, Dead, Ready, Successful bool }
+
+func flagsOf(g *greenlet.Greenlet) flags {
+	return flags{g.Started(), g.Dead(), g.Ready(), g.Successful()}
+}
+
+// GEVENT.md §2.1 lifecycle table and §4.2 "Lifecycle table".
+func (s *Conformance) TestLifecycle() {
+	s.run(func(main *greenlet.Greenlet) error {
+		var linked []*greenlet.Greenlet
+		g := greenlet.New(main, sleeper(10*time.Millisecond, 5))
+		g.Rawlink(func(src *greenlet.Greenlet) { linked = append(linked, src) })
+		s.Equal(flags{}, flagsOf(g), "constructed")
+		g.Start()
+		s.Equal(flags{Started: true}, flagsOf(g), "after Start")
+		s.NoError(greenlet.Sleep(main, time.Millisecond))
+		s.Equal(flags{Started: true}, flagsOf(g), "running")
+		s.Empty(linked)
+		s.NoError(greenlet.Sleep(main, 50*time.Millisecond))
+		s.Equal(flags{Dead: true, Ready: true, Successful: true}, flagsOf(g), "returned")
+		s.Equal(5, g.Value())
+		s.NoError(g.Err())
+		s.Equal([]*greenlet.Greenlet{g}, linked)
+		return nil
+	})
+}
+
+// §2.1: raised E (not GreenletExit); §4.2 "Error exit".
+func (s *Conformance) TestFailureOutcome() {
+	boom := errors.New("boom")
+	s.run(func(main *greenlet.Greenlet) error {
+		g := greenlet.Spawn(main, fails(boom))
+		s.NoError(g.Join(main, greenlet.Forever))
+		s.Equal(flags{Dead: true, Ready: true}, flagsOf(g))
+		s.Nil(g.Value())
+		s.Same(boom, g.Err())
+		_, err := g.Get(main, true, greenlet.Forever)
+		s.Same(boom, err)
+		return nil
+	})
+	h := s.takeHandled()
+	s.Require().Len(h, 1, "the failure is reported exactly once")
+	s.Same(boom, h[0].err)
+}
+
+// §2.2: GreenletExit and its "subclasses" end a greenlet successfully and are
+// its value; nothing is reported.
+func (s *Conformance) TestGreenletExitIsSuccess() {
+	s.run(func(main *greenlet.Greenlet) error {
+		exit := &greenlet.GreenletExit{Msg: "x"}
+		wrapped := fmt.Errorf("mine: %w", &greenlet.GreenletExit{})
+		a := greenlet.Spawn(main, fails(exit))
+		b := greenlet.Spawn(main, fails(wrapped))
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b}, greenlet.Forever, true, -1)
+		s.NoError(err)
+		for _, g := range []*greenlet.Greenlet{a, b} {
+			s.True(g.Successful())
+			v, err := g.Get(main, true, greenlet.Forever)
+			s.NoError(err, "Get returns the exit as the value")
+			s.Equal(g.Value(), v)
+		}
+		s.Same(exit, a.Value())
+		s.Same(wrapped, b.Value())
+		return nil
+	})
+}
+
+// A panic in a body is the greenlet's failure, with its stack; the hub
+// survives and the handler sees it once.
+func (s *Conformance) TestPanicIsFailure() {
+	s.run(func(main *greenlet.Greenlet) error {
+		g := greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { panic("kaboom") })
+		_, err := g.Get(main, true, greenlet.Forever)
+		var p *greenlet.PanicError
+		s.Require().ErrorAs(err, &p)
+		s.Equal("kaboom", p.Value)
+		s.Contains(string(p.Stack), "lifecycle_test.go")
+		// the hub goes on
+		v, err := greenlet.Spawn(main, ret(1)).Get(main, true, greenlet.Forever)
+		s.NoError(err)
+		s.Equal(1, v)
+		return nil
+	})
+	s.Len(s.takeHandled(), 1)
+	s.Regexp(regexp.MustCompile(`(?s)panic: kaboom.*lifecycle_test.go.*\n\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ <Greenlet at 0x[0-9a-f]+: greenlet_test\..*> failed with panic: kaboom\n\n$`), s.printed.String())
+}
+
+// §2.1 start/start_later; §3.1 start() is idempotent.
+func (s *Conformance) TestStartIdempotent() {
+	s.run(func(main *greenlet.Greenlet) error {
+		n := 0
+		g := greenlet.New(main, func(*greenlet.Greenlet) (any, error) { n++; return nil, nil })
+		g.StartLater(20 * time.Millisecond)
+		g.Start() // the later schedule wins
+		s.NoError(greenlet.Sleep(main, 0))
+		s.Equal(0, n, "Start after StartLater is a no-op")
+		s.NoError(g.Join(main, greenlet.Forever))
+		g.Start()
+		s.NoError(greenlet.Sleep(main, 0))
+		s.Equal(1, n)
+		return nil
+	})
+}
+
+// §2.1: spawn order is FIFO; spawn_later by deadline. [E] A B D C.
+func (s *Conformance) TestSpawnOrder() {
+	s.run(func(main *greenlet.Greenlet) error {
+		var tr tracer
+		f := func(n string) greenlet.Func {
+			return func(*greenlet.Greenlet) (any, error) { tr.add("%s", n); return nil, nil }
+		}
+		gs := []*greenlet.Greenlet{
+			greenlet.Spawn(main, f("A")),
+			greenlet.Spawn(main, f("B")),
+			greenlet.SpawnLater(main, 40*time.Millisecond, f("C")),
+			greenlet.SpawnLater(main, 10*time.Millisecond, f("D")),
+		}
+		_, err := greenlet.JoinAll(main, gs, greenlet.Forever, false, -1)
+		s.NoError(err)
+		s.Equal([]string{"A", "B", "D", "C"}, tr.ev)
+		return nil
+	})
+}
+
+// §2.1: a spawned greenlet is not cancelled when its spawner exits.
+func (s *Conformance) TestSpawnOutlivesSpawner() {
+	s.run(func(main *greenlet.Greenlet) error {
+		var child *greenlet.Greenlet
+		parent := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			child = greenlet.Spawn(g, sleeper(5*time.Millisecond, "child"))
+			return nil, nil
+		})
+		s.NoError(parent.Join(main, greenlet.Forever))
+		v, err := child.Get(main, true, greenlet.Forever)
+		s.NoError(err)
+		s.Equal("child", v)
+		return nil
+	})
+}
+
+// §1.4, §4.6: two greenlets doing A; sleep(0); B give 1A 2A 1B 2B.
+func (s *Conformance) TestSleepZeroOrder() {
+	s.run(func(main *greenlet.Greenlet) error {
+		var tr tracer
+		f := func(n int) greenlet.Func {
+			return func(g *greenlet.Greenlet) (any, error) {
+				tr.add("%dA", n)
+				if err := greenlet.Sleep(g, 0); err != nil {
+					return nil, err
+				}
+				tr.add("%dB", n)
+				return nil, nil
+			}
+		}
+		gs := []*greenlet.Greenlet{greenlet.Spawn(main, f(1)), greenlet.Spawn(main, f(2))}
+		_, err := greenlet.JoinAll(main, gs, greenlet.Forever, false, -1)
+		s.NoError(err)
+		s.Equal([]string{"1A", "2A", "1B", "2B"}, tr.ev)
+		return nil
+	})
+}
+
+// §2.3 sleep: negative is an error; a positive sleep waits about that long.
+func (s *Conformance) TestSleep() {
+	s.run(func(main *greenlet.Greenlet) error {
+		s.ErrorIs(greenlet.Sleep(main, -time.Second), greenlet.ErrNegativeSleep)
+		t0 := time.Now()
+		s.NoError(greenlet.Sleep(main, 20*time.Millisecond))
+		s.within(time.Since(t0), 19*time.Millisecond, 500*time.Millisecond, "sleep(20ms)")
+		return nil
+	})
+}
+
+// §4.6: a sleep(0) busy loop does not starve timers.
+func (s *Conformance) TestSleepZeroDoesNotStarveTimers() {
+	s.run(func(main *greenlet.Greenlet) error {
+		n := 0
+		err := greenlet.NewSilentTimeout(10*time.Millisecond).Do(main, func() error {
+			for {
+				if err := greenlet.Sleep(main, 0); err != nil {
+					return err
+				}
+				n++
+			}
+		})
+		s.NoError(err)
+		s.Greater(n, 10)
+		return nil
+	}, hub.WithSwitchInterval(time.Millisecond))
+}
+
+// §4.2 repr.
+func (s *Conformance) TestString() {
+	s.run(func(main *greenlet.Greenlet) error {
+		g := greenlet.Spawn(main, dummyTestFunc)
+		s.Regexp(`^<Greenlet at 0x[0-9a-f]+: greenlet_test\.dummyTestFunc>$`, g.String())
+		s.NoError(g.Join(main, greenlet.Forever))
+		s.Regexp(`^<Greenlet at 0x[0-9a-f]+: greenlet_test\.dummyTestFunc>$`, g.String(), "stable after the run")
+		s.Regexp(`^Greenlet-\d+$`, g.Name())
+		s.Regexp(`^<Greenlet "Greenlet-\d+" at 0x`, g.String())
+		g.SetName("Foo")
+		s.Regexp(`^<Greenlet "Foo" at 0x`, g.String())
+		s.Equal("main", main.Name())
+		return nil
+	})
+}
+
+// §4.2: dead is never true for the greenlet being run.
+func (s *Conformance) TestNotDeadWhileRunning() {
+	s.run(func(main *greenlet.Greenlet) error {
+		var seen []bool
+		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			seen = append(seen, g.Dead(), g.Ready())
+			return nil, nil
+		})
+		s.NoError(g.Join(main, greenlet.Forever))
+		s.Equal([]bool{false, false}, seen)
+		s.False(main.Dead())
+		return nil
+	})
+}
+
+// §3.1 add_spawn_callback: called synchronously in Spawn, SpawnLater and
+// Start; not after removal.
+func (s *Conformance) TestSpawnCallbacks() {
+	s.run(func(main *greenlet.Greenlet) error {
+		var seen []*greenlet.Greenlet
+		id := greenlet.AddSpawnCallback(func(g *greenlet.Greenlet) {
+			if g.Hub() == main.Hub() {
+				seen = append(seen, g)
+			}
+		})
+		a := greenlet.Spawn(main, ret(nil))
+		s.Len(seen, 1)
+		b := greenlet.SpawnLater(main, time.Microsecond, ret(nil))
+		s.Len(seen, 2)
+		c := greenlet.New(main, ret(nil))
+		c.Start()
+		s.Equal([]*greenlet.Greenlet{a, b, c}, seen)
+		greenlet.RemoveSpawnCallback(id)
+		greenlet.RemoveSpawnCallback(id)
+		d := greenlet.Spawn(main, ret(nil))
+		s.Len(seen, 3)
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b, c, d}, greenlet.Forever, false, -1)
+		return err
+	})
+}
+
+// Current returns the running greenlet; nil inside a callback.
+func (s *Conformance) TestCurrent() {
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		s.Same(main, greenlet.Current(h))
+		var inG, inCb *greenlet.Greenlet
+		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { inG = greenlet.Current(h); return nil, nil })
+		h.RunCallback(func() { inCb = greenlet.Current(h) })
+		s.NoError(g.Join(main, greenlet.Forever))
+		s.Same(g, inG)
+		s.Nil(inCb)
+		return nil
+	})
+}
+
+func dummyTestFunc(*greenlet.Greenlet) (any, error) { return nil, nil }
