@@ -1,0 +1,211 @@
+package greenlet_test
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/gevent-go/gevent/greenlet"
+	"github.com/gevent-go/gevent/hub"
+)
+
+// §4.5 Waiter: str forms, switch/throw before get, one waiter at a time.
+func (s *Conformance) TestWaiter() {
+	s.run(func(main *greenlet.Greenlet) error {
+		var w hub.Waiter
+		s.Equal("<Waiter greenlet=None>", w.String())
+		w.Switch(25)
+		s.Equal("<Waiter greenlet=None value=25>", w.String())
+		v, err := w.Get(main.Raw())
+		s.NoError(err)
+		s.Equal(25, v)
+		w.Throw(errors.New("ZeroDivisionError"))
+		s.Regexp(`exc_info=.*ZeroDivisionError`, w.String())
+		_, err = w.Get(main.Raw())
+		s.EqualError(err, "ZeroDivisionError")
+
+		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return w.Get(g.Raw()) })
+		g.SetName("AName")
+		s.NoError(greenlet.Sleep(main, 0))
+		s.Regexp(`^<Waiter greenlet=<Greenlet "AName"`, w.String())
+		w.Switch("hello")
+		v, err = g.Get(main, true, greenlet.Forever)
+		s.NoError(err)
+		s.Equal("hello", v)
+		return nil
+	})
+}
+
+// §3.3 run_callback: FIFO, a handle is pending until run, Stop cancels.
+func (s *Conformance) TestRunCallback() {
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		var got []int
+		for i := range 3 {
+			h.RunCallback(func() { got = append(got, i) })
+		}
+		c := h.Handle(func() { got = append(got, 3) })
+		stopped := h.Handle(func() { got = append(got, 99) })
+		s.True(c.Pending())
+		stopped.Stop()
+		s.False(stopped.Pending())
+		h.RunCallback(func() { panic("callback panic") })
+		s.NoError(greenlet.Sleep(main, 0))
+		s.Equal([]int{0, 1, 2, 3}, got)
+		s.False(c.Pending())
+		return nil
+	})
+	s.Len(s.takeHandled(), 1, "a panicking callback is reported, the loop goes on")
+}
+
+// run_callback_threadsafe: Post from another goroutine wakes a blocked loop;
+// a Ref keeps main from LoopExit while the other goroutine works.
+func (s *Conformance) TestPostFromGoroutine() {
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		var w hub.Waiter
+		h.Ref()
+		go func() {
+			time.Sleep(10 * time.Millisecond)
+			s.NoError(h.Post(func() { w.Switch("from outside"); h.Unref() }))
+		}()
+		v, err := w.Get(main.Raw())
+		s.NoError(err)
+		s.Equal("from outside", v)
+		// without a Ref, waiting is LoopExit
+		_, err = w.Get(main.Raw())
+		s.ErrorIs(err, greenlet.ErrLoopExit)
+		return nil
+	})
+}
+
+// Post after the hub ended is an error, not a lost callback.
+func (s *Conformance) TestPostAfterClose() {
+	h := s.run(func(*greenlet.Greenlet) error { return nil })
+	s.ErrorIs(h.Post(func() {}), hub.ErrClosed)
+}
+
+// §3.3 handle_error: a custom handler sees each failure once; a handler that
+// panics does not break the loop and the failure is still recorded.
+func (s *Conformance) TestErrorHandler() {
+	boom := errors.New("boom")
+	var seen []any
+	h, err := hub.New(hub.WithCore(s.Core), hub.WithErrorStream(nil), hub.WithErrorHandler(func(h *hub.Hub, ctx any, err error) {
+		seen = append(seen, ctx)
+		panic("handler bug")
+	}))
+	s.Require().NoError(err)
+	var g *greenlet.Greenlet
+	s.NoError(greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
+		g = greenlet.Spawn(main, fails(boom))
+		_, err := g.Get(main, true, greenlet.Forever)
+		s.Same(boom, err)
+		return nil
+	}))
+	s.Equal([]any{g}, seen)
+}
+
+type sysExit struct{ code int }
+
+func (e *sysExit) Error() string { return fmt.Sprintf("exit %d", e.code) }
+func (e *sysExit) SystemError()  {}
+
+// §4.8: a SystemError in a greenlet or a callback reaches main at its
+// blocking call; the greenlet is still marked failed.
+func (s *Conformance) TestSystemErrorGoesToMain() {
+	s.run(func(main *greenlet.Greenlet) error {
+		e := &sysExit{3}
+		g := greenlet.Spawn(main, fails(e))
+		err := greenlet.Sleep(main, 100*time.Millisecond)
+		s.Same(e, err)
+		s.True(g.Dead())
+		s.Same(e, g.Err())
+		main.Hub().RunCallback(func() { panic(e) })
+		err = greenlet.Sleep(main, 100*time.Millisecond)
+		s.ErrorIs(err, e)
+		// a plain error only gets logged
+		greenlet.Spawn(main, fails(errors.New("plain")))
+		s.NoError(greenlet.Sleep(main, time.Millisecond))
+		return nil
+	})
+	s.Len(s.takeHandled(), 3)
+}
+
+// §3.2 idle: a greenlet in Idle resumes after a greenlet spawned after it.
+func (s *Conformance) TestIdle() {
+	s.run(func(main *greenlet.Greenlet) error {
+		var tr tracer
+		a := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			tr.add("idle")
+			err := greenlet.Idle(g)
+			tr.add("resumed")
+			return nil, err
+		})
+		s.NoError(greenlet.Sleep(main, 0))
+		b := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			tr.add("b")
+			return nil, greenlet.Sleep(g, 0)
+		})
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b}, greenlet.Forever, true, -1)
+		s.NoError(err)
+		s.Equal([]string{"idle", "b", "resumed"}, tr.ev)
+		return nil
+	})
+}
+
+// Many hubs in parallel on different goroutines share nothing.
+func (s *Conformance) TestParallelHubs() {
+	var wg sync.WaitGroup
+	results := make([]int, 4)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := greenlet.Run(func(main *greenlet.Greenlet) error {
+				var gs []*greenlet.Greenlet
+				for range 50 {
+					gs = append(gs, greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+						for range 20 {
+							if err := greenlet.Sleep(g, 0); err != nil {
+								return nil, err
+							}
+							results[i]++
+						}
+						return nil, nil
+					}))
+				}
+				_, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+				return err
+			}, hub.WithCore(s.Core))
+			s.NoError(err)
+		}()
+	}
+	wg.Wait()
+	s.Equal([]int{1000, 1000, 1000, 1000}, results)
+}
+
+// A core that this build lacks is a clear error, not a silent fallback.
+func (s *Conformance) TestUnknownCore() {
+	_, err := hub.New(hub.WithCore("nope"))
+	s.ErrorContains(err, `hub: core "nope" is not available in this build`)
+	s.T().Setenv(hub.CoreEnv, "nope")
+	err = greenlet.Run(func(*greenlet.Greenlet) error { return nil })
+	s.ErrorContains(err, `core "nope"`)
+}
+
+// RawSpawn: a bare G with no result; its panic goes to the handler.
+func (s *Conformance) TestSpawnRaw() {
+	s.run(func(main *greenlet.Greenlet) error {
+		ran := false
+		r := greenlet.SpawnRaw(main, func(g *hub.G) { ran = true })
+		s.True(r.Pending())
+		s.NoError(greenlet.Sleep(main, 0))
+		s.True(ran)
+		s.True(r.Dead())
+		greenlet.SpawnRaw(main, func(g *hub.G) { panic("raw") })
+		s.NoError(greenlet.Sleep(main, 0))
+		return nil
+	})
+	s.Len(s.takeHandled(), 1)
+}
