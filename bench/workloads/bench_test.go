@@ -12,7 +12,9 @@ import (
 //	benchstat old.txt new.txt
 //
 // Sub-benchmarks are the implementations (impl=iterpull, impl=goroutines,
-// core=go, core=c); sized workloads add N=<size>. Each reports the
+// core=go, core=c); sized workloads add N=<size> and run the whole workload
+// once per iteration, so give them a count, not a duration or a large
+// -benchtime Nx: N=1e6 takes about a second per iteration. Each reports the
 // workload's own metrics (ns/switch, late-us-p99, ...): ns/op also counts
 // set-up such as creating a hub, so compare the named metrics. RSS metrics
 // are left out here: they only mean something in a fresh process, which is

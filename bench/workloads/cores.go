@@ -5,15 +5,63 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
 )
 
 // coreAvailable reports, as an error for the "n/a" cell, why one of our
 // cores cannot be measured in this build.
 func coreAvailable(impl Impl) error {
-	name := strings.TrimPrefix(string(impl), "core=")
+	name := coreName(impl)
 	if !slices.Contains(hub.Cores(), name) {
 		return fmt.Errorf("core %q is not in this build (cores: %s)", name, strings.Join(hub.Cores(), ", "))
+	}
+	return nil
+}
+
+// coreName maps core=go to "go".
+func coreName(impl Impl) string { return strings.TrimPrefix(string(impl), "core=") }
+
+// oursFunc is one of our implementations: it runs as the main greenlet of
+// a fresh hub and returns what it measured.
+type oursFunc func(main *greenlet.Greenlet, n int) (Metrics, error)
+
+// addOurs registers f for both of our cores; each sample creates its own
+// hub on the core, so hub creation is outside the timed region.
+func (w *Workload) addOurs(f oursFunc) {
+	for _, impl := range []Impl{CoreGo, CoreC} {
+		core := coreName(impl)
+		w.add(impl, func(n int) (Metrics, error) {
+			var m Metrics
+			err := greenlet.Run(func(main *greenlet.Greenlet) error {
+				var err error
+				m, err = f(main, n)
+				return err
+			}, hub.WithCore(core))
+			if err != nil {
+				return nil, fmt.Errorf("core=%s: %w", core, err)
+			}
+			return m, nil
+		}, "")
+	}
+}
+
+// trivialBody is the greenlet body of the spawn workloads.
+func trivialBody(*greenlet.Greenlet) (any, error) {
+	trivial()
+	return nil, nil
+}
+
+// failed returns the first greenlet of gs that is not dead or did not
+// succeed, as an error, or nil.
+func failed(gs []*greenlet.Greenlet) error {
+	for i, g := range gs {
+		if !g.Dead() {
+			return fmt.Errorf("greenlet %d of %d is not dead", i, len(gs))
+		}
+		if !g.Successful() {
+			return fmt.Errorf("greenlet %d of %d failed: %v", i, len(gs), g.Err())
+		}
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"iter"
 	"sync"
 	"time"
+
+	"github.com/gevent-go/gevent/greenlet"
 )
 
 // kill_parked: kill, blocking until it has died, a greenlet that is parked
@@ -28,6 +30,39 @@ const killBatch = 1000
 func init() {
 	killParkedW.add(IterPull, iterPullKill, "")
 	killParkedW.add(Goroutines, goKill, "")
+	killParkedW.addOurs(oursKill)
+}
+
+// sleepADay is the body of the greenlets kill_parked kills.
+func sleepADay(g *greenlet.Greenlet) (any, error) {
+	return nil, greenlet.Sleep(g, 24*time.Hour)
+}
+
+// oursKill: Sleep(0) lets a batch start and park, then each is killed with
+// block and no timeout.
+func oursKill(main *greenlet.Greenlet, n int) (Metrics, error) {
+	var total time.Duration
+	err := batches(n, func(m int) error {
+		gs := make([]*greenlet.Greenlet, m)
+		for i := range gs {
+			gs[i] = greenlet.Spawn(main, sleepADay)
+		}
+		if err := greenlet.Sleep(main, 0); err != nil {
+			return err
+		}
+		t0 := time.Now()
+		for _, g := range gs {
+			if err := g.Kill(main, nil, true, greenlet.Forever); err != nil {
+				return err
+			}
+		}
+		total += time.Since(t0)
+		return failed(gs)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return Metrics{"ns/kill": perOp(total, n)}, nil
 }
 
 // batches calls f with the sizes of successive batches covering n.

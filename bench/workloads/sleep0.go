@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/gevent-go/gevent/greenlet"
 )
 
 // sleep0: two greenlets each calling sleep(0) in a loop, so that every call
@@ -24,6 +26,29 @@ var sleep0W = register(&Workload{
 func init() {
 	sleep0W.add(IterPull, iterPullSleep0, "")
 	sleep0W.add(Goroutines, goschedSleep0, "")
+	sleep0W.addOurs(oursSleep0)
+}
+
+// oursSleep0 is the workload itself: two greenlets calling Sleep(g, 0).
+func oursSleep0(main *greenlet.Greenlet, n int) (Metrics, error) {
+	loop := func(g *greenlet.Greenlet) (any, error) {
+		for range n {
+			if err := greenlet.Sleep(g, 0); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	}
+	gs := []*greenlet.Greenlet{greenlet.Spawn(main, loop), greenlet.Spawn(main, loop)}
+	t0 := time.Now()
+	if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+		return nil, err
+	}
+	el := time.Since(t0)
+	if err := failed(gs); err != nil {
+		return nil, err
+	}
+	return Metrics{"ns/switch": perOp(el, 2*n)}, nil
 }
 
 // iterPullSleep0 is the bare handoff the hub's budget is measured against: a

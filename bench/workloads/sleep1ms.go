@@ -3,6 +3,8 @@ package workloads
 import (
 	"time"
 
+	"github.com/gevent-go/gevent/greenlet"
+
 	"github.com/gevent-go/gevent/bench/stats"
 )
 
@@ -23,6 +25,19 @@ var sleep1msW = register(&Workload{
 func init() {
 	sleep1msW.add(IterPull, nil, noTimers)
 	sleep1msW.add(Goroutines, goSleep1ms, "")
+	sleep1msW.addOurs(oursSleep1ms)
+}
+
+func oursSleep1ms(main *greenlet.Greenlet, n int) (Metrics, error) {
+	d := make([]time.Duration, 0, n)
+	for range n {
+		t0 := time.Now()
+		if err := greenlet.Sleep(main, time.Millisecond); err != nil {
+			return nil, err
+		}
+		d = append(d, time.Since(t0))
+	}
+	return durationMetrics(d), nil
 }
 
 // durationMetrics summarises per-call durations.

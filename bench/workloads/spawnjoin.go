@@ -3,6 +3,8 @@ package workloads
 import (
 	"iter"
 	"time"
+
+	"github.com/gevent-go/gevent/greenlet"
 )
 
 // spawn_join: spawn a greenlet running a trivial function and join it, one
@@ -21,6 +23,20 @@ var spawnJoinW = register(&Workload{
 func init() {
 	spawnJoinW.add(IterPull, iterPullSpawnJoin, "")
 	spawnJoinW.add(Goroutines, goSpawnJoin, "")
+	spawnJoinW.addOurs(oursSpawnJoin)
+}
+
+// oursSpawnJoin: Spawn then Join, one at a time.
+func oursSpawnJoin(main *greenlet.Greenlet, n int) (Metrics, error) {
+	t0 := time.Now()
+	for range n {
+		g := greenlet.Spawn(main, trivialBody)
+		if err := g.Join(main, greenlet.Forever); err != nil {
+			return nil, err
+		}
+	}
+	el := time.Since(t0)
+	return Metrics{"ns/greenlet": perOp(el, n)}, nil
 }
 
 // trivialSeq is a coroutine body that runs trivial and ends.

@@ -5,6 +5,8 @@ import (
 	"iter"
 	"runtime"
 	"time"
+
+	"github.com/gevent-go/gevent/greenlet"
 )
 
 // spawn_joinall: spawn N greenlets, then JoinAll them. n is N; the cost per
@@ -25,6 +27,35 @@ var spawnJoinAllW = register(&Workload{
 func init() {
 	spawnJoinAllW.add(IterPull, iterPullSpawnJoinAll, "")
 	spawnJoinAllW.add(Goroutines, goSpawnJoinAll, "")
+	spawnJoinAllW.addOurs(oursSpawnJoinAll)
+}
+
+// oursSpawnJoinAll: N Spawns, then one JoinAll.
+func oursSpawnJoinAll(main *greenlet.Greenlet, n int) (Metrics, error) {
+	run := func(n int) (t0, t1, t2 time.Time, err error) {
+		gs := make([]*greenlet.Greenlet, n)
+		t0 = time.Now()
+		for i := range gs {
+			gs[i] = greenlet.Spawn(main, trivialBody)
+		}
+		t1 = time.Now()
+		_, err = greenlet.JoinAll(main, gs, greenlet.Forever, false, -1)
+		t2 = time.Now()
+		if err == nil {
+			err = failed(gs)
+		}
+		return
+	}
+	if _, _, _, err := run(joinAllWarmup); err != nil {
+		return nil, err
+	}
+	runtime.GC()
+	rss0 := rss()
+	t0, t1, t2, err := run(n)
+	if err != nil {
+		return nil, err
+	}
+	return spawnJoinAllMetrics(n, t0, t1, t2, rss0), nil
 }
 
 // joinAllWarmup is how many greenlets each implementation spawns and joins

@@ -3,10 +3,13 @@ package workloads
 import (
 	"math/rand/v2"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gevent-go/gevent/bench/stats"
+	"github.com/gevent-go/gevent/greenlet"
+	"github.com/gevent-go/gevent/hub"
 )
 
 // spawn_later: n greenlets (or timers) scheduled at once with delays drawn
@@ -27,6 +30,56 @@ var spawnLaterW = register(&Workload{
 func init() {
 	spawnLaterW.add(IterPull, nil, noTimers)
 	spawnLaterW.add(Goroutines, goSpawnLater, "")
+	spawnLaterW.addOurs(oursSpawnLater)
+}
+
+// spawnLaterWarmup is how many short timers each implementation runs first,
+// as the gevent script does (delays up to 5 ms).
+const spawnLaterWarmup = 1000
+
+// oursSpawnLater: n SpawnLater greenlets; the last one to run wakes main
+// through a hub.Waiter, the primitive under gevent's Event.
+func oursSpawnLater(main *greenlet.Greenlet, n int) (Metrics, error) {
+	var done hub.Waiter
+	fire := func(count int, onEach func(now time.Time, i int)) func(i int) greenlet.Func {
+		fired := 0
+		return func(i int) greenlet.Func {
+			return func(*greenlet.Greenlet) (any, error) {
+				onEach(time.Now(), i)
+				if fired++; fired == count {
+					done.Switch(nil)
+				}
+				return nil, nil
+			}
+		}
+	}
+	warm := fire(spawnLaterWarmup, func(time.Time, int) {})
+	for i := range spawnLaterWarmup {
+		greenlet.SpawnLater(main, time.Duration(rand.Float64()*float64(5*time.Millisecond)), warm(i))
+	}
+	if _, err := done.Get(main.Raw()); err != nil {
+		return nil, err
+	}
+
+	delays, maxd := randomDelays(n)
+	late := make([]time.Duration, n)
+	var t0, tLast time.Time
+	body := fire(n, func(now time.Time, i int) {
+		late[i] = now.Sub(t0.Add(delays[i]))
+		tLast = now
+	})
+	runtime.GC()
+	c0 := cpuTime()
+	t0 = time.Now()
+	for i, d := range delays {
+		greenlet.SpawnLater(main, d, body(i))
+	}
+	tSetup := time.Now()
+	if _, err := done.Get(main.Raw()); err != nil {
+		return nil, err
+	}
+	cpu := cpuTime() - c0
+	return spawnLaterMetrics(n, maxd, t0, tSetup, tLast, cpu, late), nil
 }
 
 // spawnLaterMaxDelay bounds the random delays.
@@ -65,6 +118,12 @@ func spawnLaterMetrics(n int, maxd time.Duration, t0, tSetup, tLast time.Time, c
 // goSpawnLater uses time.AfterFunc: each timer runs its function on a
 // goroutine of its own when it fires.
 func goSpawnLater(n int) (Metrics, error) {
+	var warm sync.WaitGroup
+	warm.Add(spawnLaterWarmup)
+	for range spawnLaterWarmup {
+		time.AfterFunc(time.Duration(rand.Float64()*float64(5*time.Millisecond)), warm.Done)
+	}
+	warm.Wait()
 	delays, maxd := randomDelays(n)
 	late := make([]time.Duration, n)
 	var fired atomic.Int64

@@ -3,6 +3,8 @@ package workloads
 import (
 	"context"
 	"time"
+
+	"github.com/gevent-go/gevent/greenlet"
 )
 
 // timeout_cancel: arm a 10 s timeout and cancel it before it fires
@@ -21,6 +23,19 @@ var timeoutCancelW = register(&Workload{
 func init() {
 	timeoutCancelW.add(IterPull, nil, noTimers)
 	timeoutCancelW.add(Goroutines, contextTimeoutCancel, "")
+	timeoutCancelW.addOurs(oursTimeoutCancel)
+}
+
+// oursTimeoutCancel: a new Timeout started and closed, as gevent's
+// `with Timeout(10): pass` does.
+func oursTimeoutCancel(main *greenlet.Greenlet, n int) (Metrics, error) {
+	t0 := time.Now()
+	for range n {
+		t := greenlet.StartNew(main, 10*time.Second, nil)
+		t.Close()
+	}
+	el := time.Since(t0)
+	return Metrics{"ns/op": perOp(el, n)}, nil
 }
 
 // noTimers is why the bare coroutine has no timer workloads.

@@ -3,7 +3,10 @@ package workloads
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
+
+	"github.com/gevent-go/gevent/greenlet"
 
 	"github.com/gevent-go/gevent/bench/stats"
 )
@@ -26,6 +29,24 @@ var timeoutFireW = register(&Workload{
 func init() {
 	timeoutFireW.add(IterPull, nil, noTimers)
 	timeoutFireW.add(Goroutines, contextTimeoutFire, "")
+	timeoutFireW.addOurs(oursTimeoutFire)
+}
+
+// oursTimeoutFire: a 1 ms Timeout interrupts Sleep(1 s).
+func oursTimeoutFire(main *greenlet.Greenlet, n int) (Metrics, error) {
+	late := make([]time.Duration, 0, n)
+	for range n {
+		t0 := time.Now()
+		t := greenlet.StartNew(main, time.Millisecond, nil)
+		err := greenlet.Sleep(main, time.Second)
+		el := time.Since(t0)
+		t.Close()
+		if !t.IsTimeout(err) {
+			return nil, fmt.Errorf("Sleep(1 s) under a 1 ms Timeout returned %v, not the timeout", err)
+		}
+		late = append(late, el-time.Millisecond)
+	}
+	return latenessMetrics(late), nil
 }
 
 // latenessMetrics summarises per-try latenesses.
