@@ -84,13 +84,22 @@ struct msg {
 	size_t n;
 };
 
-static void msg_str(struct msg *m, const char *s)
+/* Without ASan instrumentation in the report path: ASan calls __asan_handle_no_return
+ * before a noreturn call, which alone needs more than the soft page of an overflowed
+ * unguarded stack can give. */
+#if defined(GEV_CORO_ASAN)
+#define DIE_PATH __attribute__((no_sanitize_address))
+#else
+#define DIE_PATH
+#endif
+
+DIE_PATH static void msg_str(struct msg *m, const char *s)
 {
 	while (*s && m->n < sizeof m->buf - 1)
 		m->buf[m->n++] = *s++;
 }
 
-static void msg_hex(struct msg *m, uintptr_t v)
+DIE_PATH static void msg_hex(struct msg *m, uintptr_t v)
 {
 	char tmp[2 + 2 * sizeof v + 1];
 	int i = (int)sizeof tmp - 1;
@@ -104,7 +113,7 @@ static void msg_hex(struct msg *m, uintptr_t v)
 	msg_str(m, tmp + i);
 }
 
-static void msg_dec(struct msg *m, size_t v)
+DIE_PATH static void msg_dec(struct msg *m, size_t v)
 {
 	char tmp[24];
 	int i = (int)sizeof tmp - 1;
@@ -116,7 +125,7 @@ static void msg_dec(struct msg *m, size_t v)
 	msg_str(m, tmp + i);
 }
 
-static void msg_coro(struct msg *m, const gev_coro *co)
+DIE_PATH static void msg_coro(struct msg *m, const gev_coro *co)
 {
 	msg_str(m, "coroutine '");
 	msg_str(m, co->name ? co->name : "(unnamed)");
@@ -131,7 +140,7 @@ static void msg_coro(struct msg *m, const gev_coro *co)
 static ssize_t (*const volatile die_write)(int, const void *, size_t) = write;
 static void (*const volatile die_abort)(void) = abort;
 
-static __attribute__((noreturn)) void msg_die(struct msg *m)
+DIE_PATH static __attribute__((noreturn)) void msg_die(struct msg *m)
 {
 	m->buf[m->n++] = '\n';
 	for (size_t off = 0; off < m->n;) {
@@ -144,7 +153,7 @@ static __attribute__((noreturn)) void msg_die(struct msg *m)
 	__builtin_trap();
 }
 
-GEV_HIDDEN void gev__die(const char *fn, const char *what, const gev_coro *co, const char *detail)
+DIE_PATH GEV_HIDDEN void gev__die(const char *fn, const char *what, const gev_coro *co, const char *detail)
 {
 	struct msg m = {.n = 0};
 	msg_str(&m, fn);
@@ -161,7 +170,7 @@ GEV_HIDDEN void gev__die(const char *fn, const char *what, const gev_coro *co, c
 	msg_die(&m);
 }
 
-GEV_HIDDEN void gev__stack_check(const char *fn, const gev_coro *co, uintptr_t sp)
+DIE_PATH GEV_HIDDEN void gev__stack_check(const char *fn, const gev_coro *co, uintptr_t sp)
 {
 	uintptr_t lo = co->limit;
 	if (lo == 0)

@@ -28,7 +28,7 @@ GEV_HIDDEN void gev__coro_boot(void);
 _Static_assert(sizeof(void *) == 8, "x86-64 backend needs LP64");
 _Static_assert(GEV_X64_OFF_PC + 8 == GEV_X64_FRAME, "x86-64 frame: resume address is last");
 _Static_assert(GEV_X64_OFF_R12 - GEV_X64_OFF_R15 == 3 * 8, "x86-64 frame: pop order");
-_Static_assert(GEV_X64_FRAME % 16 == 8, "x86-64 frame: first entry alignment");
+_Static_assert(GEV_X64_FRAME % 8 == 0, "x86-64 frame: whole slots (its start needs no alignment)");
 #define CTX_FRAME GEV_X64_FRAME
 #else
 _Static_assert(sizeof(void *) == 8, "AArch64 backend needs LP64");

@@ -555,8 +555,8 @@ static void tiny_body(void *arg)
 static void test_many_live_coroutines(void **state)
 {
 	(void)state;
-	/* valgrind keeps a linear list of registered stacks and a bounded segment table */
-	size_t n = RUNNING_ON_VALGRIND ? 3000 : 100000;
+	/* valgrind tracks mappings in a fixed table (VG_N_SEGMENTS, "too low" at 100,000) */
+	size_t n = RUNNING_ON_VALGRIND ? 10000 : 100000;
 	gev_coro **cs = calloc(n, sizeof *cs);
 	assert_non_null(cs);
 	for (size_t i = 0; i < n; i++) {
@@ -784,8 +784,8 @@ static void test_guard_page_overflow_segfaults(void **state)
 	expect_segv(child_guard_overflow);
 }
 
-/* Walk down to within 1 KiB of the stack limit, then move sp ~1 KiB below it with alloca
- * and dirty that block, which covers the canary. Then either switch out from down there
+/* Walk down to within 512 bytes of the stack limit, then move sp ~600 bytes below it with
+ * alloca and dirty that block, which covers the canary. Then either switch out from down there
  * (the sp check fires) or return to the top first (the canary check fires). */
 static int below_switch_deep;
 
@@ -794,10 +794,10 @@ static __attribute__((noinline)) uint64_t below(uintptr_t lo, unsigned depth)
 	volatile char buf[128];
 	buf[0] = (char)depth;
 	uintptr_t fa = (uintptr_t)__builtin_frame_address(0);
-	if (fa > lo + 1024)
+	if (fa > lo + 512)
 		return below(lo, depth + 1) + (uint64_t)buf[0];
-	volatile char *p = __builtin_alloca(2048);
-	memset((char *)p, 0xa5, 2048);
+	volatile char *p = __builtin_alloca(1024);
+	memset((char *)p, 0xa5, 1024);
 	if (below_switch_deep)
 		gev_coro_switch(root, NULL);
 	return (uint64_t)p[0] + (uint64_t)buf[0];
