@@ -164,8 +164,8 @@ typedef void (*gev_hub_callback_fn)(gev_hub *h, void *arg);
 
 /* The node of the ready queue. Embedded in caller-owned structures; all fields private. */
 typedef struct gev_hub_node {
-	struct gev_hub_node *next, *prev; /* private: ready-queue links; NULL when not queued */
-	int kind;                         /* private */
+	uint64_t slot; /* private: 1 + its position in the ready ring; 0 when not queued */
+	int kind;      /* private */
 } gev_hub_node;
 
 /* gev_hub_callback is caller-owned memory (no allocation); zero-initialise it or call
@@ -399,8 +399,8 @@ typedef struct gev_hub_host {
 	uint32_t ncmds;         /* (host) filled slots; each turn applies them and sets 0 */
 	gev_hub_event *events;  /* (hub) valid from a turn's return until the next turn */
 	uint32_t nevents;       /* (hub) events of the last turn */
-	uint32_t nready;        /* (hub) ready-queue length after the last turn (> 0: the C
-	                           side has work; the next turn will not block) */
+	uint32_t has_ready;     /* (hub) 1 if the ready queue was not empty after the last
+	                           turn (the C side has work; the next turn will not block) */
 	uint64_t nalive;        /* (hub) greenlets not yet dead */
 	uint64_t turns;         /* (hub) turns run */
 } gev_hub_host;

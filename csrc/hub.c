@@ -111,13 +111,15 @@ int gev_hub_new(gev_hub **out, size_t cmd_capacity)
 		return GEV_HUB_ENOMEM;
 	}
 	ev_set_userdata(h->loop, h);
-	h->ready.next = h->ready.prev = &h->ready;
+	h->rmask = 63;
+	h->ring = malloc((h->rmask + 1) * sizeof *h->ring);
 	h->interval = 0.005;
 	h->host.cmd_cap = (uint32_t)cmd_capacity;
 	h->host.cmds = calloc(cmd_capacity, sizeof(gev_hub_cmd));
 	h->ev_cap = 64;
 	h->host.events = malloc(h->ev_cap * sizeof(gev_hub_event));
-	if (!h->host.cmds || !h->host.events || hub_posts_init(h) != 0) {
+	if (!h->ring || !h->host.cmds || !h->host.events || hub_posts_init(h) != 0) {
+		free(h->ring);
 		free(h->host.cmds);
 		free(h->host.events);
 		ev_loop_destroy(h->loop);
@@ -139,12 +141,14 @@ void gev_hub_destroy(gev_hub *h)
 	HUB_CHECK(h->current == NULL && !h->in_turn, "gev_hub_destroy",
 		  "called from inside the hub (a greenlet or a callback of a turn)");
 	/* Callbacks still queued are dropped; greenlet nodes go with their greenlets. */
-	while (h->ready.next != &h->ready)
-		hub_queue_remove(h, h->ready.next);
+	gev_hub_node *n;
+	while ((n = hub_queue_head(h)) != NULL)
+		hub_queue_pop(h, n);
 	hub_greenlet_free_all(h);
 	hub_host_free(h);
 	hub_posts_free(h);
 	ev_loop_destroy(h->loop);
+	free(h->ring);
 	free(h->host.cmds);
 	free(h->host.events);
 	hub_count_hubs(-1);
@@ -157,10 +161,15 @@ void gev_hub_destroy(gev_hub *h)
 
 int hub_tick_slow(gev_hub *h)
 {
+	if (h->stop_drain) {
+		h->tick = 1u << 30;
+		return 0;
+	}
 	h->tick = 0;
 	hub_clock_refresh(h);
 	if (ev_now(h->loop) - h->drain_start >= h->interval) {
 		h->stop_drain = 1;
+		h->tick = 1u << 30;
 		return 0;
 	}
 	return 1;
@@ -175,11 +184,42 @@ void hub_drain(gev_hub *h)
 	h->stop_drain = 0;
 	h->tick = 0;
 	h->drain_start = ev_now(h->loop);
-	while (h->ready.next != &h->ready && hub_tick(h)) {
-		gev_hub_node *n = h->ready.next;
-		hub_queue_remove(h, n);
+	gev_hub_node *n;
+	while ((n = hub_queue_head(h)) != NULL && hub_tick(h)) {
+		hub_queue_pop(h, n);
 		hub_dispatch(h, n);
 	}
+}
+
+size_t hub_ready_count(const gev_hub *h)
+{
+	size_t n = 0;
+	for (uint64_t i = h->rhead; i != h->rtail; i++)
+		n += h->ring[i & h->rmask] != NULL;
+	return n;
+}
+
+/* hub_ring_grow makes room in a full ring: it compacts the holes away and doubles the
+ * ring unless that freed at least half of it. Node slots are renumbered. */
+void hub_ring_grow(gev_hub *h)
+{
+	size_t live = hub_ready_count(h), cap = h->rmask + 1;
+	size_t ncap = live * 2 <= cap ? cap : cap * 2;
+	gev_hub_node **r = malloc(ncap * sizeof *r);
+	HUB_CHECK(r != NULL, "hub", "out of memory growing the ready queue to %zu nodes", ncap);
+	uint64_t j = 0;
+	for (uint64_t i = h->rhead; i != h->rtail; i++) {
+		gev_hub_node *n = h->ring[i & h->rmask];
+		if (n) {
+			r[j] = n;
+			n->slot = ++j;
+		}
+	}
+	free(h->ring);
+	h->ring = r;
+	h->rmask = ncap - 1;
+	h->rhead = 0;
+	h->rtail = j;
 }
 
 /* ======================================================================================
@@ -223,7 +263,7 @@ void gev_hub_get_census(gev_hub *h, gev_hub_census *out)
 	memset(out, 0, sizeof *out);
 	out->greenlets = h->ngreenlets;
 	out->alive = h->nalive;
-	out->ready = h->nready;
+	out->ready = hub_ready_count(h);
 	out->timers = h->ntimers;
 	out->fd_waits = h->nfdwaits;
 	out->host_timers = h->nhost_timers;

@@ -4,7 +4,7 @@
  * Ownership in one picture:
  *
  *   gev_hub ──loop──> struct ev_loop (ev_loop_new)
- *     │ ready: circular FIFO of gev_hub_node (sentinel h->ready)
+ *     │ ready: FIFO ring of gev_hub_node pointers (a removed node leaves a NULL hole)
  *     │        node kinds: RESUME (greenlet start/wake, embedded gev_greenlet.node)
  *     │                    NOTIFY (link notification, the same embedded node after death)
  *     │                    KILL   (kill delivery, gev_greenlet.kill_node)
@@ -155,8 +155,11 @@ struct gev_hub {
 	struct ev_loop *loop;
 	gev_coro *hub_coro;       /* the hub context's coroutine during a turn */
 	gev_greenlet *current;    /* running greenlet, NULL in hub context */
-	gev_hub_node ready;       /* sentinel of the ready queue */
-	size_t nready;
+	/* The ready queue: a ring of node pointers, positions rhead..rtail (mod rmask + 1).
+	 * A ring rather than a linked list: a handoff then touches two counters instead of a
+	 * chain of dependent link updates (the yield budget). */
+	gev_hub_node **ring;
+	uint64_t rmask, rhead, rtail;
 
 	/* drain state */
 	unsigned tick;            /* dispatches since the last clock check */
@@ -197,34 +200,54 @@ struct gev_hub {
 };
 
 /* ready queue (hub.c) */
-static inline int hub_node_queued(const gev_hub_node *n) { return n->next != NULL; }
+static inline int hub_node_queued(const gev_hub_node *n) { return n->slot != 0; }
+
+void hub_ring_grow(gev_hub *h);
 
 static inline void hub_queue_push(gev_hub *h, gev_hub_node *n, int kind)
 {
-	gev_hub_node *tail = h->ready.prev;
+	if (HUB_UNLIKELY(h->rtail - h->rhead > h->rmask))
+		hub_ring_grow(h);
 	n->kind = kind;
-	n->next = &h->ready;
-	n->prev = tail;
-	tail->next = n;
-	h->ready.prev = n;
-	h->nready++;
+	h->ring[h->rtail & h->rmask] = n;
+	n->slot = ++h->rtail;
 }
 
+/* hub_queue_remove takes a queued node out wherever it is (a hole stays behind). */
 static inline void hub_queue_remove(gev_hub *h, gev_hub_node *n)
 {
-	n->prev->next = n->next;
-	n->next->prev = n->prev;
-	n->next = n->prev = NULL;
-	h->nready--;
+	h->ring[(n->slot - 1) & h->rmask] = NULL;
+	n->slot = 0;
 }
 
+/* hub_queue_head returns the first queued node (skipping holes), or NULL. */
+static inline gev_hub_node *hub_queue_head(gev_hub *h)
+{
+	while (h->rhead != h->rtail) {
+		gev_hub_node *n = h->ring[h->rhead & h->rmask];
+		if (HUB_LIKELY(n != NULL))
+			return n;
+		h->rhead++;
+	}
+	return NULL;
+}
+
+/* hub_queue_pop takes the node hub_queue_head just returned. */
+static inline void hub_queue_pop(gev_hub *h, gev_hub_node *n)
+{
+	h->rhead++;
+	n->slot = 0;
+}
+
+static inline int hub_has_ready(gev_hub *h) { return hub_queue_head(h) != NULL; }
+size_t hub_ready_count(const gev_hub *h);
+
 /* hub_tick counts one dispatch; every HUB_CHECK_EVERY it refreshes the loop clock and
- * returns 0 once the switch interval is used up (and from then on). */
+ * returns 0 once the switch interval is used up (and from then on: stopping parks tick
+ * far above HUB_CHECK_EVERY, so the fast path is a single increment and compare). */
 int hub_tick_slow(gev_hub *h);
 static inline int hub_tick(gev_hub *h)
 {
-	if (HUB_UNLIKELY(h->stop_drain))
-		return 0;
 	if (HUB_LIKELY(++h->tick < HUB_CHECK_EVERY))
 		return 1;
 	return hub_tick_slow(h);
@@ -235,6 +258,18 @@ void hub_clock_refresh(gev_hub *h);
 size_t hub_active(gev_hub *h);
 void hub_drain(gev_hub *h);
 double hub_coarse_now(void);
+
+/* hub_coro_switch_status is gev_coro_switch seen with the value typed as the int status
+ * the hub passes to a resumed greenlet (the same symbol, same registers: an int travels in
+ * the low half of the pointer-sized argument and result). Typed this way, a blocking call
+ * whose last act is the switch compiles to a tail call: the suspended greenlet resumes in
+ * its caller's frame and no `ret` follows the switch, which keeps the CPU's return-address
+ * predictor in step with the stacks (a mispredicted return per yield costs ~5 ns). */
+#if defined(__APPLE__)
+int hub_coro_switch_status(gev_coro *to, intptr_t status) __asm__("_gev_coro_switch");
+#else
+int hub_coro_switch_status(gev_coro *to, intptr_t status) __asm__("gev_coro_switch");
+#endif
 
 /* greenlets (hub_greenlet.c) */
 void hub_dispatch(gev_hub *h, gev_hub_node *n);

@@ -347,7 +347,7 @@ int gev_hub_turn(gev_hub *h, double max_wait)
 
 	int rc = 0;
 	int flags;
-	if (h->nready || max_wait == 0) {
+	if (hub_has_ready(h) || max_wait == 0) {
 		flags = EVRUN_NOWAIT;
 	} else {
 		flags = EVRUN_ONCE;
@@ -367,7 +367,7 @@ int gev_hub_turn(gev_hub *h, double max_wait)
 			ev_timer_stop(h->loop, &h->turn_timer);
 	}
 
-	h->host.nready = (uint32_t)h->nready;
+	h->host.has_ready = hub_has_ready(h);
 	h->host.nalive = h->nalive;
 	h->ev_returned = h->host.nevents;
 	h->in_turn = 0;
@@ -380,7 +380,7 @@ int gev_hub_run(gev_hub *h)
 	if (h->in_turn || h->current)
 		return GEV_HUB_EBLOCKING;
 	for (;;) {
-		if (!h->nready && !h->nalive && hub_active(h) == 0 && !hub_posts_pending(h))
+		if (!hub_has_ready(h) && !h->nalive && hub_active(h) == 0 && !hub_posts_pending(h))
 			return 0;
 		int rc = gev_hub_turn(h, GEV_HUB_FOREVER);
 		if (rc == GEV_HUB_ELOOPEXIT)

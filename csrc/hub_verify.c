@@ -47,8 +47,21 @@ static void hub_verify_map_entry(uint64_t key, void *val, void *ctx)
 	}
 }
 
+/* A node that says it is queued must be in the ring where it says. */
+static void hub_verify_node(gev_hub *h, const gev_hub_node *n)
+{
+	if (!n->slot)
+		return;
+	uint64_t pos = n->slot - 1;
+	V(pos >= h->rhead && pos < h->rtail && h->ring[pos & h->rmask] == n,
+	  "node %p claims ready slot %llu but is not there", (const void *)n,
+	  (unsigned long long)pos);
+}
+
 static void hub_verify_greenlet(gev_hub *h, gev_greenlet *g, size_t *alive, size_t *running)
 {
+	hub_verify_node(h, &g->node);
+	hub_verify_node(h, &g->kill_node);
 	V(g->h == h, "greenlet %p belongs to hub %p, found in %p", (void *)g, (void *)g->h, (void *)h);
 	V(g->state <= HUB_G_DEAD, "greenlet %p has bad state %d", (void *)g, g->state);
 	switch (g->state) {
@@ -106,11 +119,17 @@ void gev_hub_verify(gev_hub *h)
 	V(h && h->loop, "no hub or no loop");
 	ev_verify(h->loop);
 
-	/* The ready queue: circular, consistent, counted. */
-	size_t n = 0;
-	const gev_hub_node *prev = &h->ready;
-	for (const gev_hub_node *node = h->ready.next; node != &h->ready; node = node->next) {
-		V(node && node->prev == prev, "ready queue broken after %zu nodes", n);
+	/* The ready queue: a ring whose nodes know their slots. */
+	V(h->ring && ((h->rmask + 1) & h->rmask) == 0, "ready ring of bad size %llu",
+	  (unsigned long long)(h->rmask + 1));
+	V(h->rtail - h->rhead <= h->rmask + 1, "ready ring holds %llu > capacity %llu",
+	  (unsigned long long)(h->rtail - h->rhead), (unsigned long long)(h->rmask + 1));
+	for (uint64_t i = h->rhead; i != h->rtail; i++) {
+		const gev_hub_node *node = h->ring[i & h->rmask];
+		if (!node)
+			continue;
+		V(node->slot == i + 1, "ready node %p at position %llu says slot %llu",
+		  (const void *)node, (unsigned long long)i, (unsigned long long)node->slot);
 		V(node->kind >= HUB_NODE_RESUME && node->kind <= HUB_NODE_CALLBACK,
 		  "ready node %p has kind %d", (const void *)node, node->kind);
 		if (node->kind == HUB_NODE_RESUME) {
@@ -118,12 +137,7 @@ void gev_hub_verify(gev_hub *h)
 			V(g->state == HUB_G_READY || g->state == HUB_G_NEW,
 			  "queued resume of greenlet %p in state %d", (const void *)g, g->state);
 		}
-		prev = node;
-		n++;
-		V(n <= h->nready, "ready queue longer than its count %zu", h->nready);
 	}
-	V(h->ready.prev == prev, "ready queue tail mismatch");
-	V(n == h->nready, "ready queue has %zu nodes, count says %zu", n, h->nready);
 
 	/* Every greenlet struct. */
 	size_t count = 0, alive = 0, running = 0;

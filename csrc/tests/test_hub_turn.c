@@ -105,10 +105,12 @@ static int body_sleep_tr(gev_hub *h, void *arg, void **value)
 static void test_host_and_c_sleepers_in_deadline_order(void **state)
 {
 	gev_hub *h = *state;
-	static double d10 = 0.010, d25 = 0.025;
-	timer_start(h, 20, 0.020, 0);
-	timer_start(h, 30, 0.030, 0);
-	gev_hub_spawn(h, NULL, body_sleep_tr, &d25);
+	/* 30 ms apart: a C sleeper woken by an ev_run runs in the next turn's drain, so only a
+	 * stall longer than the gap could merge two deadlines into one ev_run */
+	static double d10 = 0.010, d70 = 0.070;
+	timer_start(h, 40, 0.040, 0);
+	timer_start(h, 100, 0.100, 0);
+	gev_hub_spawn(h, NULL, body_sleep_tr, &d70);
 	gev_hub_spawn(h, NULL, body_sleep_tr, &d10);
 	for (;;) {
 		int n = gev_hub_turn(h, GEV_HUB_FOREVER);
@@ -118,7 +120,7 @@ static void test_host_and_c_sleepers_in_deadline_order(void **state)
 		for (int j = 0; j < n; j++)
 			tr("H%llu", (unsigned long long)gev_hub_host_of(h)->events[j].id);
 	}
-	assert_string_equal(trace_buf, "C10 H20 C25 H30");
+	assert_string_equal(trace_buf, "C10 H40 C70 H100");
 }
 
 static void test_host_timer_ids_direct_and_hashed(void **state)
