@@ -45,10 +45,10 @@ func ScalingPlot(path, title, ylabel string, series []Series) error {
 	p.X.Label.Text = "N (greenlets spawned, then joined)"
 	p.Y.Label.Text = ylabel
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.X.Tick.Marker = logTicks{label: func(v float64) string { return Size(int(v)) }}
+	p.Y.Tick.Marker = logTicks{label: Num, between: true}
 	p.Legend.Top = true
-	p.Legend.Left = true
+	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(8), -vg.Points(24)
 	p.Add(plotter.NewGrid())
 	drawn := 0
 	for i, s := range series {
@@ -77,10 +77,41 @@ func ScalingPlot(path, title, ylabel string, series []Series) error {
 	if drawn == 0 {
 		return fmt.Errorf("report: plot %s: no series has a point", filepath.Base(path))
 	}
+	// Headroom above the highest line for the legend (top right), and a
+	// margin below the lowest.
+	p.Y.Max *= math.Pow(10, 0.3*float64(drawn))
+	p.Y.Min /= 1.5
 	return p.Save(7*vg.Inch, 4.5*vg.Inch, path)
 }
 
 var shapes = []draw.GlyphDrawer{
 	draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{},
 	draw.CrossGlyph{}, draw.PlusGlyph{}, draw.RingGlyph{},
+}
+
+// logTicks marks every power of ten in range with a labelled major tick
+// and, with between, labels the 2x and 5x marks too (minor ticks otherwise),
+// so that a log axis spanning one decade still reads.
+type logTicks struct {
+	label   func(float64) string
+	between bool
+}
+
+func (t logTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ticks []plot.Tick
+	for e := math.Floor(math.Log10(lo)); math.Pow(10, e) <= hi; e++ {
+		d := math.Pow(10, e)
+		for m := 1.0; m < 10; m++ {
+			v := m * d
+			if v < lo || v > hi {
+				continue
+			}
+			tk := plot.Tick{Value: v}
+			if m == 1 || (t.between && (m == 2 || m == 5)) {
+				tk.Label = t.label(v)
+			}
+			ticks = append(ticks, tk)
+		}
+	}
+	return ticks
 }

@@ -134,7 +134,7 @@ var workloadNotes = map[string][]string{
 	"spawn_join": {"bare iter.Pull: iter.Pull + next + stop of a trivial body. goroutines: go + a done channel."},
 	"spawn_joinall": {
 		"peak-rss-MiB is the process's VmHWM; rss-B/greenlet is (VmHWM − VmRSS before) / N.",
-		"bare iter.Pull: N iter.Pull calls, then next + stop on each. goroutines: N goroutines, each closing its own done channel, then a receive on each.",
+		"bare iter.Pull: the spawn appends the body to a queue (a greenlet's coroutine exists only once it runs, in gevent as in ours); the join runs each as iter.Pull + next + stop. goroutines: N goroutines, each closing its own done channel, then a receive on each.",
 	},
 	"parked": {
 		"rss-B/greenlet: VmRSS delta per parked greenlet; inuse-B/greenlet: the Go runtime's heap+stack in use after a GC (Go only).",

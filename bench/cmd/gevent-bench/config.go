@@ -32,7 +32,7 @@ func (c *config) finish() error {
 	if c.reps == 0 {
 		c.reps = 5
 		if c.quick {
-			c.reps = 2
+			c.reps = 3
 		}
 	}
 	if c.repsBig == 0 {

@@ -121,7 +121,7 @@ func render(in renderInput) string {
 	var b strings.Builder
 	mode := "full run"
 	if in.cfg.quick {
-		mode = "QUICK run (small sizes, 2 samples: proves the command works, measures nothing reliable)"
+		mode = "QUICK run (small sizes, few samples: proves the command works, measures nothing reliable)"
 	}
 	fmt.Fprintf(&b, "# gevent-go vs gevent and Go: benchmark comparison, %s UTC\n\n", in.m.Date.Format("2006-01-02 15:04"))
 	fmt.Fprintf(&b, "- mode: %s; %d samples per row (%d for N ≥ 1e6), each in a fresh process, implementations interleaved\n",
