@@ -24,16 +24,19 @@ if [ -f csrc/Makefile ]; then
 	csrc_out=$(mktemp)
 	trap 'rm -f "$csrc_out"' EXIT
 	make_args=(--no-print-directory -C csrc bench)
-	# QUICK=1 shortens the C perf programs, where their Makefile knows it.
-	if [ -n "$quick" ] && grep -q 'QUICK' csrc/Makefile; then make_args+=(QUICK=1); fi
+	# QUICK=1 shortens the C perf programs (make puts it in their environment), where they know it.
+	if [ -n "$quick" ] && grep -qs 'QUICK' csrc/Makefile csrc/bench/*.c; then make_args+=(QUICK=1); fi
 	echo "bench: make ${make_args[*]}" >&2
 	make "${make_args[@]}" 2>&1 | tee "$csrc_out" || csrc_rc=$?
 	if [ "$csrc_rc" -ne 0 ]; then
-		echo "bench: make -C csrc bench failed (status $csrc_rc); going on with the Go comparison" >&2
+		echo "bench: make -C csrc bench exited with status $csrc_rc (a budget FAIL or a build failure: see above); going on with the Go comparison" >&2
 	fi
 fi
 
 cd bench
 go mod download
 go run ./cmd/gevent-bench ${quick:+-quick} ${csrc_out:+-csrc "$csrc_out"} ${args[@]+"${args[@]}"}
-exit "$csrc_rc"
+# A quick run proves the commands work and asserts nothing about speed, and the C perf programs
+# exit non-zero on a missed budget: only a full run passes their status on. (The C core's
+# correctness is ci/test.sh's job: make -C csrc test.)
+if [ -z "$quick" ]; then exit "$csrc_rc"; fi

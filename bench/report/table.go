@@ -126,7 +126,7 @@ func (c *Case) Markdown(level int) string {
 		}
 		s, ok := r.Metrics[c.Primary]
 		if !ok || s.N == 0 {
-			cells = append(cells, "not measured", "", "")
+			cells = append(cells, "—", "", "")
 		} else {
 			cells = append(cells, Num(s.Median), Num(s.Min)+"–"+Num(s.Max))
 			if haveBase {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/gevent-go/gevent/bench/report"
 )
@@ -59,7 +60,9 @@ func budgetChecks(cases []*report.Case, csrc csrcResult) []report.Check {
 	out = append(out,
 		ratioCheck("greenlet→hub→greenlet handoff (sleep(0)), core=go ≤ 1.2x a bare iter.Pull round trip", sleep0, "ns/switch", "core=go", "iterpull", 1.2),
 		ratioCheck("same handoff, core=c ≤ 1.5x core=go", sleep0, "ns/switch", "core=c", "core=go", 1.5),
-		cSwitchCheck(cases, csrc),
+	)
+	out = append(out, cSwitchChecks(csrc)...)
+	out = append(out,
 		ratioCheck("spawn+join of a Go greenlet ≤ 1.5x bare iter.Pull create+next+stop", findCase(cases, "spawn_join", 0), "ns/greenlet", "core=go", "iterpull", 1.5),
 	)
 	parked := findCase(cases, "parked", 0)
@@ -74,22 +77,72 @@ func budgetChecks(cases []*report.Case, csrc csrcResult) []report.Check {
 		ch.Verdict = "not measured: " + rowWhy(parked, "core=go")
 	}
 	out = append(out, ch,
-		report.Check{Budget: "parked C greenlet ≤ 8 KiB resident", Verdict: "not measured: C greenlets cannot be spawned from Go yet (no cgo/ binding)"},
+		parkedCCheck(csrc),
 		flatCheck(cases, "core=go"),
 		flatCheck(cases, "core=c"),
 	)
 	return out
 }
 
-// cSwitchCheck reports the C switch budgets from csrc's rows when they
-// could be parsed.
-func cSwitchCheck(cases []*report.Case, csrc csrcResult) report.Check {
-	ch := report.Check{Budget: "C greenlet switch ≤ 2x a bare hand-written switch, and ahead of boost.context jump_fcontext"}
+// csrcMedian returns the median of the first csrc row whose measurement
+// name starts with prefix.
+func csrcMedian(csrc csrcResult, prefix string) (float64, bool) {
+	for _, r := range csrc.rows {
+		if strings.HasPrefix(r.name, prefix) {
+			for _, s := range r.row.Metrics {
+				return s.Median, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// cSwitchChecks evaluates the C switch budgets from csrc's rows: the
+// greenlet handoff inside the C hub against the bare switch, and the bare
+// switch against boost.context.
+func cSwitchChecks(csrc csrcResult) []report.Check {
+	hub := report.Check{Budget: "C greenlet switch inside the C core (perf_hub yield) ≤ 2x the bare hand-written switch (gev_coro_switch)"}
+	boost := report.Check{Budget: "bare C switch (gev_coro_switch) ahead of boost.context jump_fcontext, same run"}
+	if csrc.missing != "" {
+		hub.Verdict = "not measured: csrc perf output " + csrc.missing
+		boost.Verdict = hub.Verdict
+		return []report.Check{hub, boost}
+	}
+	sw, okSw := csrcMedian(csrc, "switch: gev_coro_switch")
+	yield, okY := csrcMedian(csrc, "yield through the hub")
+	jump, okB := csrcMedian(csrc, "switch: boost jump_fcontext")
+	switch {
+	case okSw && okY:
+		hub.Measured = fmt.Sprintf("%s (%s / %s ns)", report.Ratio(yield, sw), report.Num(yield), report.Num(sw))
+		hub.Verdict = report.Verdict(yield <= 2*sw)
+	default:
+		hub.Verdict = "not measured: no parseable perf_coro switch and perf_hub yield rows (see the verbatim output)"
+	}
+	switch {
+	case okSw && okB:
+		boost.Measured = fmt.Sprintf("%s (%s / %s ns)", report.Ratio(sw, jump), report.Num(sw), report.Num(jump))
+		boost.Verdict = report.Verdict(sw < jump)
+	default:
+		boost.Verdict = "not measured: no parseable perf_coro switch rows (see the verbatim output)"
+	}
+	return []report.Check{hub, boost}
+}
+
+// parkedCCheck reports the resident size of a parked C greenlet from
+// perf_hub, the only place C greenlets can be parked today.
+func parkedCCheck(csrc csrcResult) report.Check {
+	ch := report.Check{Budget: "parked C greenlet ≤ 8 KiB resident"}
 	if csrc.missing != "" {
 		ch.Verdict = "not measured: csrc perf output " + csrc.missing
 		return ch
 	}
-	ch.Verdict = "see the csrc perf output below (not machine-readable)"
+	v, ok := csrcMedian(csrc, "resident per parked C greenlet")
+	if !ok {
+		ch.Verdict = "not measured: no parseable perf_hub parked row (see the verbatim output)"
+		return ch
+	}
+	ch.Measured = fmt.Sprintf("%s B (perf_hub, from C)", report.Num(v))
+	ch.Verdict = report.Verdict(v <= 8192)
 	return ch
 }
 
