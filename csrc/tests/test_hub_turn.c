@@ -135,12 +135,11 @@ static void test_host_timer_ids_direct_and_hashed(void **state)
 		timer_start(h, ids[3], 0.5, 0);           /* restart one */
 		push(h, GEV_HUB_CMD_TIMER_STOP, ids[3]);  /* and stop it */
 		push(h, GEV_HUB_CMD_TIMER_STOP, ids[5]);  /* a hashed one too */
-		gev_hub_census c;
-		assert_true(gev_hub_turn(h, 0) >= 0);
-		gev_hub_get_census(h, &c);
 		int got = 0, seen[N] = {0};
-		while (got < N - 2) {
-			int n = gev_hub_turn(h, GEV_HUB_FOREVER);
+		for (int first = 1; got < N - 2; first = 0) {
+			/* the first turn applies the commands (on a slow machine, e.g. valgrind,
+			 * timers may already fire in it) */
+			int n = gev_hub_turn(h, first ? 0 : GEV_HUB_FOREVER);
 			assert_true(n >= 0);
 			for (int j = 0; j < n; j++)
 				for (int k = 0; k < N; k++)
