@@ -225,6 +225,13 @@ func (g *Greenlet) result() (any, error) {
 // any) belongs to the same hub; it returns ErrBlockingSwitchOut inside a hub
 // callback.
 func (cur *Greenlet) check(op string, target *Greenlet) error {
+	if cur != nil && cur.h.Current() == &cur.raw && (target == nil || target.h == cur.h) {
+		return nil
+	}
+	return cur.checkSlow(op, target)
+}
+
+func (cur *Greenlet) checkSlow(op string, target *Greenlet) error {
 	if cur == nil {
 		panic("greenlet: " + op + ": nil calling greenlet (pass the greenlet making the call)")
 	}

@@ -25,7 +25,7 @@ func (g *Greenlet) wait(cur *Greenlet, op string, timeout time.Duration) error {
 		t.Start(timeout)
 	}
 	for {
-		err := cur.raw.Park()
+		err := cur.raw.ParkFor("greenlet: "+op)
 		if err != nil {
 			g.Unlink(id)
 			if timed {
@@ -166,7 +166,7 @@ func JoinAll(cur *Greenlet, gs []*Greenlet, timeout time.Duration, raiseError bo
 		if timed {
 			t.SetWake(cur.raw.Token())
 		}
-		err := cur.raw.Park()
+		err := cur.raw.ParkFor("greenlet: JoinAll")
 		c.wake = false
 		if err != nil {
 			return c.done[:seen:seen], err

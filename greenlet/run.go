@@ -70,7 +70,7 @@ func Shutdown(main *Greenlet) error {
 		panic(fmt.Sprintf("greenlet: Shutdown called by %v, not by the main greenlet", main))
 	}
 	for {
-		err := main.raw.Park()
+		err := main.raw.ParkFor("greenlet: Shutdown")
 		if errors.Is(err, hub.ErrLoopExit) {
 			return nil
 		}

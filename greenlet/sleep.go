@@ -1,15 +1,17 @@
 package greenlet
 
 import (
-	"errors"
 	"time"
+	"unsafe"
+
+	"github.com/gevent-go/gevent/hub"
 )
 
 // ErrNegativeSleep is returned by Sleep for a negative duration (gevent
 // 0.13.6 raised IOError(22); modern gevent treats it as 0; a negative sleep
 // is almost always a bug in a deadline computation, so the seed's error is
-// kept).
-var ErrNegativeSleep = errors.New("greenlet: Sleep: negative duration")
+// kept). A time.Duration cannot be NaN.
+var ErrNegativeSleep = hub.ErrNegativeSleep
 
 // Sleep parks cur for d. Sleep(cur, 0) yields: cur resumes in the same loop
 // iteration, after the callbacks already queued (modern gevent; a sleep(0)
@@ -18,31 +20,17 @@ var ErrNegativeSleep = errors.New("greenlet: Sleep: negative duration")
 // allocates nothing. It returns nil, or the error delivered to cur meanwhile
 // (a kill, a Timeout), or ErrNegativeSleep.
 func Sleep(cur *Greenlet, d time.Duration) error {
-	if err := cur.check("Sleep", nil); err != nil {
-		return err
-	}
-	if d < 0 {
-		return ErrNegativeSleep
-	}
-	raw := &cur.raw
-	if d == 0 {
-		cur.h.Wake(raw.Token())
-		return raw.Park()
-	}
-	t := &raw.Timer
-	t.SetWake(raw.Token())
-	t.Start(d)
-	for {
-		if err := raw.Park(); err != nil {
-			t.Stop()
-			return err
-		}
-		if !t.Active() {
-			return nil
-		}
-		t.SetWake(raw.Token()) // woken for an older park; wait on
-	}
+	// One call, so that Sleep inlines and a sleep(0) loop reaches the switch
+	// through one frame less (see hub.G.ParkFor).
+	return rawOf(cur).SleepFor(d, "greenlet: Sleep")
 }
+
+// rawOf returns &cur.raw without dereferencing cur, so that a nil cur
+// reaches the hub's misuse check (raw is the first field of Greenlet; the
+// offset is asserted below).
+func rawOf(cur *Greenlet) *hub.G { return (*hub.G)(unsafe.Pointer(cur)) }
+
+var _ [0]struct{} = [unsafe.Offsetof(Greenlet{}.raw)]struct{}{}
 
 // Idle parks cur until the loop has nothing else to do: no ready callback
 // (gevent's idle()). A greenlet spawned before Idle is called runs first.
@@ -51,5 +39,5 @@ func Idle(cur *Greenlet) error {
 		return err
 	}
 	cur.h.AddIdle(cur.raw.Token())
-	return cur.raw.Park()
+	return cur.raw.ParkFor("greenlet: Idle")
 }

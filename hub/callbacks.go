@@ -1,19 +1,26 @@
 package hub
 
-// callback is one entry of the run-callback queue. It is a plain struct, not
-// a closure or an interface, so that queueing a wake-up or a throw allocates
-// nothing and dispatch is a switch on fields rather than an indirect call.
+// callback is one entry of the run-callback queue. It is a plain 40-byte
+// struct, not a closure or an interface, so that queueing a wake-up or a
+// throw allocates nothing and dispatch is a switch on a byte rather than an
+// indirect call.
 type callback struct {
-	g      *G
-	seq    uint32
-	start  bool
-	err    error     // throw err into g
-	fn     func()    // or run fn
-	fnArg  func(any) // or run fnArg(arg)
-	arg    any
-	handle any // context for the error handler
+	g    *G
+	seq  uint32
+	kind cbKind
+	fn   func(any) // cbFunc: fn(arg)
+	arg  any       // cbThrow: the error; cbPlain: the func(); cbFunc: the argument
 }
 
+type cbKind uint8
+
+const (
+	cbWake  cbKind = iota // resume g if still at epoch seq
+	cbStart               // launch g
+	cbThrow               // deliver arg (an error) to g
+	cbPlain               // call arg.(func())
+	cbFunc                // call fn(arg)
+)
 // ring is a FIFO of callbacks in a power-of-two circular buffer that grows
 // by doubling and never shrinks.
 type ring struct {

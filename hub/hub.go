@@ -38,8 +38,8 @@ type Hub struct {
 	main       *G
 	inCallback bool // a hub callback (not a G) is running
 	destroying bool
+	mainDone   bool
 	ran        bool
-	switches   uint64 // bumped on every switch into a G; -race sees misuse
 	idents     uint64
 
 	cbq       ring // ready callbacks, FIFO
@@ -202,9 +202,9 @@ func (h *Hub) RunMain(main *G) {
 // the switch interval), take posts from other goroutines, decide LoopExit,
 // poll or block in the loop, run the timers that fired, then idle waiters.
 func (h *Hub) runLoop() {
-	for h.main.state != gDead {
+	for !h.mainDone {
 		h.runCallbacks()
-		if h.main.state == gDead {
+		if h.mainDone {
 			return
 		}
 		if h.postFlag.Load() {
@@ -246,10 +246,33 @@ func (h *Hub) runCallbacks() {
 	h.loop.UpdateNow()
 	start := h.loop.Now()
 	count := 0
-	for h.cbq.n > 0 {
-		cb := h.cbq.pop()
-		h.dispatch(&cb)
-		if h.main.state == gDead {
+	r := &h.cbq
+	for r.n > 0 {
+		// Pop in place: a wake-up (the handoff fast path) clears only the
+		// slot's one pointer instead of copying and zeroing the entry.
+		slot := &r.buf[r.head]
+		r.head = (r.head + 1) & (len(r.buf) - 1)
+		r.n--
+		if slot.kind == cbWake {
+			g, seq := slot.g, slot.seq
+			slot.g = nil
+			if g.seq == seq && g.state == gParked {
+				// switchTo, written out (see ParkFor on frames)
+				g.seq++
+				g.state = gRunning
+				h.current = g
+				_, ok := g.next() // may grow r.buf; slot is not used after
+				h.current = nil
+				if !ok {
+					h.finish(g)
+				}
+			}
+		} else {
+			cb := *slot
+			*slot = callback{}
+			h.dispatch(&cb)
+		}
+		if h.mainDone {
 			return
 		}
 		if count++; count == callbackCheckCount {
@@ -266,23 +289,25 @@ func (h *Hub) runIdlers() {
 	idlers := h.idlers
 	h.idlers = nil
 	for _, tok := range idlers {
-		h.cbq.push(callback{g: tok.g, seq: tok.seq})
+		h.cbq.push(callback{g: tok.g, seq: tok.seq, kind: cbWake})
 	}
 }
 
 // dispatch runs one callback: a wake-up, a throw, a start or a function.
 func (h *Hub) dispatch(cb *callback) {
-	switch {
-	case cb.fn != nil || cb.fnArg != nil:
-		h.call(cb.fn, cb.fnArg, cb.arg, cb.handle)
-	case cb.err != nil:
-		h.throwNow(cb.g, cb.err)
-	case cb.start:
-		h.startNow(cb.g)
-	default:
+	switch cb.kind {
+	case cbWake:
 		if g := cb.g; g.seq == cb.seq && g.state == gParked {
 			h.switchTo(g)
 		}
+	case cbStart:
+		h.startNow(cb.g)
+	case cbThrow:
+		h.throwNow(cb.g, cb.arg.(error))
+	case cbPlain:
+		h.call(cb.arg.(func()), nil, nil, "hub callback")
+	case cbFunc:
+		h.call(nil, cb.fn, cb.arg, "hub callback")
 	}
 }
 
@@ -313,7 +338,7 @@ func (h *Hub) Start(g *G) {
 		return
 	}
 	g.state = gStarted
-	h.cbq.push(callback{g: g, start: true})
+	h.cbq.push(callback{g: g, kind: cbStart})
 }
 
 // MarkStarted records that g's start was arranged elsewhere (a timer made with
@@ -345,7 +370,7 @@ func (h *Hub) Discard(g *G) bool {
 // Wake queues the resumption of the park named by tok (FIFO with the other
 // callbacks). A stale token (the G resumed since) is ignored when the
 // callback runs. It allocates nothing.
-func (h *Hub) Wake(tok Token) { h.cbq.push(callback{g: tok.g, seq: tok.seq}) }
+func (h *Hub) Wake(tok Token) { h.cbq.push(callback{g: tok.g, seq: tok.seq, kind: cbWake}) }
 
 // Throw queues the delivery of err to g: when the callback runs, g's pending
 // blocking call returns err (gevent's throw from the hub). A G that has not
@@ -355,7 +380,7 @@ func (h *Hub) Throw(g *G, err error) {
 	if err == nil {
 		panic("hub: Throw of a nil error")
 	}
-	h.cbq.push(callback{g: g, err: err})
+	h.cbq.push(callback{g: g, kind: cbThrow, arg: err})
 }
 
 // throwNow delivers err to g from the hub, at once.
@@ -382,17 +407,27 @@ func (h *Hub) AddIdle(tok Token) { h.idlers = append(h.idlers, tok) }
 // RunCallback queues fn to run in the hub after the callbacks already queued
 // (gevent's loop.run_callback). fn must not block; a panic in it goes to the
 // error handler. Not safe for other goroutines: use Post.
-func (h *Hub) RunCallback(fn func()) { h.cbq.push(callback{fn: fn}) }
+func (h *Hub) RunCallback(fn func()) {
+	if fn == nil {
+		panic("hub: RunCallback of a nil function")
+	}
+	h.cbq.push(callback{kind: cbPlain, arg: fn})
+}
 
 // RunCallbackArg is RunCallback for a function with one argument; it lets
 // hot paths queue work without allocating a closure.
-func (h *Hub) RunCallbackArg(fn func(any), arg any) { h.cbq.push(callback{fnArg: fn, arg: arg}) }
+func (h *Hub) RunCallbackArg(fn func(any), arg any) {
+	if fn == nil {
+		panic("hub: RunCallbackArg of a nil function")
+	}
+	h.cbq.push(callback{kind: cbFunc, fn: fn, arg: arg})
+}
 
 // Handle is like RunCallback but returns a handle that can cancel the
 // callback before it runs.
 func (h *Hub) Handle(fn func()) *Callback {
 	c := &Callback{fn: fn, pending: true}
-	h.cbq.push(callback{fnArg: runHandle, arg: c, handle: c})
+	h.cbq.push(callback{kind: cbFunc, fn: runHandle, arg: c})
 	return c
 }
 

@@ -18,7 +18,7 @@ func (h *Hub) Post(fn func()) error {
 		h.postMu.Unlock()
 		return ErrClosed
 	}
-	h.posted = append(h.posted, callback{fn: fn})
+	h.posted = append(h.posted, callback{kind: cbPlain, arg: fn})
 	h.postFlag.Store(true)
 	h.postMu.Unlock()
 	h.loop.Wake()

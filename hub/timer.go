@@ -191,7 +191,7 @@ func (h *Hub) fire(ids []uint64) {
 		case timerStart:
 			h.startNow(t.g)
 		case timerFunc:
-			h.call(t.fn, nil, nil, t)
+			h.call(t.fn, nil, nil, "timer callback")
 		}
 	}
 	h.firing = h.firing[:0]

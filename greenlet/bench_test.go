@@ -1,0 +1,249 @@
+package greenlet_test
+
+import (
+	"fmt"
+	"iter"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/gevent-go/gevent/greenlet"
+	"github.com/gevent-go/gevent/hub"
+)
+
+// Budgets (DESIGN.md §6), read as ratios of ns/op in one run:
+//   BenchmarkHandoff / BenchmarkBaselinePullRoundTrip      <= 1.2
+//   BenchmarkSpawnJoin / BenchmarkBaselinePullCreate       <= 1.5
+//   BenchmarkParkedMemory: B/greenlet                      <= 4096
+//   BenchmarkParked/N=...: flat from 1e3 to 1e6
+
+// BenchmarkBaselinePullRoundTrip is one iter.Pull round trip: next resumes
+// the coroutine, which yields back (two coroutine switches).
+func BenchmarkBaselinePullRoundTrip(b *testing.B) {
+	next, stop := iter.Pull(func(yield func(int) bool) {
+		for yield(0) {
+		}
+	})
+	defer stop()
+	b.ReportAllocs()
+	for b.Loop() {
+		next()
+	}
+}
+
+// BenchmarkBaselinePullAlternate drives two iter.Pull coroutines in turn:
+// the same three-party pattern as a handoff (driver, A, driver, B), with no
+// scheduler logic at all. One op is one round trip.
+func BenchmarkBaselinePullAlternate(b *testing.B) {
+	seq := func(yield func(int) bool) {
+		for yield(0) {
+		}
+	}
+	na, sa := iter.Pull(seq)
+	nb, sb := iter.Pull(seq)
+	defer sa()
+	defer sb()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if i&1 == 0 {
+			na()
+		} else {
+			nb()
+		}
+	}
+}
+
+// BenchmarkHandoff is greenlet A -> hub -> greenlet B: two greenlets
+// alternate with Sleep(0); one op is one handoff (two switches).
+func BenchmarkHandoff(b *testing.B) {
+	b.ReportAllocs()
+	run(b, func(main *greenlet.Greenlet) error {
+		n := b.N
+		body := func(g *greenlet.Greenlet) (any, error) {
+			for range n / 2 {
+				if err := greenlet.Sleep(g, 0); err != nil {
+					return nil, err
+				}
+			}
+			return nil, nil
+		}
+		x, y := greenlet.Spawn(main, body), greenlet.Spawn(main, body)
+		if err := greenlet.Sleep(main, 0); err != nil { // both started and parked
+			return err
+		}
+		b.ResetTimer()
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{x, y}, greenlet.Forever, true, -1)
+		b.StopTimer()
+		return err
+	})
+}
+
+// BenchmarkHandoffRaw is the same handoff on the hub API (hub.G Park/Wake),
+// without the greenlet layer's checks.
+func BenchmarkHandoffRaw(b *testing.B) {
+	b.ReportAllocs()
+	h, err := hub.New()
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = h.Run(func(main *hub.G) error {
+		n := b.N
+		var done hub.Waiter
+		left := 2
+		body := func(g *hub.G) {
+			for range n / 2 {
+				h.Wake(g.Token())
+				if g.Park() != nil {
+					return
+				}
+			}
+			if left--; left == 0 {
+				done.Switch(nil)
+			}
+		}
+		for range 2 {
+			g := &hub.G{}
+			g.Init(h, body)
+			h.Start(g)
+		}
+		b.ResetTimer()
+		_, err := done.Get(main)
+		b.StopTimer()
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkBaselinePullCreate is iter.Pull create + next + stop of a
+// coroutine that yields one value.
+func BenchmarkBaselinePullCreate(b *testing.B) {
+	b.ReportAllocs()
+	seq := func(yield func(int) bool) { yield(1) }
+	for b.Loop() {
+		next, stop := iter.Pull(seq)
+		next()
+		stop()
+	}
+}
+
+// BenchmarkBaselinePullCreateReturn is create + next + stop of a coroutine
+// that returns at once (the cheapest possible coroutine life).
+func BenchmarkBaselinePullCreateReturn(b *testing.B) {
+	b.ReportAllocs()
+	seq := func(yield func(int) bool) {}
+	for b.Loop() {
+		next, stop := iter.Pull(seq)
+		next()
+		stop()
+	}
+}
+
+// BenchmarkSpawnJoin is Spawn of a greenlet returning a value and Join of it
+// from main.
+func BenchmarkSpawnJoin(b *testing.B) {
+	b.ReportAllocs()
+	run(b, func(main *greenlet.Greenlet) error {
+		body := greenlet.Func(func(*greenlet.Greenlet) (any, error) { return nil, nil })
+		b.ResetTimer()
+		for range b.N {
+			g := greenlet.Spawn(main, body)
+			if err := g.Join(main, greenlet.Forever); err != nil {
+				return err
+			}
+		}
+		b.StopTimer()
+		return nil
+	})
+}
+
+// BenchmarkParkedMemory reports the memory held per parked greenlet (heap
+// plus goroutine stacks), each parked in Sleep on its own timer.
+func BenchmarkParkedMemory(b *testing.B) {
+	const n = 10000
+	run(b, func(main *greenlet.Greenlet) error {
+		for b.Loop() {
+			before := memInUse()
+			gs := make([]*greenlet.Greenlet, n)
+			for i := range gs {
+				gs[i] = greenlet.Spawn(main, sleeper(time.Hour, nil))
+			}
+			if err := greenlet.Sleep(main, 0); err != nil {
+				return err
+			}
+			after := memInUse()
+			b.ReportMetric(float64(after-before)/n, "B/greenlet")
+			if err := greenlet.KillAll(main, gs, nil, true, greenlet.Forever); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// BenchmarkParked measures the cost of operations on a hub holding N parked
+// greenlets (each with an armed timer): a handoff, and a Timeout start and
+// cancel (a timer insert and removal in a heap of N).
+func BenchmarkParked(b *testing.B) {
+	for _, n := range []int{1e3, 1e4, 1e5, 1e6} {
+		if testing.Short() && n > 1e4 {
+			continue
+		}
+		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+			run(b, func(main *greenlet.Greenlet) error {
+				gs := make([]*greenlet.Greenlet, n)
+				for i := range gs {
+					gs[i] = greenlet.Spawn(main, sleeper(time.Hour+time.Duration(i), nil))
+				}
+				if err := greenlet.Sleep(main, 0); err != nil {
+					return err
+				}
+				b.Run("handoff", func(b *testing.B) {
+					body := func(g *greenlet.Greenlet) (any, error) {
+						for range b.N / 2 {
+							if err := greenlet.Sleep(g, 0); err != nil {
+								return nil, err
+							}
+						}
+						return nil, nil
+					}
+					x, y := greenlet.Spawn(main, body), greenlet.Spawn(main, body)
+					b.ResetTimer()
+					if _, err := greenlet.JoinAll(main, []*greenlet.Greenlet{x, y}, greenlet.Forever, true, -1); err != nil {
+						b.Fatal(err)
+					}
+				})
+				b.Run("timeout", func(b *testing.B) {
+					t := greenlet.NewTimeout(30*time.Minute, nil)
+					for b.Loop() {
+						t.Start(main)
+						t.Cancel()
+					}
+				})
+				b.Run("sleep", func(b *testing.B) {
+					for b.Loop() {
+						if err := greenlet.Sleep(main, time.Nanosecond); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+				return nil // Run stops the parked greenlets
+			})
+		})
+	}
+}
+
+func run(b *testing.B, body func(main *greenlet.Greenlet) error) {
+	b.Helper()
+	if err := greenlet.Run(body); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func memInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse + m.StackInuse
+}
