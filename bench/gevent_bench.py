@@ -11,7 +11,8 @@ the last line of stdout. The workloads mirror the Go ones operation for
 operation; see bench/workloads for what each one counts.
 
 Ops workloads time N operations after a warm-up of N/10 in the same process;
-sized workloads (spawn_joinall, parked, spawn_later) warm up on their own.
+sized workloads (spawn_joinall, parked, event_wakeall, spawn_later) warm up
+on their own or need no warm-up.
 Percentiles are nearest-rank, as in bench/stats.
 """
 import gc
@@ -53,6 +54,11 @@ def trivial():
 
 
 WORKLOADS = {}
+
+
+def _sleep_a_day():
+    import gevent
+    gevent.sleep(86400)
 
 
 def ops(fn):
@@ -145,7 +151,27 @@ def spawn_joinall(n):
 
 @sized
 def parked(n):
-    """n greenlets parked in Event.wait(); memory; then set() wakes all."""
+    """n greenlets parked in gevent.sleep(1 day): memory per greenlet."""
+    import gevent
+    gevent.sleep(0)
+    gc.collect()
+    rss0 = status_bytes("VmRSS")
+    t0 = perf()
+    gs = [gevent.spawn(_sleep_a_day) for _ in range(n)]
+    gevent.sleep(0)  # runs after every queued start: all are parked now
+    t1 = perf()
+    rss1 = status_bytes("VmRSS")
+    if any(g.dead or not g for g in gs):
+        raise AssertionError("not every greenlet is parked")
+    return {
+        "rss-B/greenlet": (rss1 - rss0) / n,
+        "spawnpark-ns/greenlet": (t1 - t0) / float(n),
+    }
+
+
+@sized
+def event_wakeall(n):
+    """n greenlets parked in Event.wait(); set() wakes all."""
     import gevent
     from gevent.event import Event
     gevent.sleep(0)
@@ -159,22 +185,18 @@ def parked(n):
         if state["woken"] == n:
             done.set()
 
-    gc.collect()
-    rss0 = status_bytes("VmRSS")
     t0 = perf()
     gs = [gevent.spawn(waiter) for _ in range(n)]
     gevent.sleep(0)  # runs after every queued start: all are parked now
     t1 = perf()
     if state["started"] != n or state["woken"]:
         raise AssertionError("not all parked: %r" % state)
-    rss1 = status_bytes("VmRSS")
     t2 = perf()
     ev.set()
     done.wait()
     t3 = perf()
     del gs
     return {
-        "rss-B/greenlet": (rss1 - rss0) / n,
         "spawnpark-ns/greenlet": (t1 - t0) / float(n),
         "wake-ns/greenlet": (t3 - t2) / float(n),
     }
@@ -226,11 +248,6 @@ def sleep_1ms(n):
         gevent.sleep(0.001)
         d.append((perf() - t0) / 1e3)
     return {"dur-us-p50": median(d), "dur-us-p99": percentile(d, 99)}
-
-
-def _sleep_a_day():
-    import gevent
-    gevent.sleep(86400)
 
 
 @ops

@@ -25,6 +25,7 @@ func BenchmarkSleep0(b *testing.B)        { benchWorkload(b, "sleep0") }
 func BenchmarkSpawnJoin(b *testing.B)     { benchWorkload(b, "spawn_join") }
 func BenchmarkSpawnJoinAll(b *testing.B)  { benchWorkload(b, "spawn_joinall") }
 func BenchmarkParked(b *testing.B)        { benchWorkload(b, "parked") }
+func BenchmarkEventWakeAll(b *testing.B)  { benchWorkload(b, "event_wakeall") }
 func BenchmarkTimeoutCancel(b *testing.B) { benchWorkload(b, "timeout_cancel") }
 func BenchmarkTimeoutFire(b *testing.B)   { benchWorkload(b, "timeout_fire") }
 func BenchmarkSleep1ms(b *testing.B)      { benchWorkload(b, "sleep_1ms") }

@@ -34,6 +34,8 @@ func init() {
 	eventHandoffW.add(Goroutines, goEventHandoff, "")
 	queueHandoffW.add(IterPull, nil, why)
 	queueHandoffW.add(Goroutines, goQueueHandoff, "")
+	eventHandoffW.naOurs(noEvent)
+	queueHandoffW.naOurs("greenlet/ has no Queue yet")
 }
 
 // goEventHandoff: A sets e1 and waits e2; B waits e1 and sets e2.

@@ -169,7 +169,7 @@ func Lookup(name string) *Workload { return registry[name] }
 // tableOrder fixes the order of the report (the order), whatever
 // order the files' init functions ran in.
 var tableOrder = []string{
-	"switch", "sleep0", "spawn_join", "spawn_joinall", "parked", "timeout_cancel",
+	"switch", "sleep0", "spawn_join", "spawn_joinall", "parked", "event_wakeall", "timeout_cancel",
 	"timeout_fire", "sleep_1ms", "kill_parked", "event_handoff", "queue_handoff", "spawn_later",
 }
 

@@ -120,7 +120,7 @@ func buildCase(in caseInput) *report.Case {
 		c.Notes = append(c.Notes, fmt.Sprintf("Each sample: a fresh process times %s operations after a warm-up of %s; %d samples per row, interleaved.",
 			report.Num(float64(in.size)), report.Num(float64(max(1, in.size/10))), in.reps))
 	} else {
-		c.Notes = append(c.Notes, fmt.Sprintf("Each sample: a fresh process (which warms up first); %d samples per row, interleaved.", in.reps))
+		c.Notes = append(c.Notes, fmt.Sprintf("Each sample: a fresh process; %d samples per row, interleaved.", in.reps))
 	}
 	c.Notes = append(c.Notes, workloadNotes[w.Name]...)
 	return c
@@ -137,9 +137,10 @@ var workloadNotes = map[string][]string{
 		"bare iter.Pull: the spawn appends the body to a queue (a greenlet's coroutine exists only once it runs, in gevent as in ours); the join runs each as iter.Pull + next + stop. goroutines: N goroutines, each closing its own done channel, then a receive on each.",
 	},
 	"parked": {
-		"rss-B/greenlet: VmRSS delta per parked greenlet; inuse-B/greenlet: the Go runtime's heap+stack in use after a GC (Go only).",
-		"bare iter.Pull: each coroutine yields once; the \"wake-all\" resumes each to its end (no Event). goroutines: a mutex+channel Event.",
+		"rss-B/greenlet: VmRSS delta per parked greenlet; inuse-B/greenlet: the Go runtime's heap+stack in use after a GC, per greenlet (Go only).",
+		"bare iter.Pull: a coroutine parked in yield (no timer, no greenlet record). goroutines: time.Sleep(24 h). gevent: gevent.sleep(86400).",
 	},
+	"event_wakeall": {"bare iter.Pull: each coroutine yields once; the \"wake-all\" resumes each to its end (no Event). goroutines: a mutex+channel Event."},
 	"timeout_cancel": {"goroutines: context.WithTimeout(10 s) + cancel. gevent: `with Timeout(10): pass`."},
 	"timeout_fire":   {"Lateness = elapsed − 1 ms, in µs. goroutines: a 1 ms context deadline against a 1 s timer."},
 	"sleep_1ms":      {"The actual duration of sleep(1 ms), in µs (1,000 is perfect)."},
