@@ -140,7 +140,7 @@ var workloadNotes = map[string][]string{
 		"rss-B/greenlet: VmRSS delta per parked greenlet; inuse-B/greenlet: the Go runtime's heap+stack in use after a GC, per greenlet (Go only).",
 		"bare iter.Pull: a coroutine parked in yield (no timer, no greenlet record). goroutines: time.Sleep(24 h). gevent: gevent.sleep(86400).",
 	},
-	"event_wakeall": {"bare iter.Pull: each coroutine yields once; the \"wake-all\" resumes each to its end (no Event). goroutines: a mutex+channel Event."},
+	"event_wakeall":  {"bare iter.Pull: each coroutine yields once; the \"wake-all\" resumes each to its end (no Event). goroutines: a mutex+channel Event."},
 	"timeout_cancel": {"goroutines: context.WithTimeout(10 s) + cancel. gevent: `with Timeout(10): pass`."},
 	"timeout_fire":   {"Lateness = elapsed − 1 ms, in µs. goroutines: a 1 ms context deadline against a 1 s timer."},
 	"sleep_1ms":      {"The actual duration of sleep(1 ms), in µs (1,000 is perfect)."},
