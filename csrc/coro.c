@@ -3,9 +3,9 @@
  * create / switch / exit / destroy, misuse and overflow diagnostics, sanitizer hooks.
  * The stacks are in coro_stack.c, the machine context in coro_ctx.h and switch_*.S.
  *
- * The fast path of gev_coro_switch is: one TLS load, three compares on the target (NULL,
- * owner, state), one on the caller (unguarded stack?), three stores, and a tail call into
- * the asm swap (six pushes, two moves, six pops, pop + jmp).
+ * The fast path of gev_coro_switch is: one TLS load, two compares on the target (NULL;
+ * owner and state in one word), one on the caller (unguarded stack?), three stores, and a
+ * tail call into the asm swap (six pushes, two moves, six pops, pop + jmp).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -54,8 +54,7 @@ static __attribute__((noinline, cold)) gev_coro *thread_init(struct gev_thread *
 {
 	pthread_once(&exit_key_once, exit_key_init);
 	gev_coro *root = &t->root;
-	root->owner = t;
-	root->state = GEV_CORO_RUNNING;
+	root->key = gev__key(t, GEV_CORO_RUNNING);
 	root->flags = GEV_CORO_F_ROOT;
 	root->limit = 0;
 	root->name = "root";
@@ -155,7 +154,8 @@ DIE_PATH static __attribute__((noreturn)) void msg_die(struct msg *m)
 
 DIE_PATH GEV_HIDDEN void gev__die(const char *fn, const char *what, const gev_coro *co, const char *detail)
 {
-	struct msg m = {.n = 0};
+	struct msg m;
+	m.n = 0;
 	msg_str(&m, fn);
 	msg_str(&m, ": ");
 	msg_str(&m, what);
@@ -170,40 +170,47 @@ DIE_PATH GEV_HIDDEN void gev__die(const char *fn, const char *what, const gev_co
 	msg_die(&m);
 }
 
-DIE_PATH GEV_HIDDEN void gev__stack_check(const char *fn, const gev_coro *co, uintptr_t sp)
+/* The reports of gev__stack_check, out of line: the check itself stays a few loads. */
+static DIE_PATH __attribute__((noreturn, noinline, cold)) void stack_overflow(const char *fn,
+									     const gev_coro *co,
+									     uintptr_t sp)
 {
-	uintptr_t lo = co->limit;
-	if (lo == 0)
-		return;
-	struct msg m = {.n = 0};
-	if (sp != 0 && (sp < lo || sp > (uintptr_t)co)) {
-		msg_str(&m, fn);
-		msg_str(&m, ": stack overflow in ");
-		msg_coro(&m, co);
+	struct msg m;
+	m.n = 0;
+	msg_str(&m, fn);
+	msg_str(&m, ": stack overflow in ");
+	msg_coro(&m, co);
+	if (sp != 0) {
 		msg_str(&m, ": sp ");
 		msg_hex(&m, sp);
 		msg_str(&m, " is outside its unguarded stack [");
-		msg_hex(&m, lo);
+		msg_hex(&m, co->limit);
 		msg_str(&m, ", ");
 		msg_hex(&m, (uintptr_t)co);
 		msg_str(&m, ") of ");
 		msg_dec(&m, co->usable);
 		msg_str(&m, " bytes");
-		msg_die(&m);
-	}
-	const volatile uint64_t *canary = (const volatile uint64_t *)(lo - GEV_CORO_CANARY_BYTES);
-	uint64_t bits = 0;
-	for (int i = 0; i < GEV_CORO_CANARY_BYTES / 8; i++)
-		bits |= canary[i];
-	if (bits != 0) {
-		msg_str(&m, fn);
-		msg_str(&m, ": stack overflow in ");
-		msg_coro(&m, co);
+	} else {
 		msg_str(&m, ": the canary below its unguarded stack of ");
 		msg_dec(&m, co->usable);
 		msg_str(&m, " bytes was overwritten");
-		msg_die(&m);
 	}
+	msg_die(&m);
+}
+
+DIE_PATH GEV_HIDDEN void gev__stack_check(const char *fn, const gev_coro *co, uintptr_t sp)
+{
+	uintptr_t lo = co->limit;
+	if (lo == 0)
+		return;
+	if (sp != 0 && (sp < lo || sp > (uintptr_t)co))
+		stack_overflow(fn, co, sp);
+	typedef uint64_t __attribute__((may_alias)) word;
+	_Static_assert(GEV_CORO_CANARY_BYTES == 8 * sizeof(word), "the canary is eight words");
+	const word *c = (const word *)(lo - GEV_CORO_CANARY_BYTES);
+	uint64_t bits = (c[0] | c[1]) | (c[2] | c[3]) | (c[4] | c[5]) | (c[6] | c[7]);
+	if (bits != 0)
+		stack_overflow(fn, co, 0);
 }
 
 /* Why `to` cannot be switched to; called only once the fast check failed. */
@@ -213,20 +220,20 @@ static __attribute__((noreturn, noinline, cold)) void target_misuse(const char *
 {
 	if (to == NULL)
 		gev__die(fn, "the target coroutine is NULL", NULL, NULL);
-	if (to->owner != t)
+	if (gev__owner(to) != t)
 		gev__die(fn, "the target belongs to another thread", to, NULL);
 	if (to == t->current)
 		gev__die(fn, "cannot switch to the running coroutine itself", to, NULL);
-	if (to->state == GEV_CORO_FINISHED)
+	if (gev__state(to) == GEV_CORO_FINISHED)
 		gev__die(fn, "the target is finished", to, NULL);
-	if (to->state == GEV_CORO_POOLED)
+	if (gev__state(to) == GEV_CORO_POOLED)
 		gev__die(fn, "the target was destroyed", to, NULL);
 	gev__die(fn, "the target has an invalid state (freed or corrupt)", to, NULL);
 }
 
 static inline int target_bad(struct gev_thread *t, const gev_coro *to)
 {
-	return to == NULL || to->owner != t || to->state > GEV_CORO_SUSPENDED;
+	return to == NULL || (to->key & ~(uintptr_t)GEV_CORO_SUSPENDED) != (uintptr_t)t;
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -272,22 +279,24 @@ static __attribute__((noinline)) void *switch_slow(gev_coro *to, void *value)
 	if (target_bad(t, to))
 		target_misuse("gev_coro_switch", t, to);
 	gev__stack_check("gev_coro_switch", cur, ctx_sp());
-	cur->state = GEV_CORO_SUSPENDED;
-	to->state = GEV_CORO_RUNNING;
+	cur->key = gev__key(t, GEV_CORO_SUSPENDED);
+	to->key = gev__key(t, GEV_CORO_RUNNING);
 	t->current = to;
 	return coro_swap(t, cur, to, value);
 }
 
 /* The fast path folds every check into one unlikely branch to switch_slow, so it needs
  * no registers of its own and tail-calls the asm swap. */
-void *gev_coro_switch(gev_coro *to, void *value)
+__attribute__((aligned(64))) void *gev_coro_switch(gev_coro *to, void *value)
 {
 	struct gev_thread *t = &gev_tls;
 	gev_coro *cur = t->current;
-	if (GEV_UNLIKELY(cur == NULL || target_bad(t, to) || cur->limit != 0))
+	/* No test of cur == NULL (a thread's first call): a target that passes target_bad
+	 * was created on this thread, which set up its root, so cur is set. */
+	if (GEV_UNLIKELY(target_bad(t, to) || cur->limit != 0))
 		return switch_slow(to, value);
-	cur->state = GEV_CORO_SUSPENDED;
-	to->state = GEV_CORO_RUNNING;
+	cur->key = gev__key(t, GEV_CORO_SUSPENDED);
+	to->key = gev__key(t, GEV_CORO_RUNNING);
 	t->current = to;
 	return coro_swap(t, cur, to, value);
 }
@@ -302,8 +311,8 @@ void gev_coro_exit(gev_coro *to, void *value)
 		target_misuse("gev_coro_exit", t, to);
 	if (GEV_UNLIKELY(cur->limit != 0))
 		gev__stack_check("gev_coro_exit", cur, ctx_sp());
-	cur->state = GEV_CORO_FINISHED;
-	to->state = GEV_CORO_RUNNING;
+	cur->key = gev__key(t, GEV_CORO_FINISHED);
+	to->key = gev__key(t, GEV_CORO_RUNNING);
 	t->current = to;
 #if defined(GEV_CORO_ASAN)
 	asan_start(t, cur, to, 1);
@@ -346,8 +355,7 @@ int gev_coro_create_attr(gev_coro **out, gev_coro_fn fn, void *arg, const gev_co
 	gev_coro *co = gev__stack_get(t, size, attr->guard);
 	if (GEV_UNLIKELY(co == NULL))
 		return GEV_ENOMEM;
-	co->owner = t;
-	co->state = GEV_CORO_NEW;
+	co->key = gev__key(t, GEV_CORO_NEW);
 	co->fn = fn;
 	co->arg = arg;
 	co->name = attr->name;
@@ -374,15 +382,15 @@ void gev_coro_destroy(gev_coro *co)
 	if (co == NULL)
 		return;
 	struct gev_thread *t = &gev_tls;
-	if (GEV_UNLIKELY(co->owner != t))
+	if (GEV_UNLIKELY(gev__owner(co) != t))
 		gev__die("gev_coro_destroy", "the coroutine belongs to another thread", co, NULL);
 	if (GEV_UNLIKELY(co->flags & GEV_CORO_F_ROOT))
 		gev__die("gev_coro_destroy", "cannot destroy a root coroutine", co, NULL);
-	if (GEV_UNLIKELY(co->state == GEV_CORO_RUNNING))
+	if (GEV_UNLIKELY(gev__state(co) == GEV_CORO_RUNNING))
 		gev__die("gev_coro_destroy", "cannot destroy the running coroutine", co, NULL);
-	if (GEV_UNLIKELY(co->state == GEV_CORO_POOLED))
+	if (GEV_UNLIKELY(gev__state(co) == GEV_CORO_POOLED))
 		gev__die("gev_coro_destroy", "the coroutine was already destroyed", co, NULL);
-	if (GEV_UNLIKELY(co->state > GEV_CORO_POOLED))
+	if (GEV_UNLIKELY(gev__state(co) > GEV_CORO_POOLED))
 		gev__die("gev_coro_destroy", "invalid state (freed or corrupt)", co, NULL);
 	t->census.live--;
 	gev__stack_put(t, co);
@@ -399,7 +407,7 @@ gev_coro *gev_coro_current(void)
 
 enum gev_coro_state gev_coro_state(const gev_coro *co)
 {
-	return (enum gev_coro_state)co->state;
+	return (enum gev_coro_state)gev__state(co);
 }
 
 void gev_coro_set_name(gev_coro *co, const char *name)

@@ -53,10 +53,12 @@ struct gev_thread;
  */
 struct gev_coro {
 	void *sp;                  /* private: saved stack pointer while not running (asm) */
-	struct gev_thread *owner;  /* ro: the thread that created it */
+	uintptr_t key;             /* rw: owner | state: the gev_thread * that created it, with
+	                              enum gev_coro_state (or GEV_CORO_POOLED) in the low 3 bits,
+	                              so "switchable by thread t" is one compare:
+	                              (key & ~1) == t, i.e. owner t and NEW or SUSPENDED */
 	uintptr_t limit;           /* ro: 0 = no switch-out check (guarded or root); else the
 	                              lowest legal sp of the unguarded stack */
-	uint32_t state;            /* rw: enum gev_coro_state, or GEV_CORO_POOLED */
 	uint32_t flags;            /* ro: GEV_CORO_F_* */
 	gev_coro_fn fn;            /* ro: body */
 	void *arg;                 /* ro: its argument */
@@ -79,14 +81,15 @@ struct gev_coro {
 #endif
 };
 
-/* One size class of the stack pool: a LIFO through gev_coro.pool_next. */
+/* One class of the stack pool (a usable size, guarded or not): a LIFO through
+ * gev_coro.pool_next. */
 struct gev_pool_class {
-	size_t usable;  /* 0 = class unused */
+	size_t key;     /* usable | guarded; 0 = class unused */
 	gev_coro *head;
 	size_t n;
 };
 
-#define GEV_POOL_CLASSES 4
+#define GEV_POOL_CLASSES 6
 
 /*
  * Per-thread state (one static __thread instance, initial-exec TLS). `current` is NULL
@@ -106,6 +109,24 @@ struct gev_thread {
 	gev_coro_census census;
 	gev_coro root;             /* this thread's root coroutine */
 };
+
+#define GEV_CORO_STATE_MASK ((uintptr_t)7)
+_Static_assert(_Alignof(struct gev_thread) >= 8, "state bits below the owner pointer");
+
+static inline struct gev_thread *gev__owner(const gev_coro *co)
+{
+	return (struct gev_thread *)(co->key & ~GEV_CORO_STATE_MASK);
+}
+
+static inline unsigned gev__state(const gev_coro *co)
+{
+	return (unsigned)(co->key & GEV_CORO_STATE_MASK);
+}
+
+static inline uintptr_t gev__key(struct gev_thread *t, unsigned state)
+{
+	return (uintptr_t)t | state;
+}
 
 /* coro.c */
 GEV_HIDDEN struct gev_thread *gev__thread(void);

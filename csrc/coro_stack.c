@@ -22,6 +22,7 @@
 
 /* The descriptor's share of the top of the mapping (keeps the stack top 64-byte aligned). */
 #define DESC_BYTES ((sizeof(struct gev_coro) + 63) & ~(size_t)63)
+_Static_assert(DESC_BYTES % 64 == 0, "the stack top (the descriptor) is 64-byte aligned");
 
 /* ------------------------------------------------------------------------------------ */
 /* Process-wide: page size, guard budget                                                 */
@@ -144,35 +145,57 @@ static void stack_unmap(struct gev_thread *t, gev_coro *co)
 /* The pool                                                                              */
 /* ------------------------------------------------------------------------------------ */
 
-static struct gev_pool_class *pool_class(struct gev_thread *t, size_t usable, int claim)
+/* A size class is keyed by usable size and guard: usable is a multiple of 64, so bit 0
+ * says "guarded". */
+static inline size_t pool_key(size_t usable, int guarded)
+{
+	return usable | (size_t)(guarded != 0);
+}
+
+static struct gev_pool_class *pool_class(struct gev_thread *t, size_t key, int claim)
 {
 	struct gev_pool_class *free_class = NULL;
 	for (int i = 0; i < GEV_POOL_CLASSES; i++) {
 		struct gev_pool_class *c = &t->pool[i];
-		if (c->usable == usable)
+		if (c->key == key)
 			return c;
 		if (free_class == NULL && c->n == 0)
 			free_class = c;
 	}
 	if (claim && free_class != NULL) {
-		free_class->usable = usable;
+		free_class->key = key;
 		return free_class;
 	}
 	return NULL;
 }
 
+static gev_coro *pool_pop(struct gev_thread *t, size_t key)
+{
+	struct gev_pool_class *c = pool_class(t, key, 0);
+	if (c == NULL || c->head == NULL)
+		return NULL;
+	gev_coro *co = c->head;
+	c->head = co->pool_next;
+	c->n--;
+	t->pooled--;
+	t->census.pooled_stacks--;
+	return co;
+}
+
+/* GUARD_AUTO takes a pooled guarded stack, else maps a new one (guarded while the budget
+ * allows), and takes a pooled unguarded stack only once the budget is spent. GUARD_NONE
+ * takes only unguarded stacks, so it never uses up a mapping on a guard. */
 GEV_HIDDEN gev_coro *gev__stack_get(struct gev_thread *t, size_t request, enum gev_coro_guard g)
 {
 	size_t usable = ((request + DESC_BYTES + page_size - 1) & ~(page_size - 1)) - DESC_BYTES;
-	struct gev_pool_class *c = pool_class(t, usable, 0);
-	if (GEV_LIKELY(c != NULL && c->head != NULL)) {
-		gev_coro *co = c->head;
-		c->head = co->pool_next;
-		c->n--;
-		t->pooled--;
-		t->census.pooled_stacks--;
+	gev_coro *co = pool_pop(t, pool_key(usable, g == GEV_CORO_GUARD_AUTO));
+	if (GEV_LIKELY(co != NULL))
 		return co;
-	}
+	if (g == GEV_CORO_GUARD_AUTO &&
+	    atomic_load_explicit(&guarded_total, memory_order_relaxed) >=
+		    atomic_load_explicit(&guard_budget, memory_order_relaxed) &&
+	    (co = pool_pop(t, pool_key(usable, 0))) != NULL)
+		return co;
 	return stack_map(t, usable, g);
 }
 
@@ -182,7 +205,9 @@ GEV_HIDDEN void gev__stack_put(struct gev_thread *t, gev_coro *co)
 	/* Frames dropped without unwinding leave their redzones poisoned. */
 	ASAN_UNPOISON_MEMORY_REGION(gev__stack_lo(co), co->usable);
 #endif
-	struct gev_pool_class *c = t->pooled < t->pool_cap ? pool_class(t, co->usable, 1) : NULL;
+	struct gev_pool_class *c = NULL;
+	if (t->pooled < t->pool_cap)
+		c = pool_class(t, pool_key(co->usable, co->flags & GEV_CORO_F_GUARDED), 1);
 	if (c == NULL) {
 		stack_unmap(t, co);
 		return;
@@ -195,7 +220,7 @@ GEV_HIDDEN void gev__stack_put(struct gev_thread *t, gev_coro *co)
 		if (top_page > lo && madvise(lo, (size_t)(top_page - lo), MADV_FREE) != 0)
 			(void)madvise(lo, (size_t)(top_page - lo), MADV_DONTNEED);
 	}
-	co->state = GEV_CORO_POOLED;
+	co->key = gev__key(t, GEV_CORO_POOLED);
 	co->pool_next = c->head;
 	c->head = co;
 	c->n++;
@@ -216,7 +241,7 @@ GEV_HIDDEN void gev__pool_shrink(struct gev_thread *t, size_t keep)
 			stack_unmap(t, co);
 		}
 		if (c->n == 0)
-			c->usable = 0;
+			c->key = 0;
 	}
 }
 

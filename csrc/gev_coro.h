@@ -137,8 +137,9 @@ typedef struct gev_coro_attr {
 } gev_coro_attr;
 
 /* gev_coro_create with options; attr NULL means the defaults. Errors as gev_coro_create,
- * plus GEV_EINVAL for an unknown guard value. A stack reused from the pool keeps the
- * guard it was mapped with: GUARD_NONE only promises the checks, AUTO may get either. */
+ * plus GEV_EINVAL for an unknown guard value. The pool keeps guarded and unguarded stacks
+ * apart: GUARD_NONE always gets an unguarded stack; AUTO gets a guarded one unless the
+ * guard budget is spent. */
 int gev_coro_create_attr(gev_coro **out, gev_coro_fn fn, void *arg, const gev_coro_attr *attr);
 
 /* Switch from the calling (current) coroutine to `to`, passing `value`. Returns the value

@@ -45,7 +45,7 @@
 	.globl	gev__coro_swap
 	.hidden	gev__coro_swap
 	.type	gev__coro_swap, @function
-	.p2align 4
+	.p2align 6	/* the whole switch (37 bytes) in one cache line and fetch block */
 gev__coro_swap:
 	.cfi_startproc
 	ENDBR
