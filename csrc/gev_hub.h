@@ -362,7 +362,8 @@ enum gev_hub_cmd_op {
 	                                kill; 0 means GEV_HUB_EXIT); unknown or done: no-op */
 };
 
-/* gev_hub_cmd is one host command: 48 bytes, no pointers into Go memory. */
+/* gev_hub_cmd is one host command: 56 bytes on 64-bit targets, no pointers into Go memory
+ * (fn and arg are C pointers). */
 typedef struct gev_hub_cmd {
 	uint64_t id;        /* host id of the timer/io/greenlet */
 	uint32_t op;        /* enum gev_hub_cmd_op */
@@ -383,7 +384,7 @@ enum gev_hub_event_kind {
 	GEV_HUB_EV_CMD_ERROR = 5      /* a command failed: id, status = error, value = op */
 };
 
-/* gev_hub_event is one event: 24 bytes. */
+/* gev_hub_event is one event: 24 bytes on 64-bit targets. */
 typedef struct gev_hub_event {
 	uint64_t id;
 	int32_t kind;   /* enum gev_hub_event_kind */
