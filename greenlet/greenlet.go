@@ -54,6 +54,7 @@ type Greenlet struct {
 	value    any
 	err      error
 	links    []link
+	link0    [1]link // the first link's storage: a Join allocates nothing
 	linkSeq  LinkID
 	notified bool // a notification callback is queued
 }
@@ -232,6 +233,7 @@ func (cur *Greenlet) check(op string, target *Greenlet) error {
 }
 
 func (cur *Greenlet) checkSlow(op string, target *Greenlet) error {
+	op = strings.TrimPrefix(op, "greenlet: ")
 	if cur == nil {
 		panic("greenlet: " + op + ": nil calling greenlet (pass the greenlet making the call)")
 	}

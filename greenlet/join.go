@@ -25,7 +25,7 @@ func (g *Greenlet) wait(cur *Greenlet, op string, timeout time.Duration) error {
 		t.Start(timeout)
 	}
 	for {
-		err := cur.raw.ParkFor("greenlet: "+op)
+		err := cur.raw.ParkFor(op)
 		if err != nil {
 			g.Unlink(id)
 			if timed {
@@ -66,7 +66,7 @@ func (g *Greenlet) wait(cur *Greenlet, op string, timeout time.Duration) error {
 // timeout (forever without one; in the main greenlet that ends in
 // LoopExit).
 func (g *Greenlet) Join(cur *Greenlet, timeout time.Duration) error {
-	err := g.wait(cur, "Join", timeout)
+	err := g.wait(cur, "greenlet: Join", timeout)
 	if err == errOwnTimeout {
 		return nil
 	}
@@ -85,7 +85,7 @@ func (g *Greenlet) Get(cur *Greenlet, block bool, timeout time.Duration) (any, e
 	if !block {
 		return nil, &Timeout{d: Forever}
 	}
-	err := g.wait(cur, "Get", timeout)
+	err := g.wait(cur, "greenlet: Get", timeout)
 	if err == errOwnTimeout {
 		return nil, &Timeout{d: timeout}
 	}

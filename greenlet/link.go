@@ -46,6 +46,9 @@ type link struct {
 func (g *Greenlet) addLink(l link) LinkID {
 	g.linkSeq++
 	l.id = g.linkSeq
+	if g.links == nil {
+		g.links = g.link0[:0]
+	}
 	g.links = append(g.links, l)
 	if g.ready {
 		g.scheduleNotify()
@@ -147,6 +150,7 @@ func notifyLinks(a any) {
 		g.fire(&l)
 	}
 	g.links = nil
+	g.link0[0] = link{}
 }
 
 func (g *Greenlet) fire(l *link) {

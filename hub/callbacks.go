@@ -21,6 +21,7 @@ const (
 	cbPlain               // call arg.(func())
 	cbFunc                // call fn(arg)
 )
+
 // ring is a FIFO of callbacks in a power-of-two circular buffer that grows
 // by doubling and never shrinks.
 type ring struct {

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 	"iter"
 	"runtime/pprof"
+	"time"
 )
 
 // A G is a raw greenlet: a body run as a runtime coroutine (iter.Pull) that
@@ -21,11 +21,10 @@ import (
 // Only the hub's goroutine (the hub loop and the G now running) touches a G,
 // except where a method says otherwise.
 type G struct {
-	h    *Hub
-	fn   func(g *G)
-	next func() (struct{}, bool) // resume the coroutine; set at launch
-	stop func()
-	yld  func(struct{}) bool // the coroutine's yield; set when the body starts
+	h   *Hub
+	fn  func(g *G)
+	w   *worker             // the coroutine running g; set at launch
+	yld func(struct{}) bool // w's yield, copied for the park fast path
 
 	// seq is the wake-up epoch: it grows each time the G is switched into,
 	// so a Token taken before a park is stale once the G has resumed.
@@ -249,12 +248,35 @@ func (g *G) Check(op string) error {
 	return nil
 }
 
-// body is the coroutine's function: it records the yield, labels the
-// goroutine for profiles when the hub asks for it, and runs fn. Panics from
-// fn are the business of fn's owner; one that escapes is turned into a
-// failure reported to the hub so that the hub survives.
-func (g *G) body(yield func(struct{}) bool) {
-	g.yld = yield
+// A worker is a coroutine (iter.Pull) that runs Gs one after another. When
+// a G's body returns, its worker goes back to the hub's idle list instead of
+// ending, and the next G launched reuses it: spawning a greenlet then costs no
+// goroutine creation, which is most of what a coroutine's life costs.
+type worker struct {
+	next     func() (struct{}, bool)
+	stop     func()
+	g        *G // the G it runs; nil while idle
+	idleNext *worker
+}
+
+// maxIdleWorkers bounds the coroutines a hub keeps for reuse.
+const maxIdleWorkers = 1024
+
+// loop is the worker coroutine's function: run the assigned G, report back
+// to the hub, wait for the next assignment. It ends when the hub stops it.
+func (w *worker) loop(yield func(struct{}) bool) {
+	for {
+		w.g.yld = yield
+		w.g.runBody() // no local keeps the G alive while the worker idles
+		if !yield(struct{}{}) {
+			return
+		}
+	}
+}
+
+// runBody runs g's body; a panic that escapes it is reported to the hub as
+// a failure of g, so that the hub and the worker survive.
+func (g *G) runBody() {
 	if g.h.labels {
 		pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("greenlet", g.label())))
 	}
@@ -273,9 +295,20 @@ func (g *G) label() string {
 	return fmt.Sprintf("G-%p", g)
 }
 
-// launch creates g's coroutine and runs it until it first parks or returns.
+// launch gives g a worker (an idle one, or a new coroutine) and runs it until
+// it first parks or returns.
 func (h *Hub) launch(g *G) {
-	g.next, g.stop = iter.Pull(g.body)
+	w := h.idle
+	if w != nil {
+		h.idle = w.idleNext
+		h.nidle--
+		w.idleNext = nil
+	} else {
+		w = &worker{}
+		w.next, w.stop = iter.Pull(w.loop)
+	}
+	w.g = g
+	g.w = w
 	h.live++
 	g.liveNext = h.liveHead
 	if h.liveHead != nil {
@@ -287,22 +320,33 @@ func (h *Hub) launch(g *G) {
 
 // switchTo resumes g (parked, or just launched) and returns when g parks or
 // its body returns. This is the hub half of every handoff: a few field writes
-// and one coroutine switch each way.
+// and one coroutine switch each way. The hot copy of this code is in
+// runCallbacks.
 func (h *Hub) switchTo(g *G) {
 	g.seq++
 	g.state = gRunning
 	h.current = g
-	_, ok := g.next()
+	_, ok := g.w.next()
 	h.current = nil
-	if !ok {
-		h.finish(g)
+	if g.state == gRunning {
+		h.finish(g, ok)
 	}
 }
 
-// finish records that g's coroutine has ended.
-func (h *Hub) finish(g *G) {
+// finish records that g's body has returned; its worker, still alive (ok),
+// goes back to the idle list.
+func (h *Hub) finish(g *G, ok bool) {
 	g.state = gDead
-	g.next, g.stop, g.yld = nil, nil, nil
+	w := g.w
+	g.w, g.yld = nil, nil
+	w.g = nil
+	if ok && !h.destroying && h.nidle < maxIdleWorkers {
+		w.idleNext = h.idle
+		h.idle = w
+		h.nidle++
+	} else if ok {
+		w.stop()
+	}
 	if g.livePrev != nil {
 		g.livePrev.liveNext = g.liveNext
 	} else {

@@ -52,6 +52,8 @@ type Hub struct {
 
 	live     int // launched, unfinished Gs
 	liveHead *G
+	idle     *worker // coroutines kept for reuse
+	nidle    int
 
 	// The foreign side: Post and Ref are the only fields other goroutines
 	// touch. The hub looks at postFlag once per turn.
@@ -261,10 +263,10 @@ func (h *Hub) runCallbacks() {
 				g.seq++
 				g.state = gRunning
 				h.current = g
-				_, ok := g.next() // may grow r.buf; slot is not used after
+				_, ok := g.w.next() // may grow r.buf; slot is not used after
 				h.current = nil
-				if !ok {
-					h.finish(g)
+				if g.state == gRunning {
+					h.finish(g, ok)
 				}
 			}
 		} else {
@@ -487,12 +489,19 @@ func (h *Hub) destroy() {
 		g := h.liveHead
 		h.current = g
 		g.state = gRunning
-		g.stop()
+		w := g.w
+		w.stop() // Park returns ErrHubDestroyed; the body runs to its end
 		h.current = nil
 		if g.state != gDead {
-			h.finish(g)
+			h.finish(g, false)
 		}
 	}
+	for h.idle != nil {
+		w := h.idle
+		h.idle = w.idleNext
+		w.stop()
+	}
+	h.nidle = 0
 	h.cbq.clear()
 	h.idlers = nil
 	for i, t := range h.timers {

@@ -21,7 +21,7 @@ type Timer struct {
 	unref bool
 
 	// the action, set by one of the Set methods
-	tok  Token
+	seq  uint32 // with g: the Token of a wake
 	g    *G
 	err  error
 	fn   func()
@@ -61,7 +61,9 @@ func (h *Hub) NewTimer(fn func()) *Timer {
 func (t *Timer) Init(h *Hub) { t.h = h }
 
 // SetWake makes the timer resume the park named by tok.
-func (t *Timer) SetWake(tok Token) { t.kind, t.tok, t.g, t.err, t.fn = timerWake, tok, nil, nil, nil }
+func (t *Timer) SetWake(tok Token) {
+	t.kind, t.g, t.seq, t.err, t.fn = timerWake, tok.g, tok.seq, nil, nil
+}
 
 // SetThrow makes the timer deliver err to g's park at firing time, like a
 // kill: gevent's Timeout throwing into the greenlet that started it.
@@ -185,7 +187,7 @@ func (h *Hub) fire(ids []uint64) {
 		t.state = timerIdle
 		switch t.kind {
 		case timerWake:
-			h.resume(t.tok)
+			h.resume(Token{t.g, t.seq})
 		case timerThrow:
 			h.throwNow(t.g, t.err)
 		case timerStart:
