@@ -246,7 +246,9 @@ int gev_greenlet_join(gev_greenlet *g, double timeout);
  * gev_greenlet_ready when the body may fail with hub codes. */
 int gev_greenlet_get(gev_greenlet *g, void **value, double timeout);
 
-/* gev_greenlet_kill delivers `code` (non-zero; GEV_HUB_EXIT is gevent's default) to g.
+/* gev_greenlet_kill delivers `code` (non-zero; GEV_HUB_EXIT is gevent's default; other
+ * codes of the hub's own, like GEV_HUB_ETIMEOUT, would be confused with the hub's outcomes:
+ * use positive codes or GEV_HUB_EXIT) to g.
  *  - g dead: no-op, returns 0, no yield.
  *  - g not started yet (spawned or spawned_later, never run): synchronous; the body never
  *    runs, g is dead with status `code`, its links fire asynchronously; no yield.
@@ -347,17 +349,23 @@ gev_timeout *gev_hub_fired_timeout(gev_hub *h);
  * ncmds == cmd_cap the host calls gev_hub_turn (with max_wait 0) before adding more.
  * The event array grows as needed during a turn (it never drops an event); its pointer may
  * change at every turn, so read `events` again after each call.
+ *
+ * Host timers and C-side timers share the loop's heap, so they expire in deadline order:
+ * within one ev_run, the host's timer events are appended in deadline order, and the C
+ * greenlets that ev_run woke run at the start of the next turn (before that turn polls).
  */
 
 enum gev_hub_cmd_op {
 	GEV_HUB_CMD_TIMER_START = 1, /* arm host timer `id` after `seconds`, then every `repeat`
 	                                (0 = one-shot); re-arms (set+start) if already armed */
 	GEV_HUB_CMD_TIMER_STOP = 2,  /* disarm host timer `id`; unknown or fired ids: no-op */
-	GEV_HUB_CMD_IO_START = 3,    /* watch fd `fd` for `events` (EV_READ|EV_WRITE) as id;
-	                                an event each turn while ready; restarts if active */
+	GEV_HUB_CMD_IO_START = 3,    /* watch the fd in `code` for `events` (EV_READ|EV_WRITE)
+	                                as io `id`: an event each turn while ready (level
+	                                triggered); restarts if active */
 	GEV_HUB_CMD_IO_STOP = 4,     /* stop watching io `id`; unknown ids: no-op */
 	GEV_HUB_CMD_SPAWN = 5,       /* spawn fn(arg) as C greenlet `id` (after `seconds` if
-	                                > 0); a GREENLET_DONE event reports its end */
+	                                > 0); exactly one GREENLET_DONE event reports its end
+	                                (the host's join); EEXIST while `id` is alive */
 	GEV_HUB_CMD_KILL = 6         /* kill C greenlet `id` with code `code` (non-blocking
 	                                kill; 0 means GEV_HUB_EXIT); unknown or done: no-op */
 };
