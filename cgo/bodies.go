@@ -1,0 +1,42 @@
+//go:build cgo && !purego
+
+package cgo
+
+/*
+#include "gev_hub.h"
+#include "bodies.h"
+*/
+import "C"
+
+import "unsafe"
+
+// A Body is the address of a C greenlet body, a C function of type
+// gev_greenlet_fn: int fn(gev_hub *h, void *arg, void **value). It runs on its
+// own C coroutine stack inside Turn, on the hub's thread, and must never call
+// into Go. Go code obtains Bodies from C (a cgo preamble of its own, or the
+// ones below) and passes them to a Spawn command; it never calls one.
+type Body uintptr
+
+func body(f C.gev_greenlet_fn) Body { return Body(uintptr(unsafe.Pointer(f))) }
+
+// BodyOf converts a C function pointer of type gev_greenlet_fn, obtained by
+// another cgo package as an unsafe.Pointer, into a Body. The pointer must be
+// such a function; nothing can check it.
+func BodyOf(fn unsafe.Pointer) Body { return Body(uintptr(fn)) }
+
+// The bodies shipped with the binding (cgo/bodies.c), for tests, examples and
+// benchmarks. Their argument is an integer, never a pointer.
+var (
+	// BodySleep sleeps arg milliseconds on the C hub, then succeeds with
+	// value arg; a kill ends it with the kill code.
+	BodySleep = body(C.gev_greenlet_fn(C.gevgo_body_sleep))
+	// BodyFail fails at once with status int32(arg), without yielding.
+	BodyFail = body(C.gev_greenlet_fn(C.gevgo_body_fail))
+	// BodySleepFail sleeps 1 ms, then fails with status int32(arg).
+	BodySleepFail = body(C.gev_greenlet_fn(C.gevgo_body_sleep_fail))
+	// BodyYield yields (gev_hub_sleep(h, 0)) arg times, then succeeds with
+	// value arg: two of them measure the C greenlet switch.
+	BodyYield = body(C.gev_greenlet_fn(C.gevgo_body_yield))
+	// BodyPark parks until killed and returns the kill code.
+	BodyPark = body(C.gev_greenlet_fn(C.gevgo_body_park))
+)
