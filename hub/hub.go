@@ -53,6 +53,7 @@ type Hub struct {
 	live     int // launched, unfinished Gs
 	liveHead *G
 	idle     *worker // coroutines kept for reuse
+	watchers []*SignalWatcher
 	nidle    int
 
 	// The foreign side: Post and Ref are the only fields other goroutines
@@ -502,6 +503,10 @@ func (h *Hub) destroy() {
 		w.stop()
 	}
 	h.nidle = 0
+	for _, w := range h.watchers {
+		w.Cancel()
+	}
+	h.watchers = nil
 	h.cbq.clear()
 	h.idlers = nil
 	for i, t := range h.timers {

@@ -23,6 +23,7 @@ type SignalWatcher struct {
 // may be coalesced, as os/signal does.
 func (h *Hub) Signal(sig os.Signal, fn func()) *SignalWatcher {
 	w := &SignalWatcher{ch: make(chan os.Signal, 1), done: make(chan struct{})}
+	h.watchers = append(h.watchers, w)
 	signal.Notify(w.ch, sig)
 	w.wg.Add(1)
 	go func() {
@@ -42,7 +43,8 @@ func (h *Hub) Signal(sig os.Signal, fn func()) *SignalWatcher {
 }
 
 // Cancel stops the notification and waits for the helper goroutine to end.
-// It may be called more than once, from any goroutine.
+// It may be called more than once, from any goroutine. The hub cancels its
+// watchers itself when Run ends.
 func (w *SignalWatcher) Cancel() {
 	w.once.Do(func() {
 		signal.Stop(w.ch)
