@@ -109,18 +109,19 @@ type Workload struct {
 // Func returns the implementation impl of the workload, or an error whose
 // text says why it does not exist (shown in the "n/a" cell).
 func (w *Workload) Func(impl Impl) (Func, error) {
+	if why, ok := w.na[impl]; ok {
+		return nil, fmt.Errorf("%s", why)
+	}
+	f, ok := w.impls[impl]
+	if !ok {
+		return nil, fmt.Errorf("not written for %s", impl)
+	}
 	if impl == CoreC || impl == CoreGo {
 		if err := coreAvailable(impl); err != nil {
 			return nil, err
 		}
 	}
-	if f, ok := w.impls[impl]; ok {
-		return f, nil
-	}
-	if why, ok := w.na[impl]; ok {
-		return nil, fmt.Errorf("%s", why)
-	}
-	return nil, fmt.Errorf("not written for %s", impl)
+	return f, nil
 }
 
 // registry holds every workload by name; order holds the table order.

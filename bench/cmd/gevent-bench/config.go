@@ -30,7 +30,7 @@ func (c *config) finish() error {
 		return errors.New("-reps and -reps-big must be positive")
 	}
 	if c.reps == 0 {
-		c.reps = 5
+		c.reps = 7
 		if c.quick {
 			c.reps = 3
 		}

@@ -32,7 +32,7 @@ func TestConfigDefaults(t *testing.T) {
 	if err := full.finish(); err != nil {
 		t.Fatal(err)
 	}
-	if full.reps != 5 || full.repsBig != 3 || full.only != nil {
+	if full.reps != 7 || full.repsBig != 3 || full.only != nil {
 		t.Errorf("full defaults: %+v", full)
 	}
 }

@@ -32,7 +32,7 @@ import (
 func main() {
 	var cfg config
 	flag.BoolVar(&cfg.quick, "quick", false, "small sizes, 3 samples per row: proves the command works, measures nothing reliable")
-	flag.IntVar(&cfg.reps, "reps", 0, "samples per row (default 5, or 3 with -quick)")
+	flag.IntVar(&cfg.reps, "reps", 0, "samples per row (default 7, or 3 with -quick)")
 	flag.IntVar(&cfg.repsBig, "reps-big", 0, "samples per row for N >= 1e6 (default 3)")
 	flag.StringVar(&cfg.onlyFlag, "only", "", "comma-separated workloads to run (default all)")
 	flag.StringVar(&cfg.out, "out", "", "directory for the report, plot and samples (default <bench>/results)")
