@@ -168,8 +168,9 @@ typedef struct gev_hub_node {
 	int kind;      /* private */
 } gev_hub_node;
 
-/* gev_hub_callback is caller-owned memory (no allocation); zero-initialise it or call
- * gev_hub_callback_start on it directly. It must stay valid while pending. */
+/* gev_hub_callback is caller-owned memory (no allocation). Zero-initialise it before its
+ * first use (= {0}); afterwards it can be started again whenever it is not pending. It must
+ * stay valid while pending. */
 struct gev_hub_callback {
 	gev_hub_node node;        /* private */
 	gev_hub_callback_fn fn;   /* private */
