@@ -41,10 +41,17 @@ const (
 	IterPull   Impl = "iterpull"
 	CoreGo     Impl = "core=go"
 	CoreC      Impl = "core=c"
+	// CGreenlet is C greenlets (C functions on C stacks in the C core),
+	// spawned and joined from Go.
+	CGreenlet Impl = "cgreenlet"
 )
 
 // GoImpls lists the implementations this package can run, in table order.
-var GoImpls = []Impl{IterPull, Goroutines, CoreGo, CoreC}
+var GoImpls = []Impl{IterPull, Goroutines, CoreGo, CoreC, CGreenlet}
+
+// noCGreenlets is why no workload has a CGreenlet implementation yet; the
+// C-only numbers of C greenlets come from csrc's perf programs instead.
+const noCGreenlets = "Go cannot spawn C greenlets yet (no cgo/ binding); csrc's own perf rows measure them from C"
 
 // Label is the human name of an implementation, for tables.
 func (i Impl) Label() string {
@@ -57,6 +64,8 @@ func (i Impl) Label() string {
 		return "ours, core=go"
 	case CoreC:
 		return "ours, core=c"
+	case CGreenlet:
+		return "C greenlets, from Go"
 	}
 	return string(i)
 }
@@ -141,6 +150,9 @@ func register(w *Workload) *Workload {
 	if w.na == nil {
 		w.na = map[Impl]string{}
 	}
+	if _, ok := w.na[CGreenlet]; !ok {
+		w.na[CGreenlet] = noCGreenlets
+	}
 	registry[w.Name] = w
 	order = append(order, w.Name)
 	return w
@@ -152,6 +164,7 @@ func (w *Workload) add(impl Impl, f Func, why string) {
 		w.na[impl] = why
 		return
 	}
+	delete(w.na, impl) // a default reason (CGreenlet's) yields to the real thing
 	w.impls[impl] = f
 }
 

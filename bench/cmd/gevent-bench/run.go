@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -184,6 +185,11 @@ func render(in renderInput) string {
 		}
 	}
 
+	if na := notMeasured(in.cases); na != "" {
+		b.WriteString("\n## Not measured in this run\n\n")
+		b.WriteString(na)
+	}
+
 	b.WriteString("\n## Workloads\n\n")
 	for _, c := range in.cases {
 		b.WriteString(c.Markdown(3))
@@ -200,5 +206,45 @@ func render(in renderInput) string {
 
 	b.WriteString("## Reproduce\n\n```sh\nbash ci/bench.sh            # full run (this report)\nbash ci/bench.sh -quick     # the CI smoke run\n" +
 		"cd bench && go test -run '^$' -bench . -count 10 ./workloads   # go test form, for benchstat\n```\n")
+	return b.String()
+}
+
+// notMeasured lists each distinct reason a row is n/a or failed, with the
+// workloads it applies to, so the gaps read at a glance.
+func notMeasured(cases []*report.Case) string {
+	type gap struct {
+		label, why string
+		where      []string
+	}
+	var gaps []*gap
+	find := func(label, why string) *gap {
+		for _, g := range gaps {
+			if g.label == label && g.why == why {
+				return g
+			}
+		}
+		g := &gap{label: label, why: why}
+		gaps = append(gaps, g)
+		return g
+	}
+	for _, c := range cases {
+		for _, r := range c.Rows {
+			why := r.NA
+			if r.Failed != "" {
+				why = "failed: " + r.Failed
+			}
+			if why == "" {
+				continue
+			}
+			g := find(r.Label, why)
+			if !slices.Contains(g.where, c.ID) {
+				g.where = append(g.where, c.ID)
+			}
+		}
+	}
+	var b strings.Builder
+	for _, g := range gaps {
+		fmt.Fprintf(&b, "- %s — %s (%s)\n", g.label, g.why, strings.Join(g.where, ", "))
+	}
 	return b.String()
 }
