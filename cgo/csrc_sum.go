@@ -6,4 +6,4 @@ package cgo
 // against. It is here so that a change in csrc/ (which the go command does
 // not see: those files live outside this directory) also changes this
 // package's sources, and so forces a rebuild. TestCsrcSumCurrent checks it.
-const csrcSum = "6b276691b5e425f2a9b786c54b4afeab157b9e07ec62b9aba181d19cdbf44c1e"
+const csrcSum = "fc36d0deaed01d6bf1204397912cc20b4954079de053709c48f7e8289871cc0b"

@@ -1,0 +1,252 @@
+//go:build cgo && !purego
+
+package hub
+
+import (
+	"fmt"
+	"time"
+
+	ccore "github.com/gevent-go/gevent/cgo"
+)
+
+func init() { RegisterCore("c", func() (Loop, error) { return newCLoop() }) }
+
+var _ Loop = (*cLoop)(nil)
+
+// cmdCapacity is the size of the C hub's command array. A hub turn that arms
+// or cancels more timers than this flushes the array with an extra
+// non-blocking turn; 1024 keeps that rare without costing much C memory
+// (56 KiB).
+const cmdCapacity = 1024
+
+// cLoop is the C core's Loop: libev's timers and wake-up through package cgo,
+// plus the C greenlets that live in the same C hub.
+//
+// Crossing the boundary: Arm and Cancel never call C. They write TIMER_START
+// and TIMER_STOP commands straight into the C hub's command array (C memory,
+// written in place), and Run makes one cgo call, gev_hub_turn, which applies
+// them, runs the ready C greenlets and one libev iteration; Run then reads
+// the fired ids from the event array in place. A Go greenlet's sleep,
+// timeout or kill therefore costs no cgo call of its own: the hub crosses
+// once per turn, never once per switch.
+//
+// The clock: Now is Go's monotonic clock (time.Since of a base), as in the
+// pure-Go loop, so UpdateNow costs no cgo call. Deadlines stay absolute on
+// the Go side and become relative seconds only when Run flushes the commands,
+// computed from a clock read taken just before the turn, whose first act is
+// to refresh libev's clock; both are CLOCK_MONOTONIC, so a C timer fires at
+// its Go deadline or a little later (the gap between the two clock reads,
+// well under a microsecond), never earlier. A command whose deadline has
+// already passed at the flush is not sent to C at all: Run reports it itself.
+// Run returns the ids of one call in deadline order, so two timers whose
+// deadlines differ fire in the same order on both cores; timers whose
+// deadlines lie within that sub-microsecond gap of each other and were
+// flushed in different turns may swap, as equal deadlines may on either core.
+//
+// Granularity: libev's epoll backend waits in whole milliseconds, rounded
+// up, so a blocking wait for a timer may last up to 1 ms longer than on the
+// pure-Go core. That is the only documented difference between the cores.
+//
+// Each timer id has three Go-side flags. armed: the hub's view (Arm until it
+// fires or is cancelled). inC: the C hub has the id armed once the pending
+// commands are applied. pend: the index of a TIMER_START in the command array
+// not yet applied, or -1; re-arming a pending id only moves its deadline, and
+// cancelling it rewrites that command into a no-op, so an arm+cancel within
+// one hub turn never reaches libev at all.
+type cLoop struct {
+	c    *ccore.Hub
+	base time.Time
+	now  int64
+
+	deadline []int64 // by timer id: Go deadline of an armed id
+	armed    []bool
+	inC      []bool
+	pend     []int32
+	// due holds ids found due by a flush, or fired by a flush turn, that Run
+	// has not reported yet; dueFlag marks those still to report (an Arm or
+	// Cancel since clears it).
+	due     []uint64
+	dueFlag []bool
+
+	// onDone receives the end of each C greenlet (cloop_greenlet.go).
+	onDone func(id uint64, status int32, value uintptr)
+	err    error // a command the C hub refused, reported by the next Run
+}
+
+func newCLoop() (*cLoop, error) {
+	c, err := ccore.NewHub(cmdCapacity)
+	if err != nil {
+		return nil, err
+	}
+	return &cLoop{c: c, base: time.Now()}, nil
+}
+
+func (l *cLoop) Now() int64 { return l.now }
+
+func (l *cLoop) UpdateNow() { l.now = int64(time.Since(l.base)) }
+
+func (l *cLoop) grow(id uint64) {
+	for uint64(len(l.pend)) <= id {
+		l.deadline = append(l.deadline, 0)
+		l.armed = append(l.armed, false)
+		l.inC = append(l.inC, false)
+		l.pend = append(l.pend, -1)
+		l.dueFlag = append(l.dueFlag, false)
+	}
+}
+
+func (l *cLoop) Arm(id uint64, deadline int64) {
+	if id >= uint64(len(l.pend)) {
+		l.grow(id)
+	}
+	l.armed[id] = true
+	l.dueFlag[id] = false
+	l.deadline[id] = deadline
+	if l.pend[id] >= 0 {
+		return // the pending TIMER_START takes the new deadline at the flush
+	}
+	c := l.push()
+	c.Op, c.ID = ccore.OpTimerStart, id
+	l.pend[id] = int32(len(l.c.Cmds()) - 1)
+}
+
+func (l *cLoop) Cancel(id uint64) {
+	if id >= uint64(len(l.pend)) || !l.armed[id] {
+		return
+	}
+	l.armed[id] = false
+	l.dueFlag[id] = false
+	if p := l.pend[id]; p >= 0 {
+		l.pend[id] = -1
+		cmds := l.c.Cmds()
+		if !l.inC[id] && int(p) == len(cmds)-1 {
+			l.c.SetNCmds(int(p)) // the usual arm+cancel: forget the command
+			return
+		}
+		// A stop of an id C does not have armed is a no-op there.
+		cmds[p].Op = ccore.OpTimerStop
+		l.inC[id] = false
+		return
+	}
+	if l.inC[id] {
+		c := l.push()
+		c.Op, c.ID = ccore.OpTimerStop, id
+		l.inC[id] = false
+	}
+}
+
+// push returns a free command slot, flushing the array with a non-blocking
+// turn first when it is full.
+func (l *cLoop) push() *ccore.Cmd {
+	c := l.c.Push()
+	if c == nil {
+		if err := l.turn(false); err != nil && l.err == nil {
+			l.err = err
+		}
+		c = l.c.Push()
+	}
+	return c
+}
+
+// flush gives every pending TIMER_START its relative delay, or, when its
+// deadline has already passed, turns it into a no-op and queues the id as
+// due.
+func (l *cLoop) flush() {
+	cmds := l.c.Cmds()
+	if len(cmds) == 0 {
+		return
+	}
+	l.UpdateNow()
+	for i := range cmds {
+		c := &cmds[i]
+		if c.Op != ccore.OpTimerStart {
+			continue
+		}
+		id := c.ID
+		l.pend[id] = -1
+		d := l.deadline[id] - l.now
+		if d <= 0 {
+			c.Op = ccore.OpTimerStop // C may have it armed from an earlier turn
+			l.inC[id] = false
+			l.due = append(l.due, id)
+			l.dueFlag[id] = true
+			continue
+		}
+		c.Seconds = float64(d) / 1e9
+		l.inC[id] = true
+	}
+}
+
+// turn flushes the commands and runs one C turn (the cgo call), blocking
+// until something happens when block is set; fired timers go to l.due and
+// ended C greenlets to onDone.
+func (l *cLoop) turn(block bool) error {
+	l.flush()
+	wait := 0.0
+	if block && len(l.due) == 0 {
+		wait = -1
+	}
+	if _, err := l.c.Turn(wait); err != nil {
+		return fmt.Errorf("gev_hub_turn: %w", err)
+	}
+	l.UpdateNow()
+	var err error
+	for _, e := range l.c.Events() {
+		switch e.Kind {
+		case ccore.EvTimer:
+			id := e.ID
+			if id < uint64(len(l.inC)) && l.inC[id] {
+				l.inC[id] = false
+				l.due = append(l.due, id)
+				l.dueFlag[id] = true
+			}
+		case ccore.EvGreenletDone:
+			if l.onDone == nil {
+				panic(fmt.Sprintf("hub: C greenlet %d ended but nothing spawned it from this hub", e.ID))
+			}
+			l.onDone(e.ID, e.Status, e.Value)
+		case ccore.EvCmdError:
+			if err == nil {
+				err = fmt.Errorf("C hub refused command %d for id %d: %w", e.Value, e.ID, ccore.Error(e.Status))
+			}
+		}
+	}
+	return err
+}
+
+func (l *cLoop) Run(block bool, fired []uint64) ([]uint64, error) {
+	err := l.turn(block)
+	if err == nil {
+		err, l.err = l.err, nil
+	}
+	start := len(fired)
+	for _, id := range l.due {
+		if !l.dueFlag[id] || !l.armed[id] {
+			continue
+		}
+		l.dueFlag[id] = false
+		l.armed[id] = false
+		fired = append(fired, id)
+	}
+	l.due = l.due[:0]
+	// Deadline order, as the pure-Go heap pops them (insertion sort: a turn
+	// fires few timers, mostly already in order).
+	for i := start + 1; i < len(fired); i++ {
+		for j := i; j > start && l.deadline[fired[j]] < l.deadline[fired[j-1]]; j-- {
+			fired[j], fired[j-1] = fired[j-1], fired[j]
+		}
+	}
+	return fired, err
+}
+
+// Wake interrupts a blocked turn (gev_hub_interrupt): thread-safe, and a
+// no-op after Close.
+func (l *cLoop) Wake() { l.c.Interrupt() }
+
+func (l *cLoop) Reinit() error { return l.c.Reinit() }
+
+// Close destroys the C hub, with any C greenlet still in it.
+func (l *cLoop) Close() error {
+	l.c.Destroy()
+	return nil
+}
