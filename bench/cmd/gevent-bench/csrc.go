@@ -56,6 +56,7 @@ type csrcRule struct {
 var csrcRules = []csrcRule{
 	{"switch: gev_coro_switch, unguarded", "switch", "ns/switch", "C coroutine switch, unguarded stacks (csrc gev_coro_switch)", 1},
 	{"switch: gev_coro_switch", "switch", "ns/switch", "C coroutine switch (csrc gev_coro_switch)", 1},
+	{"switch: bare asm", "switch", "ns/switch", "bare hand-written asm switch (csrc gev__coro_swap)", 1},
 	{"switch: boost jump_fcontext", "switch", "ns/switch", "boost.context jump_fcontext (C)", 1},
 	{"switch: glibc swapcontext", "switch", "ns/switch", "glibc swapcontext (C)", 1},
 	{"pooled create+switch+destroy", "spawn_join", "ns/greenlet", "C coroutine create+switch+destroy, pooled stack, no hub (csrc)", 1},

@@ -17,6 +17,7 @@ perf_coro: 7 runs each, interleaved; median and min - max
 |--------------------------------------|-----------------|---------------------|--------------------|----------------------|------|
 | switch: gev_coro_switch              |      3.56 ns    |     3.17 - 6.68     | 0.70x boost        | <= 0.6x boost        | FAIL |
 | switch: boost jump_fcontext          |      4.91 ns    |     4.54 - 9.37     | 1.00x boost        | baseline             |      |
+| switch: bare asm (gev__coro_swap)    |      3.00 ns    |     2.90 - 3.10     | 0.58x boost        | (reference)          |      |
 | switch: gev_coro_switch, unguarded   |     15.43 ns    |    11.48 - 22.27    | 3.14x boost        | (reference)          |      |
 | resident per idle coroutine (statm)  |      4.00 KiB   |     4.00 - 4.01     |                    | <= 4.3 KiB           | PASS |
 | something new                        |      1.00 ns    |     1.00 - 1.00     |                    |                      |      |
@@ -40,6 +41,7 @@ func TestParseCsrc(t *testing.T) {
 	wants := []want{
 		{"switch", "C coroutine switch (csrc gev_coro_switch)", "ns/switch", 3.56, 3.17, 6.68, 7},
 		{"switch", "boost.context jump_fcontext (C)", "ns/switch", 4.91, 4.54, 9.37, 7},
+		{"switch", "bare hand-written asm switch (csrc gev__coro_swap)", "ns/switch", 3, 2.9, 3.1, 7},
 		{"switch", "C coroutine switch, unguarded stacks (csrc gev_coro_switch)", "ns/switch", 15.43, 11.48, 22.27, 7},
 		{"parked", "idle C coroutine, no hub (csrc)", "rss-B/greenlet", 4096, 4096, 4.01 * 1024, 7},
 		{"sleep0", "C greenlets in the C hub, called from C (csrc perf_hub)", "ns/switch", 7.2, 7, 9.1, 3},
@@ -68,7 +70,7 @@ func TestParseCsrc(t *testing.T) {
 func TestCsrcChecks(t *testing.T) {
 	c := csrcResult{text: sampleCsrc, rows: parseCsrc(sampleCsrc)}
 	checks := cSwitchChecks(c)
-	if checks[0].Verdict != "OVER" || !strings.HasPrefix(checks[0].Measured, "2.02x") {
+	if checks[0].Verdict != "OVER" || !strings.HasPrefix(checks[0].Measured, "2.40x (7.20 / 3.00 ns)") {
 		t.Errorf("hub switch check = %+v", checks[0])
 	}
 	if checks[1].Verdict != "within" || !strings.HasPrefix(checks[1].Measured, "0.725x") {
@@ -76,6 +78,17 @@ func TestCsrcChecks(t *testing.T) {
 	}
 	if p := parkedCCheck(c); p.Verdict != "within" {
 		t.Errorf("parked C check = %+v", p)
+	}
+	// Without the bare asm row, the budget falls back to gev_coro_switch.
+	var kept []string
+	for _, l := range strings.Split(sampleCsrc, "\n") {
+		if !strings.Contains(l, "bare asm") {
+			kept = append(kept, l)
+		}
+	}
+	older := strings.Join(kept, "\n")
+	if got := cSwitchChecks(csrcResult{text: older, rows: parseCsrc(older)})[0].Measured; !strings.HasPrefix(got, "2.02x (7.20 / 3.56 ns)") {
+		t.Errorf("fallback to gev_coro_switch: measured %q", got)
 	}
 	missing := csrcResult{missing: "not run"}
 	if v := cSwitchChecks(missing)[0].Verdict; !strings.Contains(v, "not measured") {
@@ -99,7 +112,7 @@ func TestReadCsrc(t *testing.T) {
 	if err := os.WriteFile(full, []byte(sampleCsrc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if r := readCsrc(full); r.missing != "" || len(r.rows) != 8 || !strings.Contains(r.text, "perf_coro: 7 runs") {
+	if r := readCsrc(full); r.missing != "" || len(r.rows) != 9 || !strings.Contains(r.text, "perf_coro: 7 runs") {
 		t.Errorf("readCsrc = missing %q, %d rows", r.missing, len(r.rows))
 	}
 }
