@@ -15,14 +15,14 @@ import "unsafe"
 // own C coroutine stack inside Turn, on the hub's thread, and must never call
 // into Go. Go code obtains Bodies from C (a cgo preamble of its own, or the
 // ones below) and passes them to a Spawn command; it never calls one.
-type Body uintptr
+type Body unsafe.Pointer
 
-func body(f C.gev_greenlet_fn) Body { return Body(uintptr(unsafe.Pointer(f))) }
+func body(f C.gev_greenlet_fn) Body { return Body(unsafe.Pointer(f)) }
 
 // BodyOf converts a C function pointer of type gev_greenlet_fn, obtained by
 // another cgo package as an unsafe.Pointer, into a Body. The pointer must be
 // such a function; nothing can check it.
-func BodyOf(fn unsafe.Pointer) Body { return Body(uintptr(fn)) }
+func BodyOf(fn unsafe.Pointer) Body { return Body(fn) }
 
 // The bodies shipped with the binding (cgo/bodies.c), for tests, examples and
 // benchmarks. Their argument is an integer, never a pointer.

@@ -68,9 +68,19 @@ type cLoop struct {
 	due     []uint64
 	dueFlag []bool
 
-	// onDone receives the end of each C greenlet (cloop_greenlet.go).
-	onDone func(id uint64, status int32, value uintptr)
-	err    error // a command the C hub refused, reported by the next Run
+	// C greenlets spawned from Go (cloop_greenlet.go): live ones by id, the
+	// last id given, and the hub they belong to (set at the first SpawnC).
+	// cmdsGreenlets says that the command array holds a SPAWN or KILL, whose
+	// effect may end a C greenlet during the turn's drain, before libev
+	// polls: such a turn must not block, or the end would wait for the next
+	// timer.
+	cgs           map[uint64]*CGreenlet
+	cgID          uint64
+	hub           *Hub
+	cmdsGreenlets bool
+	onDone        func(id uint64, status int32, value uintptr)
+
+	err error // a command the C hub refused, reported by the next Run
 }
 
 func newCLoop() (*cLoop, error) {
@@ -180,12 +190,30 @@ func (l *cLoop) flush() {
 // turn flushes the commands and runs one C turn (the cgo call), blocking
 // until something happens when block is set; fired timers go to l.due and
 // ended C greenlets to onDone.
+//
+// A C turn drains the ready C greenlets before libev polls, and the
+// greenlets that libev's iteration wakes run at the start of the next turn.
+// So that a C greenlet's end never waits for an unrelated timer: a turn that
+// may end C greenlets in its drain (SPAWN or KILL commands queued, or C
+// greenlets left ready) does not block, and when libev woke C greenlets a
+// second, non-blocking turn runs them at once. Both happen only while C
+// greenlets are active; a hub of Go greenlets makes one cgo call per turn.
 func (l *cLoop) turn(block bool) error {
 	l.flush()
 	wait := 0.0
-	if block && len(l.due) == 0 {
+	if block && len(l.due) == 0 && !l.cmdsGreenlets && !l.c.HasReady() {
 		wait = -1
 	}
+	l.cmdsGreenlets = false
+	err := l.turnOnce(wait)
+	if err == nil && l.c.HasReady() && l.cgs != nil {
+		err = l.turnOnce(0)
+	}
+	return err
+}
+
+// turnOnce is one gev_hub_turn and the reading of its events.
+func (l *cLoop) turnOnce(wait float64) error {
 	if _, err := l.c.Turn(wait); err != nil {
 		return fmt.Errorf("gev_hub_turn: %w", err)
 	}
@@ -245,8 +273,10 @@ func (l *cLoop) Wake() { l.c.Interrupt() }
 
 func (l *cLoop) Reinit() error { return l.c.Reinit() }
 
-// Close destroys the C hub, with any C greenlet still in it.
+// Close destroys the C hub, with any C greenlet still in it (those report
+// ErrHubDestroyed).
 func (l *cLoop) Close() error {
+	l.dropCGreenlets()
 	l.c.Destroy()
 	return nil
 }

@@ -1,0 +1,157 @@
+//go:build cgo && !purego
+
+package hub
+
+import (
+	"fmt"
+
+	ccore "github.com/gevent-go/gevent/cgo"
+)
+
+var _ = [1]struct{}{}[CExit-ccore.Exit] // CExit is GEV_HUB_EXIT
+
+// SpawnC starts fn(arg) as a C greenlet of h: a SPAWN command written into
+// the C hub's command array (no cgo call), applied at the next loop turn,
+// where the body starts after the C greenlets already ready. arg is an
+// integer for the body (a runtime/cgo.Handle, an index, a C pointer); it must
+// not be a Go pointer.
+//
+// A live C greenlet keeps the hub alive (it holds a Ref), so a main greenlet
+// waiting for it does not get LoopExit. When the hub shuts down, C greenlets
+// still alive are dropped with the C hub (their stacks without unwinding) and
+// report ErrHubDestroyed.
+//
+// Call it from the hub's goroutine (a G or a callback of h). It fails if h
+// does not run on the C core, or fn is nil.
+func (h *Hub) SpawnC(fn CFunc, arg uintptr) (*CGreenlet, error) {
+	l, ok := h.loop.(*cLoop)
+	if !ok {
+		return nil, fmt.Errorf("hub: SpawnC: C greenlets need the C core; this hub runs core %q", h.core)
+	}
+	if fn == nil {
+		return nil, fmt.Errorf("hub: SpawnC: nil C function")
+	}
+	if h.closed.Load() {
+		return nil, ErrClosed
+	}
+	if l.cgs == nil {
+		l.cgs = map[uint64]*CGreenlet{}
+		l.onDone = l.cdone
+		l.hub = h
+	}
+	l.cgID++
+	c := &CGreenlet{h: h, id: l.cgID}
+	l.cgs[c.id] = c
+	cmd := l.push()
+	cmd.Op, cmd.ID, cmd.Fn, cmd.Arg = ccore.OpSpawn, c.id, ccore.Body(fn), arg
+	l.cmdsGreenlets = true
+	h.refs.Add(1)
+	return c, nil
+}
+
+// Kill delivers code to the C greenlet at the blocking call where it is
+// parked (or its next one), as the return value of that call; 0 means CExit
+// (gevent's GreenletExit). A C greenlet that has not started yet dies without
+// running. Killing a dead C greenlet does nothing. It does not wait: use
+// Wait for that. No cgo call: a KILL command applied at the next loop turn.
+func (c *CGreenlet) Kill(code int32) {
+	if c.dead {
+		return
+	}
+	l := c.h.loop.(*cLoop)
+	cmd := l.push()
+	cmd.Op, cmd.ID, cmd.Code = ccore.OpKill, c.id, code
+	l.cmdsGreenlets = true
+}
+
+// Wait parks g, the G now running, until c has ended, and returns nil; or
+// returns the error delivered to g meanwhile (a kill, a timeout), with c
+// still running. A dead c returns nil at once.
+func (c *CGreenlet) Wait(g *G) error {
+	if c.dead {
+		return nil
+	}
+	if err := g.Check("CGreenlet.Wait"); err != nil {
+		return err
+	}
+	for !c.dead {
+		tok := g.Token()
+		c.notify = append(c.notify, cwait{tok: tok})
+		if err := g.Park(); err != nil {
+			c.forget(tok)
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *CGreenlet) forget(tok Token) {
+	for i, w := range c.notify {
+		if w.fn == nil && w.tok == tok {
+			c.notify = append(c.notify[:i], c.notify[i+1:]...)
+			return
+		}
+	}
+}
+
+// Link makes fn run in the hub (as a callback: it must not block) once c has
+// ended; links run in the order they were added, after the Gs that were
+// already waiting. Linking a dead C greenlet schedules fn.
+func (c *CGreenlet) Link(fn func(*CGreenlet)) {
+	if fn == nil {
+		panic("hub: CGreenlet.Link of a nil function")
+	}
+	if c.dead {
+		c.h.RunCallback(func() { fn(c) })
+		return
+	}
+	c.notify = append(c.notify, cwait{fn: fn})
+}
+
+// cdone records the end of C greenlet id, reported by a turn, and wakes its
+// waiters and links (through the run-callback queue, FIFO).
+func (l *cLoop) cdone(id uint64, status int32, value uintptr) {
+	c := l.cgs[id]
+	if c == nil {
+		panic(fmt.Sprintf("hub: C greenlet %d ended but this hub does not know it", id))
+	}
+	delete(l.cgs, id)
+	l.end(c, status, value, false)
+}
+
+func (l *cLoop) end(c *CGreenlet, status int32, value uintptr, gone bool) {
+	c.dead, c.status, c.value, c.gone = true, status, value, gone
+	h := l.hub
+	h.refs.Add(-1)
+	ws := c.notify
+	c.notify = nil
+	if gone {
+		return // the hub is shutting down: nobody is left to run
+	}
+	for _, w := range ws {
+		if w.fn == nil {
+			h.Wake(w.tok)
+		} else {
+			fn := w.fn
+			h.RunCallback(func() { fn(c) })
+		}
+	}
+}
+
+// dropCGreenlets marks every C greenlet still alive as gone, when the hub
+// shuts down and the C hub drops them.
+func (l *cLoop) dropCGreenlets() {
+	for id, c := range l.cgs {
+		delete(l.cgs, id)
+		l.end(c, CExit, 0, true)
+	}
+}
+
+// CGreenlets reports how many C greenlets spawned from Go on h are alive
+// (0 on the Go core), for leak checks.
+func (h *Hub) CGreenlets() int {
+	if l, ok := h.loop.(*cLoop); ok {
+		return len(l.cgs)
+	}
+	return 0
+}
