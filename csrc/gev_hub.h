@@ -43,10 +43,11 @@
  *
  *   Durations are doubles in seconds. A "timeout" parameter < 0 (use GEV_HUB_FOREVER) means
  *   no timeout; NaN is GEV_HUB_EINVAL. Deadlines are computed from the loop clock, which is
- *   refreshed at the start of every turn and every 50 dispatches of a drain; a greenlet that
- *   computes for a long time without blocking and then arms a timer should call
- *   gev_hub_now_update first (gev_hub_sleep does it for you when the clock is stale by more
- *   than a few milliseconds).
+ *   refreshed at the start of every turn, every 50 dispatches of a drain, and by every
+ *   timed blocking call (sleep, join, get, kill with block, wait_fd) when a 3 ns
+ *   coarse-clock read says it is stale. gev_timeout_start alone does not look (its budget is
+ *   a bare libev arm): a greenlet that computes for long and then starts a gev_timeout
+ *   should call gev_hub_now_update first.
  *
  * FORK (C-only children)
  *

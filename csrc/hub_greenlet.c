@@ -439,6 +439,10 @@ static void hub_wait_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 static void hub_wait_timer_start(gev_hub *h, struct hub_wait *w, double seconds, int status)
 {
+	/* After long work the loop clock is stale: a cheap coarse read tells (gevent 1.3.3
+	 * updates the clock before every timed wait). */
+	if (hub_coarse_now() != h->coarse_at_update)
+		hub_clock_refresh(h);
 	w->timer_status = status;
 	ev_timer_init(&w->timer, hub_wait_timer_cb, seconds, 0.);
 	ev_timer_start(h->loop, &w->timer);
@@ -476,9 +480,6 @@ static int __attribute__((noinline)) hub_sleep_slow(gev_hub *h, gev_greenlet *g,
 		return seconds == 0 ? GEV_HUB_EBLOCKING : GEV_HUB_EINVAL; /* NaN, < 0: never a hang */
 	if (!g)
 		return GEV_HUB_EBLOCKING;
-	/* After long work the loop clock is stale: a cheap coarse read tells (gevent 1.3.3). */
-	if (hub_coarse_now() != h->coarse_at_update)
-		hub_clock_refresh(h);
 	struct hub_wait w;
 	w.g = g;
 	hub_wait_timer_start(h, &w, seconds, 0);

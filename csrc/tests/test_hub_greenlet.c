@@ -310,8 +310,8 @@ static void test_join_timeout(void **state)
 	while (c.rc == -1)
 		assert_true(gev_hub_turn(h, GEV_HUB_FOREVER) >= 0);
 	assert_int_equal(c.rc, GEV_HUB_ETIMEDOUT);
-	assert_true(c.took >= 0.009 && c.took < 0.15);
-	assert_false(gev_greenlet_ready(s));
+	assert_true(c.took >= 0.009);
+	assert_false(gev_greenlet_ready(s)); /* returned by its timeout, before the 0.2 s sleep */
 	assert_int_equal(gev_greenlet_link_count(s), 0); /* the join unlinked itself */
 	gev_greenlet_kill(s, GEV_HUB_EXIT, 0, 0);
 	run_ok(h);
@@ -534,9 +534,9 @@ static void test_kill_custom_code_is_failure(void **state)
 static void test_kill_ignored_keeps_running(void **state)
 {
 	gev_hub *h = *state;
-	/* The victim ignores the first kill and sleeps 50 ms more: kill(timeout=10 ms) returns
+	/* The victim ignores the first kill and sleeps 300 ms more: kill(timeout=10 ms) returns
 	 * without error, the victim still alive (gevent #1553). */
-	struct victim v = {0.05, {0}, 0, 1};
+	struct victim v = {0.3, {0}, 0, 1};
 	gev_greenlet *g;
 	gev_hub_spawn(h, &g, body_victim, &v);
 	gev_hub_turn(h, 0);
@@ -545,7 +545,7 @@ static void test_kill_ignored_keeps_running(void **state)
 	run_ok(h);
 	assert_int_equal(k.rc, 0);
 	assert_false(k.victim_dead_after);
-	assert_true(k.took >= 0.009 && k.took < 0.045);
+	assert_true(k.took >= 0.009 && k.took < 0.25);
 	assert_int_equal(v.nrc, 2);
 	assert_int_equal(v.rcs[0], GEV_HUB_EXIT);
 	assert_int_equal(v.rcs[1], 0);

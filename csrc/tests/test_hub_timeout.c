@@ -20,10 +20,11 @@ static int body_fire(gev_hub *h, void *arg, void **value)
 	struct tcase *c = arg;
 	gev_timeout_init(&c->outer, h);
 	assert_false(gev_timeout_pending(&c->outer));
+	gev_hub_now_update(h); /* the contract of gev_timeout_start: it trusts the loop clock */
+	double t0 = mono();
 	assert_int_equal(gev_timeout_start(&c->outer, c->outer_s), 0);
 	assert_true(gev_timeout_pending(&c->outer));
 	assert_int_equal(gev_timeout_start(&c->outer, c->outer_s), GEV_HUB_EBUSY);
-	double t0 = mono();
 	c->rc = gev_hub_park_forever(h);
 	c->took = mono() - t0;
 	c->fired = gev_hub_fired_timeout(h);
@@ -48,7 +49,7 @@ static void test_timeout_fires_with_identity(void **state)
 	assert_int_equal(c.rc, GEV_HUB_ETIMEOUT);
 	assert_ptr_equal(c.fired, &c.outer);
 	assert_false(c.outer_pending);
-	assert_true(c.took >= 0.009 && c.took < 0.2);
+	assert_true(c.took >= 0.009 && c.took < 1.0);
 }
 
 static int body_cancel(gev_hub *h, void *arg, void **value)
