@@ -38,21 +38,6 @@ func runC(t *testing.T, body func(h *Hub, main *G) error) {
 	}
 }
 
-// sleepG parks g for d on its timer.
-func sleepG(g *G, d time.Duration) error {
-	g.Timer.SetWake(g.Token())
-	g.Timer.Start(d)
-	return g.Park()
-}
-
-// spawnG starts a G running fn.
-func spawnG(h *Hub, fn func(g *G)) *G {
-	g := &G{}
-	g.Init(h, fn)
-	h.Start(g)
-	return g
-}
-
 func TestCGreenletDeadlineOrderWithGoGreenlets(t *testing.T) {
 	for _, c := range []struct{ cms, gms int }{{10, 5}, {5, 10}} {
 		t.Run(fmt.Sprintf("c%dms_go%dms", c.cms, c.gms), func(t *testing.T) {

@@ -21,3 +21,6 @@ func (c *CGreenlet) Link(fn func(*CGreenlet)) {}
 
 // CGreenlets returns 0: builds without the C core have no C greenlets.
 func (h *Hub) CGreenlets() int { return 0 }
+
+// CgoCalls returns 0: builds without the C core make no cgo calls.
+func (h *Hub) CgoCalls() uint64 { return 0 }

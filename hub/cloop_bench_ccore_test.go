@@ -1,0 +1,46 @@
+//go:build cgo && !purego
+
+package hub
+
+import (
+	"testing"
+
+	ccore "github.com/gevent-go/gevent/cgo"
+)
+
+// BenchmarkCGreenletSwitch: two C greenlets of a hub on the C core yield
+// (gev_hub_sleep(h, 0)) to each other through the C hub's ready queue; one op
+// is one yield, i.e. one switch greenlet -> hub -> greenlet inside C. The Go
+// side only spawns them and waits: the hub crosses into C once per turn, and
+// a turn drains for up to the switch interval.
+func BenchmarkCGreenletSwitch(b *testing.B) {
+	h, err := New(WithCore("c"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = h.Run(func(main *G) error {
+		half := uintptr(b.N/2 + 1)
+		calls0 := h.CgoCalls()
+		b.ResetTimer()
+		c1, err := h.SpawnC(cfn(ccore.BodyYield), half)
+		if err != nil {
+			return err
+		}
+		c2, err := h.SpawnC(cfn(ccore.BodyYield), half)
+		if err != nil {
+			return err
+		}
+		if err := c1.Wait(main); err != nil {
+			return err
+		}
+		if err := c2.Wait(main); err != nil {
+			return err
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(h.CgoCalls()-calls0)*1000/float64(2*half), "cgo-calls/1000switches")
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
