@@ -21,7 +21,7 @@ var spawnJoinAllW = register(&Workload{
 	FasterIsBetter: true,
 	Fresh:          true,
 	Sizes:          []int{1_000, 10_000, 100_000, 1_000_000},
-	QuickSizes:     []int{1_000, 10_000, 100_000},
+	QuickSizes:     []int{1_000, 10_000},
 })
 
 func init() {

@@ -1,0 +1,11 @@
+//go:build !cgo || purego
+
+package workloads
+
+// Without cgo there is no C core: every workload keeps CGreenlet's default
+// reason, said more precisely here.
+func init() {
+	for _, w := range registry {
+		w.add(CGreenlet, nil, "built without cgo: there is no C core")
+	}
+}
