@@ -151,6 +151,7 @@ func render(in renderInput) string {
 	b.WriteString("Every number is a median over samples with its min–max; ratios compare medians measured in this run. " +
 		"Numbers from different runs or machines do not compare (this host drifts 1.3–1.5x between runs).\n\n")
 
+	b.WriteString(implementationsLegend)
 	fmt.Fprintf(&b, "## Ours vs real gevent (DESIGN §6 target: at least %dx faster)\n\n", geventTarget)
 	b.WriteString(report.VsGevent(in.cases, []string{"core=go", "core=c"}, geventImpl, geventTarget))
 	b.WriteString("\n## Budgets (DESIGN §6), evaluated on this run\n\n")
@@ -248,3 +249,15 @@ func notMeasured(cases []*report.Case) string {
 	}
 	return b.String()
 }
+
+// implementationsLegend says what each row of the tables runs.
+const implementationsLegend = `## Implementations
+
+- **bare iter.Pull**: runtime coroutines with no scheduler, the floor under a Go greenlet (DESIGN §3.1).
+- **goroutines + channels/context**: the idiomatic Go way to write the same thing.
+- **ours, core=go / core=c**: package greenlet on a hub whose loop is the pure-Go one / the C one (libev through cgo, one cgo call per hub turn).
+- **C greenlets, from Go**: C functions (cgo/bodies.c: yield n times, park, sleep n ms) on C stacks in a C hub (package cgo) that Go drives one turn, one cgo call, at a time; no Go hub.
+- **csrc rows**: the C perf programs' own numbers, measured from C (` + "`make -C csrc bench`" + `).
+- **gevent**: Debian's python3-gevent running bench/gevent_bench.py.
+
+`
