@@ -138,8 +138,9 @@ typedef struct gev_coro_attr {
 
 /* gev_coro_create with options; attr NULL means the defaults. Errors as gev_coro_create,
  * plus GEV_EINVAL for an unknown guard value. The pool keeps guarded and unguarded stacks
- * apart: GUARD_NONE always gets an unguarded stack; AUTO gets a guarded one unless the
- * guard budget is spent. */
+ * apart: GUARD_NONE always gets an unguarded stack; AUTO takes a pooled guarded stack,
+ * else maps a new one (guarded while the budget allows), and takes a pooled unguarded
+ * stack only once the guard budget is spent. */
 int gev_coro_create_attr(gev_coro **out, gev_coro_fn fn, void *arg, const gev_coro_attr *attr);
 
 /* Switch from the calling (current) coroutine to `to`, passing `value`. Returns the value

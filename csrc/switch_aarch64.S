@@ -24,7 +24,7 @@
  * pads: `bti c` on gev__coro_swap (it may be reached by a veneer's br x16/x17), `bti jc` on
  * gev__coro_boot (reached by the resume branch of a first switch). They are written as
  * hint instructions, which older CPUs execute as NOPs. The object's GNU property note
- * claims BTI only in BTI builds. The saved x30 is not signed with PAC.
+ * (coro_asm_notes.h) claims BTI in BTI builds. The saved x30 is not signed with PAC.
  *
  * FPCR (rounding mode, flush-to-zero, ...) is thread-wide by default, as on x86-64;
  * -DGEV_CORO_SAVE_FPENV saves and restores it per coroutine.
@@ -154,21 +154,6 @@ gev__coro_boot:
 	.cfi_endproc
 	.size	gev__coro_boot, .-gev__coro_boot
 
-#if defined(__ARM_FEATURE_BTI_DEFAULT)
-	/* NT_GNU_PROPERTY_TYPE_0: GNU_PROPERTY_AARCH64_FEATURE_1_AND = BTI. */
-	.pushsection .note.gnu.property, "a"
-	.p2align 3
-	.long	4
-	.long	16
-	.long	5
-	.asciz	"GNU"
-	.long	0xc0000000
-	.long	4
-	.long	1
-	.p2align 3
-	.popsection
-#endif
-
 #endif /* GEV_CORO_BACKEND_AARCH64 */
 
-	.section .note.GNU-stack, "", %progbits
+#include "coro_asm_notes.h"

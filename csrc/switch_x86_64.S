@@ -22,9 +22,9 @@
  *
  * CET: under -fcf-protection each entry point starts with endbr64. The resume target is a
  * return address, which has no endbr64, so the jmp carries the notrack prefix. The object's
- * GNU property note claims IBT only: a stack switch that does not `ret` is not shadow-stack
- * (SHSTK) compatible, so the linker drops SHSTK from any program linking this file and the
- * kernel never turns shadow stacks on for it.
+ * GNU property note claims IBT only (coro_asm_notes.h): a stack switch that does not `ret`
+ * is not shadow-stack (SHSTK) compatible, so the linker drops SHSTK from any program
+ * linking this file and the kernel never turns shadow stacks on for it.
  *
  * The MXCSR and x87 control word are not saved by default: they stay thread-wide (a
  * coroutine that changes the rounding mode changes it for the thread), as in Go and
@@ -134,21 +134,6 @@ gev__coro_boot:
 	.cfi_endproc
 	.size	gev__coro_boot, .-gev__coro_boot
 
-#if defined(__CET__) && (__CET__ & 1)
-	/* NT_GNU_PROPERTY_TYPE_0: GNU_PROPERTY_X86_FEATURE_1_AND = IBT (not SHSTK, see above). */
-	.pushsection .note.gnu.property, "a"
-	.p2align 3
-	.long	4
-	.long	16
-	.long	5
-	.asciz	"GNU"
-	.long	0xc0000002
-	.long	4
-	.long	1
-	.p2align 3
-	.popsection
-#endif
-
 #endif /* GEV_CORO_BACKEND_X86_64 */
 
-	.section .note.GNU-stack, "", %progbits
+#include "coro_asm_notes.h"

@@ -671,6 +671,43 @@ static void test_pool_trimmed_stacks_are_reusable(void **state)
 	}
 }
 
+/* Guarded and unguarded stacks are pooled apart: GUARD_NONE never takes a guarded stack,
+ * AUTO takes an unguarded one only once the guard budget is spent. */
+static void test_pool_keeps_guard_kinds_apart(void **state)
+{
+	(void)state;
+	gev_coro *g, *u, *c, *d;
+	gev_coro_attr none = {.guard = GEV_CORO_GUARD_NONE};
+	assert_int_equal(gev_coro_create(&g, never_body, NULL, 0), 0);
+	assert_true(gev_coro_is_guarded(g));
+	gev_coro_destroy(g); /* pool: g (guarded) */
+	assert_int_equal(gev_coro_create_attr(&u, never_body, NULL, &none), 0);
+	assert_ptr_not_equal(u, g);
+	assert_false(gev_coro_is_guarded(u));
+	assert_int_equal(gev_coro_create(&c, never_body, NULL, 0), 0);
+	assert_ptr_equal(c, g); /* AUTO: the pooled guarded stack */
+	gev_coro_destroy(u);    /* pool: u (unguarded) */
+	/* budget left: AUTO maps a new guarded stack rather than take u */
+	assert_int_equal(gev_coro_create(&d, never_body, NULL, 0), 0);
+	assert_ptr_not_equal(d, u);
+	assert_true(gev_coro_is_guarded(d));
+	gev_coro_destroy(d); /* pool: u, d */
+	assert_int_equal(gev_coro_create(&d, never_body, NULL, 0), 0); /* takes d back */
+	/* budget spent: AUTO takes the pooled unguarded stack */
+	size_t budget = gev_coro_set_guard_budget(0);
+	assert_int_equal(gev_coro_create(&u, never_body, NULL, 0), 0);
+	assert_false(gev_coro_is_guarded(u));
+	gev_coro_census cs;
+	gev_coro_get_census(&cs);
+	assert_int_equal(cs.mapped_stacks, 3);
+	assert_int_equal(cs.pooled_stacks, 0);
+	assert_int_equal(cs.guarded_stacks, 2);
+	assert_int_equal(gev_coro_set_guard_budget(budget), 0);
+	gev_coro_destroy(c);
+	gev_coro_destroy(d);
+	gev_coro_destroy(u);
+}
+
 static void test_guard_budget(void **state)
 {
 	(void)state;
@@ -797,7 +834,8 @@ static __attribute__((noinline)) uint64_t below(uintptr_t lo, unsigned depth)
 	if (fa > lo + 512)
 		return below(lo, depth + 1) + (uint64_t)buf[0];
 	volatile char *p = __builtin_alloca(1024);
-	memset((char *)p, 0xa5, 1024);
+	for (int i = 0; i < 1024; i++) /* no memset: no library call down here */
+		p[i] = (char)0xa5;
 	if (below_switch_deep)
 		gev_coro_switch(root, NULL);
 	return (uint64_t)p[0] + (uint64_t)buf[0];
@@ -981,6 +1019,7 @@ int main(void)
 		T(test_many_live_coroutines),
 		T(test_pool_reuse),
 		T(test_pool_trimmed_stacks_are_reusable),
+		T(test_pool_keeps_guard_kinds_apart),
 		T(test_guard_budget),
 		T(test_thread_exit_unmaps_pool),
 		T(test_guard_page_overflow_segfaults),
@@ -989,5 +1028,10 @@ int main(void)
 		T(test_misuse_aborts),
 #undef T
 	};
+#ifdef CMOCKA_H_
+	/* GEV_TEST_FILTER=pattern runs only the matching cases (when debugging one) */
+	if (getenv("GEV_TEST_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("GEV_TEST_FILTER"));
+#endif
 	return cmocka_run_group_tests_name("gev_coro", tests, NULL, NULL);
 }
