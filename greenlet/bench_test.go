@@ -158,6 +158,27 @@ func BenchmarkSpawnJoin(b *testing.B) {
 	})
 }
 
+// BenchmarkSpawnJoinLabels is BenchmarkSpawnJoin with profile labels on
+// (hub.WithProfileLabels), to show what the labels cost.
+func BenchmarkSpawnJoinLabels(b *testing.B) {
+	b.ReportAllocs()
+	err := greenlet.Run(func(main *greenlet.Greenlet) error {
+		body := greenlet.Func(func(*greenlet.Greenlet) (any, error) { return nil, nil })
+		b.ResetTimer()
+		for range b.N {
+			g := greenlet.Spawn(main, body)
+			if err := g.Join(main, greenlet.Forever); err != nil {
+				return err
+			}
+		}
+		b.StopTimer()
+		return nil
+	}, hub.WithProfileLabels(true))
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
 // BenchmarkParkedMemory reports the memory held per parked greenlet (heap
 // plus goroutine stacks), each parked in Sleep on its own timer.
 func BenchmarkParkedMemory(b *testing.B) {

@@ -1,8 +1,10 @@
 package greenlet_test
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -208,4 +210,19 @@ func (s *Conformance) TestSpawnRaw() {
 		return nil
 	})
 	s.Len(s.takeHandled(), 1)
+}
+
+// With hub.WithProfileLabels, greenlet goroutines carry greenlet=<name> in
+// goroutine (and CPU) profiles.
+func (s *Conformance) TestProfileLabels() {
+	s.run(func(main *greenlet.Greenlet) error {
+		g := greenlet.Spawn(main, sleeper(time.Hour, nil))
+		g.SetName("labelled")
+		s.NoError(greenlet.Sleep(main, 0))
+		var buf bytes.Buffer
+		s.NoError(pprof.Lookup("goroutine").WriteTo(&buf, 1))
+		s.Contains(buf.String(), `"greenlet":"labelled"`)
+		s.Contains(buf.String(), `"greenlet":"main"`)
+		return g.Kill(main, nil, true, greenlet.Forever)
+	}, hub.WithProfileLabels(true))
 }
