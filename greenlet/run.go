@@ -22,6 +22,10 @@ import (
 // deferred code runs and no goroutine is left behind; greenlets started but
 // never run are dropped. Many Runs may proceed at once on different
 // goroutines.
+//
+// A body that calls runtime.Goexit (t.FailNow does) ends the goroutine that
+// called Run, which the coroutine runtime cannot prevent; the hub still stops
+// its greenlets on the way out.
 func Run(body func(main *Greenlet) error, opts ...hub.Option) error {
 	h, err := hub.New(opts...)
 	if err != nil {
