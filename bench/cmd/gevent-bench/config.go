@@ -32,7 +32,7 @@ func (c *config) finish() error {
 	if c.reps == 0 {
 		c.reps = 7
 		if c.quick {
-			c.reps = 3
+			c.reps = 2
 		}
 	}
 	if c.repsBig == 0 {

@@ -25,7 +25,7 @@ func TestConfigDefaults(t *testing.T) {
 	if err := c.finish(); err != nil {
 		t.Fatal(err)
 	}
-	if c.reps != 3 || c.repsBig != 3 || !c.only["switch"] || !c.only["sleep0"] || len(c.only) != 2 {
+	if c.reps != 2 || c.repsBig != 2 || !c.only["switch"] || !c.only["sleep0"] || len(c.only) != 2 {
 		t.Errorf("quick defaults: %+v", c)
 	}
 	full := config{out: t.TempDir()}

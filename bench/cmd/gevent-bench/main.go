@@ -17,7 +17,7 @@
 // DIR/<date>.md with the scaling plot DIR/<date>-spawn_joinall.svg and the
 // raw samples DIR/<date>.json (-quick runs add "-quick" to the names).
 //
-// -quick uses small sizes and three samples per row: it proves the command
+// -quick uses small sizes and two samples per row: it proves the command
 // works in well under a minute and says nothing reliable about speed.
 package main
 
@@ -31,8 +31,8 @@ import (
 
 func main() {
 	var cfg config
-	flag.BoolVar(&cfg.quick, "quick", false, "small sizes, 3 samples per row: proves the command works, measures nothing reliable")
-	flag.IntVar(&cfg.reps, "reps", 0, "samples per row (default 7, or 3 with -quick)")
+	flag.BoolVar(&cfg.quick, "quick", false, "small sizes, 2 samples per row: proves the command works, measures nothing reliable")
+	flag.IntVar(&cfg.reps, "reps", 0, "samples per row (default 7, or 2 with -quick)")
 	flag.IntVar(&cfg.repsBig, "reps-big", 0, "samples per row for N >= 1e6 (default 3)")
 	flag.StringVar(&cfg.onlyFlag, "only", "", "comma-separated workloads to run (default all)")
 	flag.StringVar(&cfg.out, "out", "", "directory for the report, plot and samples (default <bench>/results)")
