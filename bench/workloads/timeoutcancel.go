@@ -13,7 +13,7 @@ var timeoutCancelW = register(&Workload{
 	Name:           "timeout_cancel",
 	Title:          "Timeout(10 s) start + cancel",
 	Ops:            true,
-	Primary:        "ns/op",
+	Primary:        "ns/timeout",
 	Baseline:       Goroutines,
 	FasterIsBetter: true,
 	Sizes:          []int{300_000},
@@ -35,7 +35,7 @@ func oursTimeoutCancel(main *greenlet.Greenlet, n int) (Metrics, error) {
 		t.Close()
 	}
 	el := time.Since(t0)
-	return Metrics{"ns/op": perOp(el, n)}, nil
+	return Metrics{"ns/timeout": perOp(el, n)}, nil
 }
 
 // noTimers is why the bare coroutine has no timer workloads.
@@ -51,5 +51,5 @@ func contextTimeoutCancel(n int) (Metrics, error) {
 		cancel()
 	}
 	el := time.Since(t0)
-	return Metrics{"ns/op": perOp(el, n)}, nil
+	return Metrics{"ns/timeout": perOp(el, n)}, nil
 }

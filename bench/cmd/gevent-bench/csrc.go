@@ -62,14 +62,14 @@ var csrcRules = []csrcRule{
 	{"pooled create+switch+destroy", "spawn_join", "ns/greenlet", "C coroutine create+switch+destroy, pooled stack, no hub (csrc)", 1},
 	{"resident per idle coroutine (statm)", "parked", "rss-B/greenlet", "idle C coroutine, no hub (csrc)", 1024},
 	{"yield through the hub", "sleep0", "ns/switch", "C greenlets in the C hub, called from C (csrc perf_hub)", 1},
-	{"timer arm+disarm", "timeout_cancel", "ns/op", "C greenlet gev_timeout start+cancel (csrc perf_hub)", 1},
+	{"timer arm+disarm", "timeout_cancel", "ns/timeout", "C greenlet gev_timeout start+cancel (csrc perf_hub)", 1},
 	{"resident per parked C greenlet", "parked", "rss-B/greenlet", "C greenlets parked in sleep(3600) in the C hub (csrc perf_hub)", 1024},
 }
 
 // csrcBaselineRule places a perf_hub row's same-run baseline (its
 // "baseline" cell, "<name>: <median> <unit> (<min>–<max>)").
 var csrcBaselineRules = []csrcRule{
-	{"timer arm+disarm", "timeout_cancel", "ns/op", "bare libev ev_timer set+start+stop, no hub (C)", 1},
+	{"timer arm+disarm", "timeout_cancel", "ns/timeout", "bare libev ev_timer set+start+stop, no hub (C)", 1},
 }
 
 var (
