@@ -3,6 +3,7 @@ package greenlet_test
 import (
 	"fmt"
 	"iter"
+	"os"
 	"runtime"
 	"testing"
 	"time"
@@ -82,7 +83,7 @@ func BenchmarkHandoff(b *testing.B) {
 // without the greenlet layer's checks.
 func BenchmarkHandoffRaw(b *testing.B) {
 	b.ReportAllocs()
-	h, err := hub.New()
+	h, err := hub.New(benchCore())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -173,7 +174,7 @@ func BenchmarkSpawnJoinLabels(b *testing.B) {
 		}
 		b.StopTimer()
 		return nil
-	}, hub.WithProfileLabels(true))
+	}, hub.WithProfileLabels(true), benchCore())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -263,9 +264,19 @@ func BenchmarkParked(b *testing.B) {
 	}
 }
 
+// benchCore is the core the benchmarks run on: GEVENT_CORE if set, else
+// "go" (the budgets of this package are the pure-Go core's; cgo builds would
+// otherwise default to the C core).
+func benchCore() hub.Option {
+	if c := os.Getenv(hub.CoreEnv); c != "" {
+		return hub.WithCore(c)
+	}
+	return hub.WithCore("go")
+}
+
 func run(b *testing.B, body func(main *greenlet.Greenlet) error) {
 	b.Helper()
-	if err := greenlet.Run(body); err != nil {
+	if err := greenlet.Run(body, benchCore()); err != nil {
 		b.Fatal(err)
 	}
 }

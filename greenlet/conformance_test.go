@@ -73,6 +73,7 @@ func (s *Conformance) TearDownTest() {
 func (s *Conformance) newHub(opts ...hub.Option) *hub.Hub {
 	base := []hub.Option{
 		hub.WithCore(s.Core),
+		hub.WithVerify(true),
 		hub.WithErrorStream(&lockedWriter{s: s}),
 		hub.WithErrorHandler(func(h *hub.Hub, ctx any, err error) {
 			s.mu.Lock()

@@ -30,6 +30,7 @@ type Hub struct {
 	interval int64 // switch interval, ns
 	handler  ErrorHandler
 	labels   bool
+	verifyOn bool
 
 	// Everything below is owned by the hub's goroutine (and the G it is
 	// running, which is the same thread of control).
@@ -80,6 +81,7 @@ type config struct {
 	handler  ErrorHandler
 	errOut   io.Writer
 	labels   bool
+	verify   bool
 }
 
 // DefaultSwitchInterval is how long the hub runs ready callbacks before it
@@ -133,7 +135,7 @@ func New(opts ...Option) (*Hub, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Hub{loop: l, core: name, interval: int64(c.interval), handler: c.handler, errOut: c.errOut, labels: c.labels}
+	h := &Hub{loop: l, core: name, interval: int64(c.interval), handler: c.handler, errOut: c.errOut, labels: c.labels, verifyOn: c.verify}
 	h.cbq.init()
 	l.UpdateNow()
 	return h, nil
@@ -206,6 +208,9 @@ func (h *Hub) RunMain(main *G) {
 // poll or block in the loop, run the timers that fired, then idle waiters.
 func (h *Hub) runLoop() {
 	for !h.mainDone {
+		if h.verifyOn {
+			h.mustVerify()
+		}
 		h.runCallbacks()
 		if h.mainDone {
 			return
