@@ -76,7 +76,7 @@ func TestCsrcChecks(t *testing.T) {
 	if checks[1].Verdict != "within" || !strings.HasPrefix(checks[1].Measured, "0.725x") {
 		t.Errorf("boost check = %+v", checks[1])
 	}
-	if p := parkedCCheck(c); p.Verdict != "within" {
+	if p := parkedCCheck(nil, c); p.Verdict != "within" || p.Measured != "4,198 B from C (perf_hub)" {
 		t.Errorf("parked C check = %+v", p)
 	}
 	// Without the bare asm row, the budget falls back to gev_coro_switch.
