@@ -153,7 +153,7 @@ func render(in renderInput) string {
 
 	b.WriteString(implementationsLegend)
 	fmt.Fprintf(&b, "## Ours vs real gevent (DESIGN §6 target: at least %dx faster)\n\n", geventTarget)
-	b.WriteString(report.VsGevent(in.cases, []string{"core=go", "core=c"}, geventImpl, geventTarget))
+	b.WriteString(report.VsGevent(in.cases, []string{"core=go", "core=c", "cgreenlet"}, geventImpl, geventTarget))
 	b.WriteString("\n## Budgets (DESIGN §6), evaluated on this run\n\n")
 	b.WriteString(report.Checks(budgetChecks(in.cases, in.csrc)))
 
