@@ -116,7 +116,8 @@ static gev_coro *stack_map(struct gev_thread *t, size_t usable, enum gev_coro_gu
 	co->flags = guarded ? GEV_CORO_F_GUARDED : 0;
 	co->limit = guarded ? 0 : (uintptr_t)(base + ps);
 #if defined(GEV_CORO_VALGRIND)
-	co->valgrind_id = VALGRIND_STACK_REGISTER(base + ps, (char *)co);
+	/* lowest and highest usable byte, both inclusive */
+	co->valgrind_id = VALGRIND_STACK_REGISTER(base + ps, (char *)co - 1);
 #endif
 	t->census.mapped_stacks++;
 	t->census.guarded_stacks += (size_t)guarded;
