@@ -267,3 +267,51 @@ func (s *Conformance) TestTimerCallbackPanic() {
 	s.Require().Len(h, 1)
 	s.Equal("timer callback", h[0].ctx)
 }
+
+// Post from many goroutines at once: every function runs once, in the hub.
+func (s *Conformance) TestPostConcurrent() {
+	const goroutines, posts = 4, 500
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		n := 0
+		var w hub.Waiter
+		h.Ref()
+		var wg sync.WaitGroup
+		for range goroutines {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range posts {
+					s.NoError(h.Post(func() {
+						if n++; n == goroutines*posts {
+							w.Switch(nil)
+						}
+					}))
+				}
+			}()
+		}
+		_, err := w.Get(main.Raw())
+		h.Unref()
+		wg.Wait()
+		s.Equal(goroutines*posts, n)
+		return err
+	})
+}
+
+// §4.4: an unreferenced timer does not keep the loop alive.
+func (s *Conformance) TestUnrefTimer() {
+	s.run(func(main *greenlet.Greenlet) error {
+		fired := false
+		t := main.Hub().NewTimer(func() { fired = true })
+		t.SetRef(false)
+		t.Start(time.Hour)
+		never := greenlet.New(main, ret(nil))
+		s.ErrorIs(never.Join(main, greenlet.Forever), greenlet.ErrLoopExit)
+		s.True(t.Active())
+		t.SetRef(true)
+		t.Start(time.Millisecond)
+		s.NoError(greenlet.Sleep(main, 10*time.Millisecond))
+		s.True(fired)
+		return nil
+	})
+}
