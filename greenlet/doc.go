@@ -63,6 +63,7 @@
 //	shutdown()                         Shutdown(main); Run shuts the hub down when main returns
 //	core                               package hub: hub.WithCore, GEVENT_CORE=go|c
 //	add_spawn_callback                 AddSpawnCallback; RemoveSpawnCallback
+//	(typed results)                    SpawnTyped[T] -> Typed[T].Get / Value
 //	LoopExit / BlockingSwitchOutError  ErrLoopExit (*hub.LoopExit); ErrBlockingSwitchOut
 //
 // Timeouts are time.Duration values: Forever means none (timeout=None); zero

@@ -510,3 +510,22 @@ func ExampleAddSpawnCallback() {
 	// Output:
 	// spawning job
 }
+
+// SpawnTyped gives a typed Get; the rest of the API takes t.Greenlet.
+func ExampleSpawnTyped() {
+	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
+		t := greenlet.SpawnTyped(main, func(g *greenlet.Greenlet) (int, error) { return 6 * 7, nil })
+		n, err := t.Get(main, true, greenlet.Forever)
+		fmt.Println(n+1, err)
+		k := greenlet.SpawnTyped(main, func(g *greenlet.Greenlet) (string, error) {
+			return "never", greenlet.Sleep(g, time.Hour)
+		})
+		_ = greenlet.KillAll(main, []*greenlet.Greenlet{k.Greenlet}, nil, false, 0)
+		s, err := k.Get(main, true, greenlet.Forever)
+		fmt.Printf("%q %v\n", s, greenlet.IsExit(err))
+		return nil
+	})
+	// Output:
+	// 43 <nil>
+	// "" true
+}
