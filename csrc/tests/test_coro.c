@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <execinfo.h>
 #include <fenv.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -397,6 +398,47 @@ static void test_locals_survive_switches(void **state)
 	uint64_t one = (s * 3) ^ (s ^ 0xffff) ^ (s + 17) ^ (s >> 3) ^ (uint64_t)((double)(s & 0xffff) * 1.5);
 	assert_int_equal(acc, one * 100);
 	gev_coro_destroy(co); /* SUSPENDED inside its endless loop */
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Unwinding: the CFI of the entry path ends a coroutine's backtrace cleanly             */
+/* ------------------------------------------------------------------------------------ */
+
+#if !defined(GEV_CORO_BACKEND_UCONTEXT)
+void gev__coro_boot(void); /* hidden in libgevcore.a, linkable here */
+#endif
+static void *bt_frames[64];
+static int bt_n;
+
+static __attribute__((noinline)) void bt_leaf(void)
+{
+	bt_n = backtrace(bt_frames, 64);
+	__asm__ volatile("" ::: "memory"); /* not a tail call */
+}
+
+static void bt_body(void *arg)
+{
+	(void)arg;
+	bt_leaf();
+	gev_coro_exit(root, NULL);
+}
+
+static void test_backtrace_ends_at_entry(void **state)
+{
+	(void)state;
+	gev_coro *co;
+	assert_int_equal(gev_coro_create(&co, bt_body, NULL, 0), 0);
+	gev_coro_switch(co, NULL);
+	gev_coro_destroy(co);
+	/* bt_leaf, bt_body, gev__coro_entry, the boot code; nothing past it */
+	if (bt_n < 4 || bt_n > 8)
+		fail_msg("backtrace from a coroutine has %d frames", bt_n);
+#if !defined(GEV_CORO_BACKEND_UCONTEXT)
+	uintptr_t last = (uintptr_t)bt_frames[bt_n - 1], boot = (uintptr_t)gev__coro_boot;
+	if (last < boot || last >= boot + 32)
+		fail_msg("the last frame %#lx is not in gev__coro_boot (%#lx)", (unsigned long)last,
+			 (unsigned long)boot);
+#endif
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -1012,6 +1054,7 @@ int main(void)
 		T(test_callee_saved_registers),
 #endif
 		T(test_locals_survive_switches),
+		T(test_backtrace_ends_at_entry),
 		T(test_fp_control_state),
 		T(test_deep_recursion_within_stack),
 		T(test_stack_size_bounds_names),
