@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// A G is a raw greenlet: a body run as a runtime coroutine (iter.Pull) that
-// its hub switches into and that switches back to the hub when it parks. It is
+// A G is a raw greenlet: a body run on a runtime coroutine (iter.Pull) that
+// its hub switches into and that switches back to the hub when it parks; the
+// hub lends the coroutine to the next G once the body returns. It is
 // gevent's raw greenlet.greenlet with the hub as parent: it has no result, no
 // links and no join; the greenlet package builds those on top.
 //

@@ -174,7 +174,8 @@ func (h *Hub) Main() *G { return h.main }
 // When body returns, the greenlets still alive are stopped: their pending
 // blocking call returns ErrHubDestroyed and so does every later one, so their
 // deferred code runs and no goroutine is left behind. Callbacks and timers
-// still queued are dropped.
+// still queued are dropped. A body that ignores ErrHubDestroyed and keeps
+// making blocking calls in a loop never ends, and Run never returns.
 //
 // Run may be called once per hub.
 func (h *Hub) Run(body func(main *G) error) error {
