@@ -61,6 +61,7 @@
 //	fork()                             RegisterFork(name, entry) + Fork(cur, name, args, files...) + ForkMain()
 //	reinit()                           Reinit(hub)
 //	shutdown()                         Shutdown(main); Run shuts the hub down when main returns
+//	wait() / hub.join(timeout)         Wait(main, t)
 //	core                               package hub: hub.WithCore, GEVENT_CORE=go|c
 //	add_spawn_callback                 AddSpawnCallback; RemoveSpawnCallback
 //	(typed results)                    SpawnTyped[T] -> Typed[T].Get / Value

@@ -202,3 +202,39 @@ func (s *Conformance) TestShutdown() {
 		return err
 	})
 }
+
+// §4.4 wait()/hub.join: true when the loop runs out of work, again and
+// again; false after its timeout with work pending; the hub stays usable.
+func (s *Conformance) TestWait() {
+	s.run(func(main *greenlet.Greenlet) error {
+		g := greenlet.Spawn(main, ret(5))
+		done, err := greenlet.Wait(main, 10*time.Second)
+		s.NoError(err)
+		s.True(done)
+		s.True(g.Dead())
+		done, err = greenlet.Wait(main, greenlet.Forever)
+		s.True(done)
+		s.NoError(err)
+		x := greenlet.SpawnLater(main, time.Hour, ret(nil))
+		t0 := time.Now()
+		done, err = greenlet.Wait(main, 20*time.Millisecond)
+		s.NoError(err)
+		s.False(done)
+		s.within(time.Since(t0), 19*time.Millisecond, 500*time.Millisecond, "wait(timeout)")
+		s.False(x.Dead())
+		s.NoError(x.Kill(main, nil, true, greenlet.Forever))
+		done, _ = greenlet.Wait(main, greenlet.Forever)
+		s.True(done)
+		msg := panicMessage(func() {
+			_ = greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+				_, err := greenlet.Wait(g, 0)
+				return nil, err
+			}).Join(main, greenlet.Forever)
+		})
+		s.Empty(msg)
+		return nil
+	})
+	h := s.takeHandled()
+	s.Require().Len(h, 1, "Wait from a non-main greenlet panics inside it")
+	s.Contains(h[0].err.Error(), "greenlet: Wait called by")
+}

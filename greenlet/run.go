@@ -3,6 +3,7 @@ package greenlet
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/gevent-go/gevent/hub"
 )
@@ -61,25 +62,51 @@ func Current(h *hub.Hub) *Greenlet {
 }
 
 // Shutdown runs the hub until nothing is left to do: no ready callback, no
-// timer that keeps the loop alive, no Ref (gevent 0.13.6's shutdown, modern
-// gevent's hub.join()). It must be called by the main greenlet; it returns
-// nil then, or an error delivered to main meanwhile (a kill, a signal
-// handler's failure). Greenlets parked forever stay parked; they are stopped
-// when Run returns. The hub stays usable.
+// timer that keeps the loop alive, no Ref (gevent 0.13.6's shutdown). It must
+// be called by the main greenlet; it returns nil then, or an error delivered
+// to main meanwhile (a kill, a signal handler's failure). Greenlets parked
+// forever stay parked; they are stopped when Run returns. The hub stays
+// usable.
 func Shutdown(main *Greenlet) error {
-	if err := main.check("Shutdown", nil); err != nil {
-		return err
+	_, err := Wait(main, Forever)
+	return err
+}
+
+// Wait is modern gevent's wait() without objects (hub.join): it runs the hub
+// until nothing is left to do and reports true, or until timeout passes and
+// reports false. Only the main greenlet may call it; an error delivered to
+// it meanwhile is returned. Unreferenced timers and signal handlers do not
+// count as work.
+func Wait(main *Greenlet, timeout time.Duration) (bool, error) {
+	if err := main.check("greenlet: Wait", nil); err != nil {
+		return false, err
 	}
 	if !main.isMain {
-		panic(fmt.Sprintf("greenlet: Shutdown called by %v, not by the main greenlet", main))
+		panic(fmt.Sprintf("greenlet: Wait called by %v, not by the main greenlet", main))
+	}
+	t := &main.raw.Timer
+	timed := timeout != Forever
+	if timed {
+		// The timer must not itself keep the loop alive.
+		t.SetRef(false)
+		defer t.SetRef(true)
+		t.SetWake(main.raw.Token())
+		t.Start(timeout)
+		defer t.Stop()
 	}
 	for {
-		err := main.raw.ParkFor("greenlet: Shutdown")
+		err := main.raw.ParkFor("greenlet: Wait")
 		if errors.Is(err, hub.ErrLoopExit) {
-			return nil
+			return true, nil
 		}
 		if err != nil {
-			return err
+			return false, err
+		}
+		if timed && !t.Active() {
+			return false, nil
+		}
+		if timed {
+			t.SetWake(main.raw.Token())
 		}
 	}
 }
