@@ -81,6 +81,10 @@ struct gev_coro {
 #endif
 };
 
+/* The descriptor's share of the top of a stack mapping (keeps the stack top 64-byte
+ * aligned). */
+#define GEV_CORO_DESC_BYTES ((sizeof(struct gev_coro) + 63) & ~(size_t)63)
+
 /* One class of the stack pool (a usable size, guarded or not): a LIFO through
  * gev_coro.pool_next. */
 struct gev_pool_class {

@@ -20,8 +20,7 @@
 #include <sanitizer/asan_interface.h>
 #endif
 
-/* The descriptor's share of the top of the mapping (keeps the stack top 64-byte aligned). */
-#define DESC_BYTES ((sizeof(struct gev_coro) + 63) & ~(size_t)63)
+#define DESC_BYTES GEV_CORO_DESC_BYTES
 _Static_assert(DESC_BYTES % 64 == 0, "the stack top (the descriptor) is 64-byte aligned");
 
 /* ------------------------------------------------------------------------------------ */

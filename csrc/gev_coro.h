@@ -194,6 +194,12 @@ int gev_coro_is_guarded(const gev_coro *co);
  * on the root coroutine. */
 void gev_coro_check_stack(void);
 
+/* Check the calling thread's coroutine bookkeeping: the current and root coroutines,
+ * every pooled stack (state, owner, class, layout), and the census against them. Aborts
+ * with "gev_coro_verify: <broken invariant>" if one does not hold. It walks the whole
+ * pool, so it is for tests and debugging, not hot paths. */
+void gev_coro_verify(void);
+
 /* Counts of live objects on the calling thread, for leak checks in tests. */
 typedef struct gev_coro_census {
 	size_t live;          /* created and not destroyed (roots excluded) */

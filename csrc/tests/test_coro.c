@@ -29,6 +29,7 @@
 #include <cmocka.h>
 
 #include "coro_arch.h"
+#include "coro_internal.h" /* only for test_verify_catches_corruption */
 #include "gev_coro.h"
 
 #if defined(__has_include)
@@ -64,7 +65,9 @@ static int census_setup(void **state)
 static int census_teardown(void **state)
 {
 	(void)state;
+	gev_coro_verify();
 	gev_coro_pool_trim();
+	gev_coro_verify();
 	gev_coro_census c;
 	gev_coro_get_census(&c);
 	if (c.live || c.pooled_stacks || c.mapped_stacks || c.guarded_stacks) {
@@ -609,6 +612,7 @@ static void test_many_live_coroutines(void **state)
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal((uintptr_t)gev_coro_switch(cs[i], NULL), i * 7);
 	gev_coro_census c;
+	gev_coro_verify();
 	gev_coro_get_census(&c);
 	assert_int_equal(c.live, n);
 	assert_int_equal(c.mapped_stacks, n);
@@ -670,6 +674,7 @@ static void test_pool_reuse(void **state)
 		assert_int_equal(gev_coro_create(&many[i], never_body, &runs, 0), 0);
 	for (int i = 0; i < 8; i++)
 		gev_coro_destroy(many[i]);
+	gev_coro_verify();
 	gev_coro_get_census(&cs);
 	assert_int_equal(cs.pooled_stacks, 3);
 	assert_int_equal(cs.mapped_stacks, 3);
@@ -734,6 +739,7 @@ static void test_pool_keeps_guard_kinds_apart(void **state)
 	assert_ptr_not_equal(d, u);
 	assert_true(gev_coro_is_guarded(d));
 	gev_coro_destroy(d); /* pool: u, d */
+	gev_coro_verify();
 	assert_int_equal(gev_coro_create(&d, never_body, NULL, 0), 0); /* takes d back */
 	/* budget spent: AUTO takes the pooled unguarded stack */
 	size_t budget = gev_coro_set_guard_budget(0);
@@ -1043,6 +1049,24 @@ static void test_misuse_aborts(void **state)
 		     "gev_coro_destroy: the coroutine belongs to another thread: coroutine 'foreign'");
 }
 
+/* gev_coro_verify is not a check that cannot fail: a pooled descriptor whose state word
+ * was overwritten (as a stray write would) is reported. */
+static void child_corrupt_pool(void)
+{
+	gev_coro *co = child_new(exit_body, "scribbled");
+	gev_coro_destroy(co);
+	gev_coro_verify(); /* still fine */
+	co->key = (uintptr_t)gev__thread() | GEV_CORO_SUSPENDED;
+	gev_coro_verify();
+}
+
+static void test_verify_catches_corruption(void **state)
+{
+	(void)state;
+	expect_abort(child_corrupt_pool,
+		     "gev_coro_verify: a pooled stack is not POOLED: coroutine 'scribbled'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1069,6 +1093,7 @@ int main(void)
 		T(test_unguarded_sp_bounds_overflow_aborts),
 		T(test_unguarded_canary_overflow_aborts),
 		T(test_misuse_aborts),
+		T(test_verify_catches_corruption),
 #undef T
 	};
 #ifdef CMOCKA_H_
