@@ -20,7 +20,7 @@ GEV_HIDDEN void gev__coro_entry(gev_coro *co, void *value) __attribute__((noretu
 #if defined(GEV_CORO_BACKEND_X86_64) || defined(GEV_CORO_BACKEND_AARCH64)
 
 /* switch_<arch>.S */
-GEV_HIDDEN void *gev__coro_swap(void **save_sp, void *to_sp, void *value);
+GEV_HIDDEN void *gev__coro_swap(gev_coro *to, void *value, gev_coro *from);
 GEV_HIDDEN void gev__coro_boot(void);
 
 #if defined(GEV_CORO_BACKEND_X86_64)
@@ -36,7 +36,7 @@ _Static_assert(GEV_A64_FRAME % 16 == 0, "AArch64 frame keeps sp 16-byte aligned"
 _Static_assert(GEV_A64_OFF_X30 == GEV_A64_OFF_X29 + 8, "AArch64 frame: stp x29, x30");
 #define CTX_FRAME GEV_A64_FRAME
 #endif
-_Static_assert(offsetof(struct gev_coro, sp) == 0, "the asm stores through &co->sp");
+_Static_assert(offsetof(struct gev_coro, sp) == 0, "the asm saves and loads co->sp at [co]");
 
 /*
  * First-entry frame, at the top of the stack (top = the descriptor, 64-byte aligned):
@@ -78,7 +78,7 @@ static inline void ctx_init(gev_coro *co)
 static inline void *ctx_swap(struct gev_thread *t, gev_coro *cur, gev_coro *to, void *v)
 {
 	(void)t;
-	return gev__coro_swap(&cur->sp, to->sp, v);
+	return gev__coro_swap(to, v, cur);
 }
 
 /* The stack pointer of the caller, for the unguarded-stack bounds check. */

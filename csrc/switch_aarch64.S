@@ -1,12 +1,13 @@
 /*
  * switch_aarch64.S - the coroutine context switch for AArch64 (AAPCS64, LP64).
  *
- *   void *gev__coro_swap(void **save_sp, void *to_sp, void *value);
- *                        x0              x1           x2         -> x0
+ *   void *gev__coro_swap(gev_coro *to, void *value, gev_coro *from);
+ *                        x0            x1           x2             -> x0
  *
  * Saves the callee-saved registers x19-x28, the frame pointer x29, the link register x30
  * (the resume address) and the low halves d8-d15 of v8-v15 in one 160-byte frame on the
- * current stack with stp, stores sp into *save_sp, loads to_sp, restores the same frame
+ * current stack with stp, stores sp into from->sp, loads to->sp (the first word of each
+ * descriptor), restores the same frame
  * from the new stack with ldp and resumes at the restored x30. `value` comes out in x0: the
  * return value of the resumed gev__coro_swap call, or, on first entry, the x0 that
  * gev__coro_boot receives. x0-x18, v0-v7, v16-v31 and the upper halves of v8-v15 are
@@ -84,8 +85,9 @@ gev__coro_swap:
 
 	/* Suspend here; the new stack's frame has the same layout, so the CFI holds. */
 	mov	x9, sp
-	str	x9, [x0]
-	mov	sp, x1
+	str	x9, [x2]
+	ldr	x9, [x0]
+	mov	sp, x9
 
 #ifdef GEV_CORO_SAVE_FPENV
 	ldr	x9, [sp, #GEV_A64_OFF_FPCR]
@@ -123,7 +125,7 @@ gev__coro_swap:
 	.cfi_restore d13
 	.cfi_restore d14
 	.cfi_restore d15
-	mov	x0, x2
+	mov	x0, x1
 #if defined(__ARM_FEATURE_BTI_DEFAULT)
 	ret	x30
 #else

@@ -1,12 +1,14 @@
 /*
  * switch_x86_64.S - the coroutine context switch for x86-64 System V.
  *
- *   void *gev__coro_swap(void **save_sp, void *to_sp, void *value);
- *                        rdi             rsi          rdx        -> rax
+ *   void *gev__coro_swap(gev_coro *to, void *value, gev_coro *from);
+ *                        rdi           rsi          rdx            -> rax
  *
  * Pushes the six callee-saved registers (rbp rbx r12 r13 r14 r15) on the current stack,
- * stores rsp into *save_sp, loads to_sp, pops the same six registers from the new stack and
- * resumes there with `pop rcx; jmp *rcx`. `value` comes out in rax: it is the return value of
+ * stores rsp into from->sp, loads to->sp (the context is the saved stack pointer, the
+ * first word of a descriptor), pops the same six registers from the new stack and resumes
+ * there with `pop rcx; jmp *rcx`. The argument order is gev_coro_switch's (to, value), so
+ * the C fast path tail-calls this with one register move. `value` comes out in rax: it is the return value of
  * the gev__coro_swap call being resumed, or, on first entry, reaches gev__coro_boot in rax.
  * Everything else (rax rcx rdx rsi rdi r8-r11, xmm0-15, the flags) is caller-saved in the
  * SysV ABI and need not survive the call. The frame layout is in coro_arch.h:
@@ -49,6 +51,7 @@
 gev__coro_swap:
 	.cfi_startproc
 	ENDBR
+	movq	(%rdi), %r8	/* to->sp, loaded early: the pops below wait for it */
 	pushq	%rbp
 	.cfi_adjust_cfa_offset 8
 	.cfi_rel_offset %rbp, 0
@@ -76,8 +79,8 @@ gev__coro_swap:
 
 	/* Suspend here; from now on we run on the new stack, whose frame has the same
 	 * layout, so the CFI above still describes it correctly. */
-	movq	%rsp, (%rdi)
-	movq	%rsi, %rsp
+	movq	%rsp, (%rdx)
+	movq	%r8, %rsp
 
 #ifdef GEV_CORO_SAVE_FPENV
 	ldmxcsr	(%rsp)
@@ -106,7 +109,7 @@ gev__coro_swap:
 	popq	%rcx
 	.cfi_adjust_cfa_offset -8
 	.cfi_register %rip, %rcx
-	movq	%rdx, %rax
+	movq	%rsi, %rax
 	notrack jmp *%rcx
 	.cfi_endproc
 	.size	gev__coro_swap, .-gev__coro_swap

@@ -107,18 +107,18 @@ static double ours_switch(long rounds, enum gev_coro_guard guard)
 
 /* ---- the bare asm switch ---------------------------------------------------------------- */
 
-/* Hidden in libgevcore.a but linkable statically; a descriptor's first word is its saved
- * sp (static-asserted in coro_ctx.h). The coroutine is driven around the library's
+/* Hidden in libgevcore.a but linkable statically. The asm reads and writes only the first
+ * word of a descriptor (its saved sp; static-asserted in coro_ctx.h), so a plain void *
+ * stands in for each side here. The coroutine is driven around the library's
  * bookkeeping, so it stays NEW for gev_coro_destroy. Only for this measurement. */
-extern void *gev__coro_swap(void **save_sp, void *to_sp, void *value);
-static void *bare_main_sp;
-static void **bare_co_sp;
+extern void *gev__coro_swap(void *to, void *value, void *from);
+static void *bare_main_sp, *bare_co_sp;
 
 static void bare_body(void *arg)
 {
 	(void)arg;
 	for (;;)
-		gev__coro_swap(bare_co_sp, bare_main_sp, NULL);
+		gev__coro_swap(&bare_main_sp, NULL, &bare_co_sp);
 }
 
 static double bare_switch(long rounds)
@@ -126,11 +126,11 @@ static double bare_switch(long rounds)
 	gev_coro *co;
 	if (gev_coro_create(&co, bare_body, NULL, 0) != 0)
 		die("gev_coro_create", -1);
-	bare_co_sp = (void **)co;
-	gev__coro_swap(&bare_main_sp, *bare_co_sp, NULL);
+	bare_co_sp = *(void **)co; /* the first-entry frame */
+	gev__coro_swap(&bare_co_sp, NULL, &bare_main_sp);
 	double t0 = now();
 	for (long i = 0; i < rounds; i++)
-		gev__coro_swap(&bare_main_sp, *bare_co_sp, NULL);
+		gev__coro_swap(&bare_co_sp, NULL, &bare_main_sp);
 	double dt = now() - t0;
 	gev_coro_destroy(co);
 	return dt * 1e9 / (double)(2 * rounds);
