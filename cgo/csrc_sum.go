@@ -6,4 +6,4 @@ package cgo
 // against. It is here so that a change in csrc/ (which the go command does
 // not see: those files live outside this directory) also changes this
 // package's sources, and so forces a rebuild. TestCsrcSumCurrent checks it.
-const csrcSum = "fc36d0deaed01d6bf1204397912cc20b4954079de053709c48f7e8289871cc0b"
+const csrcSum = "34d460757d690febb26e2e8e38b823e5d7a96f70c5cbb967ac3e03994679af3d"

@@ -8,6 +8,7 @@ package cgo
 #include <stdlib.h>
 #include "gev_coro.h"
 #include "gev_hub.h"
+#include "turn.h"
 */
 import "C"
 
@@ -57,8 +58,23 @@ type Cmd struct {
 	Seconds float64 // TimerStart: after how long; Spawn: start delay (0 = now)
 	Repeat  float64 // TimerStart: period, 0 = one-shot
 	Fn      Body    // Spawn: the body
-	Arg     uintptr // Spawn: the body's argument
+	Arg     uintptr // Spawn: the body's argument; TimerStart: see below
 }
+
+// A TimerStart command with a non-zero Arg carries an absolute deadline in
+// Arg, on the Now clock (CLOCK_MONOTONIC nanoseconds): Turn converts it to
+// Seconds in C just before the turn (gevgo_turn in turn.h), so that deadlines
+// flushed in different turns keep their order to about a nanosecond per
+// command, whatever the Go scheduler does between the push and the call.
+// With Arg zero, Seconds is relative, as in C.
+
+// Now returns the clock of absolute timer deadlines: CLOCK_MONOTONIC in
+// nanoseconds, the clock libev's timers run on, read without a cgo call (the
+// Go runtime's nanotime). Safe from any goroutine.
+func Now() int64 { return nanotime() }
+
+//go:linkname nanotime runtime.nanotime
+func nanotime() int64
 
 // Command operations (enum gev_hub_cmd_op).
 const (
@@ -203,7 +219,8 @@ func (h *Hub) SetNCmds(n int) {
 // CmdCap returns the capacity of the command array.
 func (h *Hub) CmdCap() int { return int(h.host.cmd_cap) }
 
-// Turn runs one hub turn (gev_hub_turn): apply the pushed commands, take
+// Turn runs one hub turn (gev_hub_turn, through gevgo_turn, which first
+// converts absolute timer deadlines: see Cmd): apply the pushed commands, take
 // posts, run ready C greenlets and callbacks, then one libev iteration that
 // blocks at most maxWait seconds (< 0: until something happens; 0: never).
 // It returns the number of events, which Events then holds. It is the one
@@ -214,7 +231,7 @@ func (h *Hub) CmdCap() int { return int(h.host.cmd_cap) }
 // EINVAL mean misuse by the caller.
 func (h *Hub) Turn(maxWait float64) (int, error) {
 	h.calls++
-	rc := C.gev_hub_turn(h.p, C.double(maxWait))
+	rc := C.gevgo_turn(h.p, C.double(maxWait))
 	if rc < 0 {
 		return 0, Error(rc)
 	}

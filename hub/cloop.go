@@ -4,7 +4,7 @@ package hub
 
 import (
 	"fmt"
-	"time"
+	"runtime"
 
 	ccore "github.com/gevent-go/gevent/cgo"
 )
@@ -30,18 +30,19 @@ const cmdCapacity = 1024
 // timeout or kill therefore costs no cgo call of its own: the hub crosses
 // once per turn, never once per switch.
 //
-// The clock: Now is Go's monotonic clock (time.Since of a base), as in the
-// pure-Go loop, so UpdateNow costs no cgo call. Deadlines stay absolute on
-// the Go side and become relative seconds only when Run flushes the commands,
-// computed from a clock read taken just before the turn, whose first act is
-// to refresh libev's clock; both are CLOCK_MONOTONIC, so a C timer fires at
-// its Go deadline or a little later (the gap between the two clock reads,
-// well under a microsecond), never earlier. A command whose deadline has
-// already passed at the flush is not sent to C at all: Run reports it itself.
-// Run returns the ids of one call in deadline order, so two timers whose
-// deadlines differ fire in the same order on both cores; timers whose
-// deadlines lie within that sub-microsecond gap of each other and were
-// flushed in different turns may swap, as equal deadlines may on either core.
+// The clock: Now is CLOCK_MONOTONIC in nanoseconds from an arbitrary base,
+// read through the Go runtime's nanotime (ccore.Now), so UpdateNow costs no
+// cgo call, and it is the clock libev's timers run on. Deadlines stay
+// absolute: a TIMER_START carries its absolute deadline, and the binding's
+// turn wrapper turns it into libev's relative seconds in C, reading the clock
+// just before the turn refreshes libev's own; so a C timer fires at its
+// deadline or a little later, never earlier, and timers flushed in different
+// turns keep their deadline order down to about a microsecond (the width of
+// the conversion loop plus the turn's prologue), which nothing in Go can
+// widen. A command whose deadline has already passed at the flush is not sent
+// to C at all: Run reports it itself. Run returns the ids of one call in
+// deadline order, so timers whose deadlines differ by more than that fire in
+// the same order on both cores.
 //
 // Granularity: libev's epoll backend waits in whole milliseconds, rounded
 // up, so a blocking wait for a timer may last up to 1 ms longer than on the
@@ -55,7 +56,7 @@ const cmdCapacity = 1024
 // one hub turn never reaches libev at all.
 type cLoop struct {
 	c    *ccore.Hub
-	base time.Time
+	base int64 // zero of Now on the ccore.Now clock (CLOCK_MONOTONIC ns)
 	now  int64
 
 	deadline []int64 // by timer id: Go deadline of an armed id
@@ -99,12 +100,17 @@ func newCLoop() (*cLoop, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cLoop{c: c, base: time.Now()}, nil
+	l := &cLoop{c: c, base: ccore.Now()}
+	// A hub that is created but never run is never closed: free its C hub
+	// when the loop becomes unreachable. It has run no turn, so it holds no
+	// coroutine and no thread-bound state; a closed one is not freed twice.
+	runtime.AddCleanup(l, func(c *ccore.Hub) { c.Destroy() }, c)
+	return l, nil
 }
 
 func (l *cLoop) Now() int64 { return l.now }
 
-func (l *cLoop) UpdateNow() { l.now = int64(time.Since(l.base)) }
+func (l *cLoop) UpdateNow() { l.now = ccore.Now() - l.base }
 
 func (l *cLoop) grow(id uint64) {
 	for uint64(len(l.pend)) <= id {
@@ -169,9 +175,8 @@ func (l *cLoop) push() *ccore.Cmd {
 	return c
 }
 
-// flush gives every pending TIMER_START its relative delay, or, when its
-// deadline has already passed, turns it into a no-op and queues the id as
-// due.
+// flush gives every pending TIMER_START its absolute deadline, or, when
+// that has already passed, turns it into a no-op and queues the id as due.
 func (l *cLoop) flush() {
 	cmds := l.c.Cmds()
 	if len(cmds) == 0 {
@@ -193,7 +198,7 @@ func (l *cLoop) flush() {
 			l.dueFlag[id] = true
 			continue
 		}
-		c.Seconds = float64(d) / 1e9
+		c.Arg = uintptr(l.deadline[id] + l.base) // absolute: converted in C by Turn
 		l.inC[id] = true
 	}
 }

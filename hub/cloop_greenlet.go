@@ -35,6 +35,11 @@ func (h *Hub) SpawnC(fn CFunc, arg uintptr) (*CGreenlet, error) {
 		return nil, ErrClosed
 	}
 	if l.cgs == nil {
+		// The first C greenlet: the C hub learns the Go hub's switch
+		// interval, which bounds its drains of C greenlets too.
+		if err := l.c.SetSwitchInterval(float64(h.interval) / 1e9); err != nil {
+			return nil, fmt.Errorf("hub: SpawnC: %w", err)
+		}
 		l.cgs = map[uint64]*CGreenlet{}
 		l.onDone = l.cdone
 		l.hub = h

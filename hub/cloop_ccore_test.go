@@ -1,0 +1,147 @@
+//go:build cgo && !purego
+
+package hub
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	ccore "github.com/gevent-go/gevent/cgo"
+)
+
+// withCLoop runs f on a locked goroutine with a fresh C loop and checks that
+// the C hub holds no timer afterwards and is freed by Close.
+func withCLoop(t *testing.T, f func(l *cLoop)) {
+	t.Helper()
+	hubs0 := ccore.LiveHubs()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		l, err := newCLoop()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		f(l)
+		if c := l.c.Census(); c.HostTimers != 0 || c.Timers != 0 {
+			t.Errorf("C census after the test: %+v", c)
+		}
+		l.c.Verify()
+		l.Close()
+	}()
+	<-done
+	if n := ccore.LiveHubs(); n != hubs0 {
+		t.Errorf("C hubs %d -> %d", hubs0, n)
+	}
+}
+
+// runUntil runs blocking iterations until want ids have fired, and returns
+// them in the order the loop reported them.
+func runUntil(t *testing.T, l Loop, want int) []uint64 {
+	t.Helper()
+	var all []uint64
+	deadline := time.Now().Add(5 * time.Second)
+	for len(all) < want {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d timers fired", len(all), want)
+		}
+		var err error
+		all, err = l.Run(true, all)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return all
+}
+
+// More timers than the command array holds, armed in random id order in one
+// turn, some cancelled: the array is flushed by extra turns, the survivors
+// fire once each, in deadline order although their deadlines are only 1 µs
+// apart and were converted in different turns (the first of which also
+// creates the thread's root coroutine).
+func TestCLoopManyTimersInDeadlineOrder(t *testing.T) {
+	withCLoop(t, func(l *cLoop) {
+		const n = 3 * cmdCapacity
+		l.UpdateNow()
+		base := l.Now() + int64(2*time.Millisecond)
+		ids := rand.New(rand.NewPCG(1, 2)).Perm(n)
+		for _, id := range ids {
+			l.Arm(uint64(id), base+int64(id)*int64(time.Microsecond))
+		}
+		var want []uint64
+		for id := range n {
+			if id%3 == 0 {
+				l.Cancel(uint64(id))
+			} else {
+				want = append(want, uint64(id))
+			}
+		}
+		got := runUntil(t, l, len(want))
+		worst := 0
+		for i := 1; i < len(got); i++ {
+			worst = max(worst, int(got[i-1])-int(got[i]))
+		}
+		if worst > 0 {
+			t.Errorf("fired out of deadline order: an id fired %d µs of deadline after a later one", worst)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("fired %d ids, want %d (cancelled ones must not fire, none twice)", len(got), len(want))
+		}
+	})
+}
+
+// Every path of Arm and Cancel: re-arm while the start is pending, re-arm
+// an id C has armed, cancel of a pending start (forgotten) and of an armed
+// one (a stop), a deadline already past at the flush (fired without C).
+func TestCLoopArmCancelPaths(t *testing.T) {
+	withCLoop(t, func(l *cLoop) {
+		ms := int64(time.Millisecond)
+		l.UpdateNow()
+		now := l.Now()
+		l.Arm(0, now+50*ms)
+		l.Arm(1, now+50*ms)
+		fired, err := l.Run(false, nil) // 0 and 1 now armed in C
+		if err != nil || len(fired) != 0 {
+			t.Fatalf("Run: %v %v", fired, err)
+		}
+		l.Arm(0, now+6*ms) // moved earlier while armed in C
+		l.Cancel(1)        // a stop for C
+		l.Arm(2, now+4*ms)
+		l.Arm(2, now+8*ms) // moved while pending
+		l.Arm(3, now+2*ms)
+		l.Cancel(3)         // forgotten: never reaches C
+		l.Arm(4, now-1*ms)  // already due
+		l.Arm(5, now+60*ms) // pending, then cancelled in the middle of the array
+		l.Arm(6, now+10*ms)
+		l.Cancel(5)
+		got := runUntil(t, l, 4)
+		if want := []uint64{4, 0, 2, 6}; !slices.Equal(got, want) {
+			t.Fatalf("fired %v, want %v", got, want)
+		}
+		if got, _ := l.Run(false, nil); len(got) != 0 {
+			t.Fatalf("fired again: %v", got)
+		}
+	})
+}
+
+// A hub created and never run is freed when it becomes unreachable.
+func TestCLoopUnrunHubIsFreed(t *testing.T) {
+	hubs0 := ccore.LiveHubs()
+	for range 5 {
+		if _, err := New(WithCore("c")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 200 && ccore.LiveHubs() > hubs0; i++ {
+		runtime.GC()
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := ccore.LiveHubs(); n > hubs0 {
+		t.Fatalf("C hubs %d -> %d: unrun hubs not freed", hubs0, n)
+	}
+}
