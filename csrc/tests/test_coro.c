@@ -241,6 +241,135 @@ static void test_destroy_new_and_suspended(void **state)
 	assert_int_equal(runs, 1);
 }
 
+/*
+ * A random walk over a model: up to RS coroutines switch among themselves and the root in
+ * random order, exit into random targets, and are created and destroyed (NEW, SUSPENDED
+ * or FINISHED) by the root, on guarded and unguarded stacks of two sizes. After every
+ * step the library's state must equal the model's and gev_coro_verify must hold; every
+ * resumed side checks the value it was resumed with.
+ */
+#define RS 40
+enum { RS_EMPTY = -1 };
+static gev_coro *rs_co[RS];
+static int rs_state[RS]; /* RS_EMPTY or an enum gev_coro_state */
+static int rs_running;   /* slot index, or -1 for the root */
+static uint64_t rs_rng;
+static unsigned rs_bad, rs_switches;
+
+static uint64_t rs_rand(void)
+{
+	rs_rng ^= rs_rng << 13;
+	rs_rng ^= rs_rng >> 7;
+	rs_rng ^= rs_rng << 17;
+	return rs_rng;
+}
+
+static gev_coro *rs_coro(int i)
+{
+	return i < 0 ? root : rs_co[i];
+}
+
+/* A switchable target other than self: the root or a NEW/SUSPENDED slot. */
+static int rs_pick(int self)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		int i = (int)(rs_rand() % (RS + 1)) - 1;
+		if (i != self && (i < 0 || rs_state[i] == GEV_CORO_NEW || rs_state[i] == GEV_CORO_SUSPENDED))
+			return i;
+	}
+	return self < 0 ? -2 : -1; /* the root is always a target for a coroutine */
+}
+
+static void rs_check_resumed(int self, void *v)
+{
+	rs_bad += (uintptr_t)v != (uintptr_t)(self + 1000);
+	rs_bad += rs_running != self;
+	rs_bad += gev_coro_current() != rs_coro(self);
+	rs_bad += gev_coro_state(rs_coro(self)) != GEV_CORO_RUNNING;
+	gev_coro_verify();
+}
+
+static void rs_switch(int self, int to)
+{
+	if (self >= 0)
+		rs_state[self] = GEV_CORO_SUSPENDED;
+	if (to >= 0)
+		rs_state[to] = GEV_CORO_RUNNING;
+	rs_running = to;
+	rs_switches++;
+	void *v = gev_coro_switch(rs_coro(to), (void *)(uintptr_t)(to + 1000));
+	if (self >= 0)
+		rs_state[self] = GEV_CORO_RUNNING;
+	rs_check_resumed(self, v);
+}
+
+static void rs_body(void *arg)
+{
+	int self = (int)(uintptr_t)arg;
+	rs_bad += rs_running != self;
+	for (int steps = (int)(rs_rand() % 6); steps > 0; steps--)
+		rs_switch(self, rs_pick(self));
+	int to = rs_pick(self);
+	rs_state[self] = GEV_CORO_FINISHED;
+	if (to >= 0)
+		rs_state[to] = GEV_CORO_RUNNING;
+	rs_running = to;
+	gev_coro_exit(rs_coro(to), (void *)(uintptr_t)(to + 1000));
+}
+
+static void test_random_walk_against_model(void **state)
+{
+	(void)state;
+	rs_rng = 0x243f6a8885a308d3u;
+	rs_running = -1;
+	rs_bad = rs_switches = 0;
+	for (int i = 0; i < RS; i++)
+		rs_state[i] = RS_EMPTY;
+	for (int step = 0; step < 20000; step++) {
+		int i = (int)(rs_rand() % RS);
+		switch (rs_rand() % 3) {
+		case 0: /* create */
+			if (rs_state[i] == RS_EMPTY) {
+				gev_coro_attr a = {
+					.stack_size = rs_rand() & 1 ? 0 : 32 * 1024,
+					.guard = rs_rand() & 1 ? GEV_CORO_GUARD_AUTO : GEV_CORO_GUARD_NONE,
+				};
+				assert_int_equal(gev_coro_create_attr(&rs_co[i], rs_body, (void *)(uintptr_t)i, &a), 0);
+				rs_state[i] = GEV_CORO_NEW;
+			}
+			break;
+		case 1: /* destroy */
+			if (rs_state[i] != RS_EMPTY) {
+				gev_coro_destroy(rs_co[i]);
+				rs_state[i] = RS_EMPTY;
+			}
+			break;
+		default: { /* switch away from the root */
+			int to = rs_pick(-1);
+			if (to >= 0)
+				rs_switch(-1, to);
+		}
+		}
+		size_t live = 0;
+		for (int k = 0; k < RS; k++) {
+			if (rs_state[k] == RS_EMPTY)
+				continue;
+			live++;
+			if ((int)gev_coro_state(rs_co[k]) != rs_state[k])
+				fail_msg("step %d: slot %d is in state %d, the model says %d", step, k,
+					 (int)gev_coro_state(rs_co[k]), rs_state[k]);
+		}
+		gev_coro_census c;
+		gev_coro_get_census(&c);
+		assert_int_equal(c.live, live);
+		assert_int_equal(rs_bad, 0);
+	}
+	assert_true(rs_switches > 10000);
+	for (int i = 0; i < RS; i++)
+		if (rs_state[i] != RS_EMPTY)
+			gev_coro_destroy(rs_co[i]);
+}
+
 /* ------------------------------------------------------------------------------------ */
 /* Callee-saved registers survive switches                                               */
 /* ------------------------------------------------------------------------------------ */
@@ -1074,6 +1203,7 @@ int main(void)
 		T(test_switch_values_and_states),
 		T(test_exit_into_another_coroutine),
 		T(test_destroy_new_and_suspended),
+		T(test_random_walk_against_model),
 #ifdef NREGS
 		T(test_callee_saved_registers),
 #endif
