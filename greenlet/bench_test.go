@@ -79,7 +79,7 @@ func BenchmarkHandoff(b *testing.B) {
 	})
 }
 
-// BenchmarkHandoffRaw is the same handoff on the hub API (hub.G Park/Wake),
+// BenchmarkHandoffRaw is the same handoff on the hub API (hub.G.Yield),
 // without the greenlet layer's checks.
 func BenchmarkHandoffRaw(b *testing.B) {
 	b.ReportAllocs()
@@ -93,8 +93,7 @@ func BenchmarkHandoffRaw(b *testing.B) {
 		left := 2
 		body := func(g *hub.G) {
 			for range n / 2 {
-				h.Wake(g.Token())
-				if g.Park() != nil {
+				if g.Yield() != nil {
 					return
 				}
 			}
