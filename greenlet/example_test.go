@@ -529,3 +529,19 @@ func ExampleSpawnTyped() {
 	// 43 <nil>
 	// "" true
 }
+
+// StartLater schedules an unstarted greenlet after a delay; a second Start
+// does nothing (the later schedule wins).
+func ExampleGreenlet_StartLater() {
+	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
+		g := greenlet.New(main, func(*greenlet.Greenlet) (any, error) { fmt.Println("ran"); return nil, nil })
+		g.StartLater(10 * time.Millisecond)
+		g.Start()
+		_ = greenlet.Sleep(main, 0)
+		fmt.Println("after a yield, ready:", g.Ready())
+		return g.Join(main, greenlet.Forever)
+	})
+	// Output:
+	// after a yield, ready: false
+	// ran
+}
