@@ -138,8 +138,6 @@ GEV_HIDDEN struct gev_thread *gev__thread(void);
  * (no stdio) and abort. detail may be NULL. */
 GEV_HIDDEN void gev__die(const char *fn, const char *what, const gev_coro *co,
 			 const char *detail) __attribute__((noreturn, cold));
-/* Abort when the unguarded stack of `co` overflowed; sp is its current stack pointer or 0. */
-GEV_HIDDEN void gev__stack_check(const char *fn, const gev_coro *co, uintptr_t sp);
 
 /* coro_stack.c: take a stack with at least `usable` bytes (page multiple) for a new
  * descriptor, from the pool or fresh. Returns the descriptor location (its stack fields

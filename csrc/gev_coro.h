@@ -81,7 +81,7 @@
  * VALGRIND_STACK_REGISTER.
  *
  * Costs on x86-64 (make -C csrc bench, this project's CI machine): gev_coro_switch
- * ~2.8 ns (guarded stack), ~4.2 ns (unguarded: the canary and sp checks);
+ * ~2.8 ns (guarded stack), ~3.5 ns (unguarded: the canary and sp checks);
  * boost.context's jump_fcontext, which also saves the FP control state, ~4.5 ns. Pooled
  * create + first switch + exit + destroy ~19 ns. Create with an empty pool costs an mmap
  * (and an mprotect when guarded), destroy with a full pool a munmap.
