@@ -145,3 +145,19 @@ func TestCLoopUnrunHubIsFreed(t *testing.T) {
 		t.Fatalf("C hubs %d -> %d: unrun hubs not freed", hubs0, n)
 	}
 }
+
+// With cgo, the C core is the default: no WithCore and no GEVENT_CORE give
+// "c".
+func TestCIsTheDefaultCore(t *testing.T) {
+	t.Setenv(CoreEnv, "")
+	h, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Core() != "c" || DefaultCore() != "c" {
+		t.Fatalf("default core %q (DefaultCore %q), want c", h.Core(), DefaultCore())
+	}
+	if err := h.Run(func(*G) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
