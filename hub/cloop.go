@@ -4,6 +4,7 @@ package hub
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 
 	ccore "github.com/gevent-go/gevent/cgo"
@@ -44,6 +45,13 @@ const cmdCapacity = 1024
 // deadline order, so timers whose deadlines differ by more than that fire in
 // the same order on both cores.
 //
+// Idle polls: a non-blocking Run (the hub polls between runs of ready
+// callbacks) skips the C turn when no C greenlet exists and no armed timer
+// can be due yet (a lower bound of their deadlines is kept), since libev
+// could report nothing; pending commands then wait for the next turn that is
+// needed. So a hub of Go greenlets busy with callbacks, idlers or sleep(0)
+// makes no cgo call until a timer is due or it blocks.
+//
 // Granularity: libev's epoll backend waits in whole milliseconds, rounded
 // up, so a blocking wait for a timer may last up to 1 ms longer than on the
 // pure-Go core. That is the only documented difference between the cores.
@@ -81,6 +89,14 @@ type cLoop struct {
 	cmdsGreenlets bool
 	onDone        func(id uint64, status int32, value uintptr)
 
+	// nArmed counts the armed ids (the hub's view); minDue is a lower bound
+	// of their deadlines (lowered by Arm, reset when none is armed), which
+	// lets a non-blocking Run skip the C turn while nothing can be due.
+	// skipped counts those skipped turns, for tests.
+	nArmed  int
+	minDue  int64
+	skipped uint64
+
 	err error // a command the C hub refused, reported by the next Run
 }
 
@@ -100,7 +116,7 @@ func newCLoop() (*cLoop, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &cLoop{c: c, base: ccore.Now()}
+	l := &cLoop{c: c, base: ccore.Now(), minDue: math.MaxInt64}
 	// A hub that is created but never run is never closed: free its C hub
 	// when the loop becomes unreachable. It has run no turn, so it holds no
 	// coroutine and no thread-bound state; a closed one is not freed twice.
@@ -126,9 +142,13 @@ func (l *cLoop) Arm(id uint64, deadline int64) {
 	if id >= uint64(len(l.pend)) {
 		l.grow(id)
 	}
-	l.armed[id] = true
+	if !l.armed[id] {
+		l.armed[id] = true
+		l.nArmed++
+	}
 	l.dueFlag[id] = false
 	l.deadline[id] = deadline
+	l.minDue = min(l.minDue, deadline)
 	if l.pend[id] >= 0 {
 		return // the pending TIMER_START takes the new deadline at the flush
 	}
@@ -142,6 +162,7 @@ func (l *cLoop) Cancel(id uint64) {
 		return
 	}
 	l.armed[id] = false
+	l.nArmed--
 	l.dueFlag[id] = false
 	if p := l.pend[id]; p >= 0 {
 		l.pend[id] = -1
@@ -259,6 +280,20 @@ func (l *cLoop) turnOnce(wait float64) error {
 }
 
 func (l *cLoop) Run(block bool, fired []uint64) ([]uint64, error) {
+	if l.nArmed == 0 {
+		l.minDue = math.MaxInt64
+	}
+	if !block && len(l.cgs) == 0 && len(l.due) == 0 && !l.c.HasReady() {
+		// A poll that cannot find anything: no C greenlet exists, and no
+		// timer, armed in C or pending, is due before minDue. Skip the C
+		// turn; pending commands wait for the next turn that is needed
+		// (a wake-up left pending in libev only makes that one return early).
+		l.UpdateNow()
+		if l.now < l.minDue {
+			l.skipped++
+			return fired, nil
+		}
+	}
 	err := l.turn(block)
 	if err == nil {
 		err, l.err = l.err, nil
@@ -270,6 +305,7 @@ func (l *cLoop) Run(block bool, fired []uint64) ([]uint64, error) {
 		}
 		l.dueFlag[id] = false
 		l.armed[id] = false
+		l.nArmed--
 		fired = append(fired, id)
 	}
 	l.due = l.due[:0]

@@ -105,9 +105,8 @@ func TestCLoopArmCancelPaths(t *testing.T) {
 		now := l.Now()
 		l.Arm(0, now+50*ms)
 		l.Arm(1, now+50*ms)
-		fired, err := l.Run(false, nil) // 0 and 1 now armed in C
-		if err != nil || len(fired) != 0 {
-			t.Fatalf("Run: %v %v", fired, err)
+		if err := l.turn(false); err != nil || len(l.due) != 0 { // 0 and 1 now armed in C
+			t.Fatalf("turn: %v %v", l.due, err)
 		}
 		l.Arm(0, now+6*ms) // moved earlier while armed in C
 		l.Cancel(1)        // a stop for C
@@ -160,4 +159,33 @@ func TestCIsTheDefaultCore(t *testing.T) {
 	if err := h.Run(func(*G) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A non-blocking Run skips the C turn while no timer can be due and no C
+// greenlet exists, and never skips one that is due.
+func TestCLoopSkipsIdlePolls(t *testing.T) {
+	withCLoop(t, func(l *cLoop) {
+		ms := int64(time.Millisecond)
+		l.UpdateNow()
+		l.Arm(0, l.Now()+100*ms)
+		calls := l.c.Calls()
+		for range 10 {
+			if fired, err := l.Run(false, nil); err != nil || len(fired) != 0 {
+				t.Fatalf("Run: %v %v", fired, err)
+			}
+		}
+		if l.c.Calls() != calls || l.skipped != 10 {
+			t.Fatalf("idle polls made %d cgo calls, skipped %d", l.c.Calls()-calls, l.skipped)
+		}
+		l.Arm(1, l.Now()+2*ms)
+		time.Sleep(3 * time.Millisecond)
+		fired, err := l.Run(false, nil)
+		if err != nil || !slices.Equal(fired, []uint64{1}) {
+			t.Fatalf("a due timer was not reported by a non-blocking Run: %v %v", fired, err)
+		}
+		l.Cancel(0)
+		if err := l.turn(false); err != nil { // apply the stop before the census
+			t.Fatal(err)
+		}
+	})
 }
