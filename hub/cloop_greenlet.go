@@ -100,8 +100,8 @@ func (c *CGreenlet) forget(tok Token) {
 }
 
 // Link makes fn run in the hub (as a callback: it must not block) once c has
-// ended; links run in the order they were added, after the Gs that were
-// already waiting. Linking a dead C greenlet schedules fn.
+// ended. Links and waiting Gs are notified in the order they were added
+// (FIFO, as gevent's rawlinks). Linking a dead C greenlet schedules fn.
 func (c *CGreenlet) Link(fn func(*CGreenlet)) {
 	if fn == nil {
 		panic("hub: CGreenlet.Link of a nil function")
