@@ -13,9 +13,9 @@
  * gev__coro_boot receives. x0-x18, v0-v7, v16-v31 and the upper halves of v8-v15 are
  * caller-saved in AAPCS64. The frame layout is in coro_arch.h:
  *
- *   to_sp -> +0x00 x19 x20  +0x10 x21 x22  +0x20 x23 x24  +0x30 x25 x26  +0x40 x27 x28
- *            +0x50 x29 x30  +0x60 d8 d9    +0x70 d10 d11  +0x80 d12 d13  +0x90 d14 d15
- *            (+0xa0 FPCR, pad: GEV_CORO_SAVE_FPENV only)
+ *   to->sp -> +0x00 x19 x20  +0x10 x21 x22  +0x20 x23 x24  +0x30 x25 x26  +0x40 x27 x28
+ *             +0x50 x29 x30  +0x60 d8 d9    +0x70 d10 d11  +0x80 d12 d13  +0x90 d14 d15
+ *             (+0xa0 FPCR, pad: GEV_CORO_SAVE_FPENV only)
  *
  * Resume branch: `br x30` (an indirect branch the predictor learns, unlike `ret`, whose
  * return-stack prediction is always wrong after a stack switch). Under BTI enforcement
