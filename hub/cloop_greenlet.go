@@ -130,8 +130,11 @@ func (l *cLoop) end(c *CGreenlet, status int32, value uintptr, gone bool) {
 	h.refs.Add(-1)
 	ws := c.notify
 	c.notify = nil
-	if gone {
-		return // the hub is shutting down: nobody is left to run
+	if gone || h.destroying {
+		// The hub is shutting down (a flush of the command array during
+		// its last cancels can still end C greenlets): nobody is left to
+		// run, and nothing may be queued after its final clear.
+		return
 	}
 	for _, w := range ws {
 		if w.fn == nil {

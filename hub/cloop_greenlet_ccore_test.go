@@ -223,3 +223,24 @@ func TestSpawnCMisuse(t *testing.T) {
 		return nil
 	})
 }
+
+// A C greenlet that ends during the hub's shutdown (here: in a turn that
+// flushes the command array while the hub cancels its many timers) notifies
+// nobody: nothing is queued after the hub's final clear.
+func TestCGreenletEndingDuringShutdown(t *testing.T) {
+	linked := false
+	runC(t, func(h *Hub, main *G) error {
+		for range cmdCapacity + cmdCapacity/2 {
+			h.NewTimer(func() {}).Start(time.Hour)
+		}
+		c, err := h.SpawnC(cfn(ccore.BodyFail), 5)
+		if err != nil {
+			return err
+		}
+		c.Link(func(*CGreenlet) { linked = true })
+		return nil
+	})
+	if linked {
+		t.Fatal("a link ran during shutdown")
+	}
+}
