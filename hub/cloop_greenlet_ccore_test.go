@@ -5,6 +5,7 @@ package hub
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 	"unsafe"
@@ -243,4 +244,53 @@ func TestCGreenletEndingDuringShutdown(t *testing.T) {
 	if linked {
 		t.Fatal("a link ran during shutdown")
 	}
+}
+
+// C and Go greenlets of one hub under GC pressure: C coroutine stacks never
+// leave the hub's locked thread (the C core aborts on a switch from another
+// thread), and everything ends with nothing leaked.
+func TestCGreenletsUnderGCPressure(t *testing.T) {
+	runC(t, func(h *Hub, main *G) error {
+		var cs []*CGreenlet
+		for i := range 40 {
+			body, arg := ccore.BodyYield, uintptr(200)
+			if i%2 == 1 {
+				body, arg = ccore.BodySleep, uintptr(1+i%5)
+			}
+			c, err := h.SpawnC(cfn(body), arg)
+			if err != nil {
+				return err
+			}
+			cs = append(cs, c)
+		}
+		left := 20
+		for i := range 20 {
+			spawnG(h, func(g *G) {
+				for j := range 10 {
+					if j%3 == 0 {
+						runtime.GC()
+					}
+					if err := sleepG(g, time.Duration(i%3)*time.Millisecond); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+				if left--; left == 0 {
+					h.Wake(main.Token())
+				}
+			})
+		}
+		if err := main.Park(); err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if err := c.Wait(main); err != nil {
+				return err
+			}
+			if !c.Successful() {
+				t.Errorf("%v failed", c)
+			}
+		}
+		return nil
+	})
 }
