@@ -35,6 +35,7 @@ import (
 type Hub struct {
 	p     *C.gev_hub
 	host  *C.gev_hub_host
+	cen   *C.gev_hub_census // C memory for TurnCensus (calloc'd by NewHub)
 	cmds  []Cmd  // the command array, a Go view of C memory (cmd_cap slots)
 	calls uint64 // cgo calls made by the owning goroutine on this hub
 
@@ -165,7 +166,12 @@ func NewHub(cmdCap int) (*Hub, error) {
 	}
 	C.gev_hub_set_keepalive(p, 1)
 	host := C.gev_hub_host_of(p)
-	h := &Hub{p: p, host: host, calls: 3}
+	cen := (*C.gev_hub_census)(C.calloc(1, C.size_t(unsafe.Sizeof(C.gev_hub_census{}))))
+	if cen == nil {
+		C.gev_hub_destroy(p)
+		return nil, fmt.Errorf("cgo: NewHub: %w", Error(ENOMEM))
+	}
+	h := &Hub{p: p, host: host, cen: cen, calls: 4}
 	h.cmds = unsafe.Slice((*Cmd)(unsafe.Pointer(host.cmds)), int(host.cmd_cap))
 	return h, nil
 }
@@ -184,7 +190,8 @@ func (h *Hub) Destroy() {
 	h.dead = true
 	h.calls++
 	C.gev_hub_destroy(h.p)
-	h.p, h.host, h.cmds = nil, nil, nil
+	C.free(unsafe.Pointer(h.cen))
+	h.p, h.host, h.cmds, h.cen = nil, nil, nil, nil
 }
 
 // Push returns the next free command slot, zeroed and counted in NCmds, or
@@ -236,6 +243,20 @@ func (h *Hub) Turn(maxWait float64) (int, error) {
 		return 0, Error(rc)
 	}
 	return int(rc), nil
+}
+
+// TurnCensus is Turn followed, within the same cgo call, by Census: for a
+// host that must know after every turn whether the C side can still make
+// progress on its own. The census is read from C memory the Hub owns, so it
+// allocates nothing.
+func (h *Hub) TurnCensus(maxWait float64) (int, Census, error) {
+	h.calls++
+	rc := C.gevgo_turn_census(h.p, C.double(maxWait), h.cen)
+	c := censusOf(h.cen)
+	if rc < 0 {
+		return 0, c, Error(rc)
+	}
+	return int(rc), c, nil
 }
 
 // Events returns the events of the last Turn, a view of C memory valid until
@@ -348,8 +369,11 @@ type Census struct {
 // Census reports what the hub holds now. One cgo call.
 func (h *Hub) Census() Census {
 	h.calls++
-	var c C.gev_hub_census
-	C.gev_hub_get_census(h.p, &c)
+	C.gev_hub_get_census(h.p, h.cen)
+	return censusOf(h.cen)
+}
+
+func censusOf(c *C.gev_hub_census) Census {
 	return Census{
 		Greenlets: int(c.greenlets), Alive: int(c.alive), Ready: int(c.ready),
 		Timers: int(c.timers), FdWaits: int(c.fd_waits), HostTimers: int(c.host_timers),

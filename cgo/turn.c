@@ -33,3 +33,10 @@ int gevgo_turn(gev_hub *h, double max_wait)
 	}
 	return gev_hub_turn(h, max_wait);
 }
+
+int gevgo_turn_census(gev_hub *h, double max_wait, gev_hub_census *out)
+{
+	int rc = gevgo_turn(h, max_wait);
+	gev_hub_get_census(h, out);
+	return rc;
+}

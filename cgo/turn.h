@@ -20,4 +20,9 @@
  * closer than it, fire in deadline order. Commands with arg == 0 are left as they are. */
 int gevgo_turn(gev_hub *h, double max_wait);
 
+/* gevgo_turn_census is gevgo_turn followed, in the same call, by gev_hub_get_census(h, out):
+ * a host that must know after each turn whether the C side can still make progress on its
+ * own (armed C timers, fd waits, ready greenlets) learns it without a second crossing. */
+int gevgo_turn_census(gev_hub *h, double max_wait, gev_hub_census *out);
+
 #endif /* GEVGO_TURN_H */

@@ -87,6 +87,7 @@ type cLoop struct {
 	cgID          uint64
 	hub           *Hub
 	cmdsGreenlets bool
+	cRef          bool // holds a hub Ref for the C side's progress (holdRef)
 	onDone        func(id uint64, status int32, value uintptr)
 
 	// nArmed counts the armed ids (the hub's view); minDue is a lower bound
@@ -249,13 +250,22 @@ func (l *cLoop) turn(block bool) error {
 	return err
 }
 
-// turnOnce is one gev_hub_turn and the reading of its events.
+// turnOnce is one gev_hub_turn and the reading of its events. While C
+// greenlets exist, the same cgo call also reads the C census, which decides
+// the hub Ref that C greenlets hold (cloop_greenlet.go).
 func (l *cLoop) turnOnce(wait float64) error {
-	if _, err := l.c.Turn(wait); err != nil {
+	var cen ccore.Census
+	var err error
+	if l.cgs != nil && (len(l.cgs) > 0 || l.cRef) {
+		_, cen, err = l.c.TurnCensus(wait)
+		defer func() { l.updateRef(cen) }()
+	} else {
+		_, err = l.c.Turn(wait)
+	}
+	if err != nil {
 		return fmt.Errorf("gev_hub_turn: %w", err)
 	}
 	l.UpdateNow()
-	var err error
 	for _, e := range l.c.Events() {
 		switch e.Kind {
 		case ccore.EvTimer:

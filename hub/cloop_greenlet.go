@@ -16,8 +16,10 @@ var _ = [1]struct{}{}[CExit-ccore.Exit] // CExit is GEV_HUB_EXIT
 // integer for the body (a runtime/cgo.Handle, an index, a C pointer); it must
 // not be a Go pointer.
 //
-// A live C greenlet keeps the hub alive (it holds a Ref), so a main greenlet
-// waiting for it does not get LoopExit. When the hub shuts down, C greenlets
+// A C greenlet keeps the hub alive while it can make progress (it is ready,
+// or sleeping, or waiting on a timer or fd), so a main greenlet waiting for it
+// does not get LoopExit; one parked for good (waiting for a kill) does not,
+// exactly like a parked Go greenlet. When the hub shuts down, C greenlets
 // still alive are dropped with the C hub (their stacks without unwinding) and
 // report ErrHubDestroyed.
 //
@@ -50,7 +52,7 @@ func (h *Hub) SpawnC(fn CFunc, arg uintptr) (*CGreenlet, error) {
 	cmd := l.push()
 	cmd.Op, cmd.ID, cmd.Fn, cmd.Arg = ccore.OpSpawn, c.id, ccore.Body(fn), arg
 	l.cmdsGreenlets = true
-	h.refs.Add(1)
+	l.holdRef(true)
 	return c, nil
 }
 
@@ -67,6 +69,7 @@ func (c *CGreenlet) Kill(code int32) {
 	cmd := l.push()
 	cmd.Op, cmd.ID, cmd.Code = ccore.OpKill, c.id, code
 	l.cmdsGreenlets = true
+	l.holdRef(true)
 }
 
 // Wait parks g, the G now running, until c has ended, and returns nil; or
@@ -127,7 +130,6 @@ func (l *cLoop) cdone(id uint64, status int32, value uintptr) {
 func (l *cLoop) end(c *CGreenlet, status int32, value uintptr, gone bool) {
 	c.dead, c.status, c.value, c.gone = true, status, value, gone
 	h := l.hub
-	h.refs.Add(-1)
 	ws := c.notify
 	c.notify = nil
 	if gone || h.destroying {
@@ -153,6 +155,30 @@ func (l *cLoop) dropCGreenlets() {
 		delete(l.cgs, id)
 		l.end(c, CExit, 0, true)
 	}
+	l.holdRef(false)
+}
+
+// holdRef takes or drops the one hub Ref that stands for "the C side can
+// still make progress on its own": commands for C greenlets not yet applied,
+// C greenlets ready to run, or C timers and fd waits armed for them. C
+// greenlets merely parked (waiting for each other, or for a kill from Go)
+// hold none, so a main greenlet that waits for such a one gets LoopExit, as
+// it would waiting for a parked Go greenlet.
+func (l *cLoop) holdRef(on bool) {
+	if on == l.cRef {
+		return
+	}
+	l.cRef = on
+	if on {
+		l.hub.refs.Add(1)
+	} else {
+		l.hub.refs.Add(-1)
+	}
+}
+
+// updateRef sets the Ref from the census of the turn that just ran.
+func (l *cLoop) updateRef(c ccore.Census) {
+	l.holdRef(len(l.cgs) > 0 && (l.cmdsGreenlets || l.c.HasReady() || c.Ready > 0 || c.Timers > 0 || c.FdWaits > 0))
 }
 
 // CGreenlets reports how many C greenlets spawned from Go on h are alive

@@ -294,3 +294,26 @@ func TestCGreenletsUnderGCPressure(t *testing.T) {
 		return nil
 	})
 }
+
+// A main G that waits for a C greenlet parked for good (it waits for a kill
+// that never comes) gets LoopExit, as it would waiting for a parked Go
+// greenlet; killing it then ends it.
+func TestCGreenletParkedForGoodIsLoopExit(t *testing.T) {
+	runC(t, func(h *Hub, main *G) error {
+		c, err := h.SpawnC(cfn(ccore.BodyPark), 0)
+		if err != nil {
+			return err
+		}
+		if err := c.Wait(main); !errors.Is(err, ErrLoopExit) {
+			t.Errorf("Wait returned %v, want LoopExit", err)
+		}
+		c.Kill(7)
+		if err := c.Wait(main); err != nil {
+			return err
+		}
+		if c.Status() != 7 {
+			t.Errorf("after the kill: %v", c)
+		}
+		return nil
+	})
+}
