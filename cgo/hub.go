@@ -36,8 +36,8 @@ type Hub struct {
 	p     *C.gev_hub
 	host  *C.gev_hub_host
 	cen   *C.gev_hub_census // C memory for TurnCensus (calloc'd by NewHub)
-	cmds  []Cmd  // the command array, a Go view of C memory (cmd_cap slots)
-	calls uint64 // cgo calls made by the owning goroutine on this hub
+	cmds  []Cmd             // the command array, a Go view of C memory (cmd_cap slots)
+	calls uint64            // cgo calls made by the owning goroutine on this hub
 
 	// mu guards p against Destroy for the calls other goroutines make
 	// (Interrupt, Post); the owner never takes it except in Destroy.
