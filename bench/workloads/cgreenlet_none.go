@@ -7,5 +7,6 @@ package workloads
 func init() {
 	for _, w := range registry {
 		w.add(CGreenlet, nil, "built without cgo: there is no C core")
+		w.add(CGreenletHub, nil, "built without cgo: there is no C core")
 	}
 }

@@ -25,7 +25,10 @@ func init() {
 	const why = "a Go greenlet is an iter.Pull coroutine, so its raw switch is the iter.Pull row; " +
 		"the hub's greenlet-to-greenlet handoff is the sleep(0) workload"
 	switchW.add(CoreGo, nil, why)
-	switchW.add(CoreC, nil, why+"; C greenlets' raw switch is the csrc rows")
+	switchW.add(CoreC, nil, why)
+	const cwhy = "the C coroutine switch is measured from C: the csrc rows"
+	switchW.add(CGreenlet, nil, cwhy)
+	switchW.add(CGreenletHub, nil, cwhy)
 }
 
 // iterPullSwitch resumes a coroutine that yields straight back: each next is

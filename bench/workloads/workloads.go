@@ -41,17 +41,20 @@ const (
 	IterPull   Impl = "iterpull"
 	CoreGo     Impl = "core=go"
 	CoreC      Impl = "core=c"
-	// CGreenlet is C greenlets (C functions on C stacks in the C core),
-	// spawned and joined from Go.
+	// CGreenletHub is C greenlets (C functions on C stacks) in our hub on
+	// the C core, spawned, joined and killed by a Go greenlet.
+	CGreenletHub Impl = "cgreenlet-hub"
+	// CGreenlet is C greenlets in a bare C hub (package cgo) that Go drives
+	// one turn at a time: the floor under CGreenletHub.
 	CGreenlet Impl = "cgreenlet"
 )
 
 // GoImpls lists the implementations this package can run, in table order.
-var GoImpls = []Impl{IterPull, Goroutines, CoreGo, CoreC, CGreenlet}
+var GoImpls = []Impl{IterPull, Goroutines, CoreGo, CoreC, CGreenletHub, CGreenlet}
 
-// noCGreenlets is why no workload has a CGreenlet implementation yet; the
-// C-only numbers of C greenlets come from csrc's perf programs instead.
-const noCGreenlets = "Go cannot spawn C greenlets yet (no cgo/ binding); csrc's own perf rows measure them from C"
+// noCGreenlets is the default reason a workload has no C greenlet
+// implementation: only what the bodies of cgo/bodies.c can express has one.
+const noCGreenlets = "no C greenlet body for it in cgo/bodies.c"
 
 // Label is the human name of an implementation, for tables.
 func (i Impl) Label() string {
@@ -64,8 +67,10 @@ func (i Impl) Label() string {
 		return "ours, core=go"
 	case CoreC:
 		return "ours, core=c"
+	case CGreenletHub:
+		return "C greenlets in our hub (core=c)"
 	case CGreenlet:
-		return "C greenlets, from Go"
+		return "C greenlets, bare C hub driven from Go"
 	}
 	return string(i)
 }
@@ -150,8 +155,10 @@ func register(w *Workload) *Workload {
 	if w.na == nil {
 		w.na = map[Impl]string{}
 	}
-	if _, ok := w.na[CGreenlet]; !ok {
-		w.na[CGreenlet] = noCGreenlets
+	for _, impl := range []Impl{CGreenlet, CGreenletHub} {
+		if _, ok := w.na[impl]; !ok {
+			w.na[impl] = noCGreenlets
+		}
 	}
 	registry[w.Name] = w
 	order = append(order, w.Name)

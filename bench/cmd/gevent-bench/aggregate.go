@@ -130,11 +130,11 @@ func buildCase(in caseInput) *report.Case {
 // would mislead.
 var workloadNotes = map[string][]string{
 	"switch":     {"goroutines: an unbuffered-channel ping-pong. gevent: greenlet.switch between two raw greenlets."},
-	"sleep0":     {"bare iter.Pull: a loop resuming two coroutines in turn, each yielding at once; one resumption is the floor of a greenlet→hub→greenlet handoff. goroutines: runtime.Gosched in two goroutines.", "C greenlets, from Go: two C greenlets yielding through the C hub; Go runs turns until both end."},
-	"spawn_join": {"bare iter.Pull: iter.Pull + next + stop of a trivial body. goroutines: go + a done channel.", "C greenlets, from Go: a spawn command and a turn (one cgo call) per greenlet."},
+	"sleep0":     {"bare iter.Pull: a loop resuming two coroutines in turn, each yielding at once; one resumption is the floor of a greenlet→hub→greenlet handoff. goroutines: runtime.Gosched in two goroutines.", "C greenlets, bare C hub: two C greenlets yielding through the C hub; Go runs turns until both end."},
+	"spawn_join": {"bare iter.Pull: iter.Pull + next + stop of a trivial body. goroutines: go + a done channel.", "C greenlets, bare C hub: a spawn command and a turn (one cgo call) per greenlet."},
 	"spawn_joinall": {
 		"peak-rss-MiB is the process's VmHWM; rss-B/greenlet is (VmHWM − VmRSS before) / N.",
-		"C greenlets, from Go: spawn commands are flushed 4,096 at a time by a turn, which runs them too, so spawn-ns is not reported.",
+		"C greenlets, bare C hub: spawn commands are flushed 256 at a time (the C default) by a turn, which runs them too, so spawn-ns is not reported.",
 		"bare iter.Pull: the spawn appends the body to a queue (a greenlet's coroutine exists only once it runs, in gevent as in ours); the join runs each as iter.Pull + next + stop. goroutines: N goroutines, each closing its own done channel, then a receive on each.",
 	},
 	"parked": {
@@ -144,11 +144,11 @@ var workloadNotes = map[string][]string{
 	"event_wakeall":  {"bare iter.Pull: each coroutine yields once; the \"wake-all\" resumes each to its end (no Event). goroutines: a mutex+channel Event."},
 	"timeout_cancel": {"goroutines: context.WithTimeout(10 s) + cancel. gevent: `with Timeout(10): pass`."},
 	"timeout_fire":   {"Lateness = elapsed − 1 ms, in µs. goroutines: a 1 ms context deadline against a 1 s timer."},
-	"sleep_1ms":      {"The actual duration of sleep(1 ms), in µs (1,000 is perfect).", "C greenlets, from Go: from the spawn command of a greenlet sleeping 1 ms to its end reaching Go."},
-	"kill_parked":    {"Greenlets are parked in batches of 1,000 (untimed); the kills are timed. bare iter.Pull: stop() of a coroutine parked in yield. goroutines: cancel a context, wait for exit.", "C greenlets, from Go: a kill command and a turn per kill."},
+	"sleep_1ms":      {"The actual duration of sleep(1 ms), in µs (1,000 is perfect).", "C greenlets, bare C hub: from the spawn command of a greenlet sleeping 1 ms to its end reaching Go."},
+	"kill_parked":    {"Greenlets are parked in batches of 1,000 (untimed); the kills are timed. bare iter.Pull: stop() of a coroutine parked in yield. goroutines: cancel a context, wait for exit.", "C greenlets, bare C hub: a kill command and a turn per kill."},
 	"event_handoff":  {"goroutines: a mutex+channel Event."},
 	"queue_handoff":  {"goroutines: channels with room for 1,024 items (gevent's Queue() is unbounded)."},
-	"spawn_later":    {"goroutines: time.AfterFunc. total-ms: until the last one ran (ideal ≈ the largest delay, ~100 ms); overshoot-ms: total − largest delay; late-ms: fired − due, per timer.", "C greenlets, from Go: spawn commands with a start delay; the lateness is read when the end reaches Go, after the turn."},
+	"spawn_later":    {"goroutines: time.AfterFunc. total-ms: until the last one ran (ideal ≈ the largest delay, ~100 ms); overshoot-ms: total − largest delay; late-ms: fired − due, per timer.", "C greenlets, bare C hub: spawn commands with a start delay; the lateness is read when the end reaches Go, after the turn."},
 }
 
 // scalingSeries returns, per implementation, the spawn_joinall medians

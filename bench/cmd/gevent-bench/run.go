@@ -153,7 +153,7 @@ func render(in renderInput) string {
 
 	b.WriteString(implementationsLegend)
 	fmt.Fprintf(&b, "## Ours vs real gevent (DESIGN §6 target: at least %dx faster)\n\n", geventTarget)
-	b.WriteString(report.VsGevent(in.cases, []string{"core=go", "core=c", "cgreenlet"}, geventImpl, geventTarget))
+	b.WriteString(report.VsGevent(in.cases, []string{"core=go", "core=c", "cgreenlet-hub"}, geventImpl, geventTarget))
 	b.WriteString("\n## Budgets (DESIGN §6), evaluated on this run\n\n")
 	b.WriteString(report.Checks(budgetChecks(in.cases, in.csrc)))
 
@@ -256,7 +256,8 @@ const implementationsLegend = `## Implementations
 - **bare iter.Pull**: runtime coroutines with no scheduler, the floor under a Go greenlet (DESIGN §3.1).
 - **goroutines + channels/context**: the idiomatic Go way to write the same thing.
 - **ours, core=go / core=c**: package greenlet on a hub whose loop is the pure-Go one / the C one (libev through cgo, one cgo call per hub turn).
-- **C greenlets, from Go**: C functions (cgo/bodies.c: yield n times, park, sleep n ms) on C stacks in a C hub (package cgo) that Go drives one turn, one cgo call, at a time; no Go hub.
+- **C greenlets in our hub (core=c)**: C functions (cgo/bodies.c: yield n times, park, sleep n ms) on C stacks, spawned with Hub.SpawnC by the main Go greenlet of a core=c hub, which waits for them (CGreenlet.Wait) and kills them.
+- **C greenlets, bare C hub driven from Go**: the same bodies in a C hub (package cgo) with no Go hub: Go pushes commands and runs one turn, one cgo call, at a time. The floor under the row above.
 - **csrc rows**: the C perf programs' own numbers, measured from C (` + "`make -C csrc bench`" + `).
 - **gevent**: Debian's python3-gevent running bench/gevent_bench.py.
 
