@@ -28,8 +28,9 @@ func init() {
 
 // cCmdCap is the command array's size (the C default): a larger burst of
 // commands is flushed by a non-blocking turn, which also runs what it
-// spawned. (With 4,096 a spawn burst cost ~25 µs per C greenlet instead of
-// ~0.5 µs here: stacks beyond the pool are mapped afresh.)
+// spawned. (With 4,096, a spawn burst cost ~25 µs per C greenlet here
+// instead of ~0.5 µs; not investigated, probably stacks beyond the pool
+// being mapped afresh.)
 const cCmdCap = 256
 
 // cDriver drives one C hub from the locked goroutine that created it.
