@@ -250,15 +250,17 @@ func notMeasured(cases []*report.Case) string {
 	return b.String()
 }
 
-// implementationsLegend says what each row of the tables runs.
-const implementationsLegend = `## Implementations
-
-- **bare iter.Pull** (`iterpull`): runtime coroutines with no scheduler, the floor under a Go greenlet (DESIGN §3.1).
-- **goroutines + channels/context** (`goroutines`): the idiomatic Go way to write the same thing.
-- **ours, core=go / core=c** (`core=go`, `core=c`): package greenlet on a hub whose loop is the pure-Go one / the C one (libev through cgo, one cgo call per hub turn).
-- **C greenlets in our hub (core=c)** (`cgreenlet-hub`): C functions (cgo/bodies.c: yield n times, park, sleep n ms) on C stacks, spawned with Hub.SpawnC by the main Go greenlet of a core=c hub, which waits for them (CGreenlet.Wait) and kills them.
-- **C greenlets, bare C hub driven from Go** (`cgreenlet`): the same bodies in a C hub (package cgo) with no Go hub: Go pushes commands and runs one turn, one cgo call, at a time. The floor under the row above.
-- **csrc rows**: the C perf programs' own numbers, measured from C (` + "`make -C csrc bench`" + `).
-- **gevent** (`gevent`): Debian's python3-gevent running bench/gevent_bench.py.
-
-`
+// implementationsLegend says what each row of the tables runs, with the
+// key that names it in the vs-gevent table.
+var implementationsLegend = strings.Join([]string{
+	"## Implementations",
+	"",
+	"- **bare iter.Pull** (`iterpull`): runtime coroutines with no scheduler, the floor under a Go greenlet (DESIGN §3.1).",
+	"- **goroutines + channels/context** (`goroutines`): the idiomatic Go way to write the same thing.",
+	"- **ours, core=go / core=c** (`core=go`, `core=c`): package greenlet on a hub whose loop is the pure-Go one / the C one (libev through cgo, one cgo call per hub turn).",
+	"- **C greenlets in our hub (core=c)** (`cgreenlet-hub`): C functions (cgo/bodies.c: yield n times, park, sleep n ms) on C stacks, spawned with Hub.SpawnC by the main Go greenlet of a core=c hub, which waits for them (CGreenlet.Wait) and kills them.",
+	"- **C greenlets, bare C hub driven from Go** (`cgreenlet`): the same bodies in a C hub (package cgo) with no Go hub: Go pushes commands and runs one turn, one cgo call, at a time. The floor under the row above.",
+	"- **csrc rows**: the C perf programs' own numbers, measured from C (`make -C csrc bench`).",
+	"- **gevent** (`gevent`): Debian's python3-gevent running bench/gevent_bench.py.",
+	"", "",
+}, "\n")
