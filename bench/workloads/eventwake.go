@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync/atomic"
 	"time"
+
+	"github.com/gevent-go/gevent/greenlet"
 )
 
 // event_wakeall: N greenlets parked on one Event; Set, and the time until
@@ -24,11 +26,44 @@ var eventWakeAllW = register(&Workload{
 func init() {
 	eventWakeAllW.add(IterPull, iterPullWakeAll, "")
 	eventWakeAllW.add(Goroutines, goWakeAll, "")
-	eventWakeAllW.naOurs(noEvent)
+	eventWakeAllW.addOurs(oursWakeAll)
 }
 
-// noEvent is why our cores have no Event workloads yet.
-const noEvent = "greenlet/ has no Event yet"
+// oursWakeAll parks N greenlets in Event.Wait; the last one woken sets a
+// second Event that main waits on.
+func oursWakeAll(main *greenlet.Greenlet, n int) (Metrics, error) {
+	h := main.Hub()
+	ev, done := greenlet.NewEvent(h), greenlet.NewEvent(h)
+	started, woken := 0, 0
+	waiter := func(g *greenlet.Greenlet) (any, error) {
+		started++
+		if _, err := ev.Wait(g, greenlet.Forever); err != nil {
+			return nil, err
+		}
+		if woken++; woken == n {
+			done.Set()
+		}
+		return nil, nil
+	}
+	t0 := time.Now()
+	for range n {
+		greenlet.Spawn(main, waiter)
+	}
+	if err := greenlet.Sleep(main, 0); err != nil {
+		return nil, err
+	}
+	t1 := time.Now()
+	if started != n || woken != 0 {
+		return nil, fmt.Errorf("Event wake-all: %d started, %d woken before Set, of %d", started, woken, n)
+	}
+	t2 := time.Now()
+	ev.Set()
+	if _, err := done.Wait(main, greenlet.Forever); err != nil {
+		return nil, err
+	}
+	t3 := time.Now()
+	return wakeAllMetrics(n, t0, t1, t2, t3), nil
+}
 
 // wakeAllMetrics computes the metrics from the instants of the first spawn,
 // all parked, Set, and the last one finished.

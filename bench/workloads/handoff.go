@@ -1,6 +1,10 @@
 package workloads
 
-import "time"
+import (
+	"time"
+
+	"github.com/gevent-go/gevent/greenlet"
+)
 
 // event_handoff and queue_handoff: two greenlets passing control back and
 // forth through a pair of Events (set/wait/clear) or a pair of unbounded
@@ -34,8 +38,44 @@ func init() {
 	eventHandoffW.add(Goroutines, goEventHandoff, "")
 	queueHandoffW.add(IterPull, nil, why)
 	queueHandoffW.add(Goroutines, goQueueHandoff, "")
-	eventHandoffW.naOurs(noEvent)
+	eventHandoffW.addOurs(oursEventHandoff)
 	queueHandoffW.naOurs("greenlet/ has no Queue yet")
+}
+
+// oursEventHandoff: greenlet A sets e1 and waits e2; B waits e1 and sets e2.
+func oursEventHandoff(main *greenlet.Greenlet, n int) (Metrics, error) {
+	h := main.Hub()
+	e1, e2 := greenlet.NewEvent(h), greenlet.NewEvent(h)
+	a := func(g *greenlet.Greenlet) (any, error) {
+		for range n {
+			e1.Set()
+			if _, err := e2.Wait(g, greenlet.Forever); err != nil {
+				return nil, err
+			}
+			e2.Clear()
+		}
+		return nil, nil
+	}
+	b := func(g *greenlet.Greenlet) (any, error) {
+		for range n {
+			if _, err := e1.Wait(g, greenlet.Forever); err != nil {
+				return nil, err
+			}
+			e1.Clear()
+			e2.Set()
+		}
+		return nil, nil
+	}
+	gs := []*greenlet.Greenlet{greenlet.Spawn(main, a), greenlet.Spawn(main, b)}
+	t0 := time.Now()
+	if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+		return nil, err
+	}
+	el := time.Since(t0)
+	if err := failed(gs); err != nil {
+		return nil, err
+	}
+	return Metrics{"ns/handoff": perOp(el, 2*n)}, nil
 }
 
 // goEventHandoff: A sets e1 and waits e2; B waits e1 and sets e2.
