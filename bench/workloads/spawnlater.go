@@ -9,7 +9,6 @@ import (
 
 	"github.com/gevent-go/gevent/bench/stats"
 	"github.com/gevent-go/gevent/greenlet"
-	"github.com/gevent-go/gevent/hub"
 )
 
 // spawn_later: n greenlets (or timers) scheduled at once with delays drawn
@@ -37,17 +36,18 @@ func init() {
 // as the gevent script does (delays up to 5 ms).
 const spawnLaterWarmup = 1000
 
-// oursSpawnLater: n SpawnLater greenlets; the last one to run wakes main
-// through a hub.Waiter, the primitive under gevent's Event.
+// oursSpawnLater: n SpawnLater greenlets; the last one to run sets an
+// Event that main waits on, as in the gevent script.
 func oursSpawnLater(main *greenlet.Greenlet, n int) (Metrics, error) {
-	var done hub.Waiter
+	var done *greenlet.Event
 	fire := func(count int, onEach func(now time.Time, i int)) func(i int) greenlet.Func {
+		done = greenlet.NewEvent(main.Hub())
 		fired := 0
 		return func(i int) greenlet.Func {
 			return func(*greenlet.Greenlet) (any, error) {
 				onEach(time.Now(), i)
 				if fired++; fired == count {
-					done.Switch(nil)
+					done.Set()
 				}
 				return nil, nil
 			}
@@ -57,7 +57,7 @@ func oursSpawnLater(main *greenlet.Greenlet, n int) (Metrics, error) {
 	for i := range spawnLaterWarmup {
 		greenlet.SpawnLater(main, time.Duration(rand.Float64()*float64(5*time.Millisecond)), warm(i))
 	}
-	if _, err := done.Get(main.Raw()); err != nil {
+	if _, err := done.Wait(main, greenlet.Forever); err != nil {
 		return nil, err
 	}
 
@@ -75,7 +75,7 @@ func oursSpawnLater(main *greenlet.Greenlet, n int) (Metrics, error) {
 		greenlet.SpawnLater(main, d, body(i))
 	}
 	tSetup := time.Now()
-	if _, err := done.Get(main.Raw()); err != nil {
+	if _, err := done.Wait(main, greenlet.Forever); err != nil {
 		return nil, err
 	}
 	cpu := cpuTime() - c0
