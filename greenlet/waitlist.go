@@ -1,0 +1,195 @@
+package greenlet
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/gevent-go/gevent/hub"
+)
+
+// deque is a FIFO/LIFO ring buffer that grows by doubling and never
+// shrinks, so a steady producer/consumer pair allocates nothing. The zero
+// deque is empty and ready.
+type deque[T any] struct {
+	buf  []T
+	head int
+	n    int
+}
+
+func (d *deque[T]) len() int { return d.n }
+
+func (d *deque[T]) grow() {
+	size := 2 * len(d.buf)
+	if size == 0 {
+		size = 4
+	}
+	nb := make([]T, size)
+	k := copy(nb, d.buf[d.head:])
+	copy(nb[k:], d.buf[:d.head])
+	d.buf, d.head = nb, 0
+}
+
+func (d *deque[T]) pushBack(v T) {
+	if d.n == len(d.buf) {
+		d.grow()
+	}
+	d.buf[(d.head+d.n)&(len(d.buf)-1)] = v
+	d.n++
+}
+
+// at returns a pointer to the i-th element from the front.
+func (d *deque[T]) at(i int) *T { return &d.buf[(d.head+i)&(len(d.buf)-1)] }
+
+func (d *deque[T]) popFront() T {
+	var zero T
+	v := d.buf[d.head]
+	d.buf[d.head] = zero
+	d.head = (d.head + 1) & (len(d.buf) - 1)
+	d.n--
+	return v
+}
+
+func (d *deque[T]) popBack() T {
+	var zero T
+	p := d.at(d.n - 1)
+	v := *p
+	*p = zero
+	d.n--
+	return v
+}
+
+// removeAt removes the i-th element, keeping the order of the others.
+func (d *deque[T]) removeAt(i int) {
+	for j := i; j < d.n-1; j++ {
+		*d.at(j) = *d.at(j + 1)
+	}
+	d.popBack()
+}
+
+func (d *deque[T]) clear() {
+	clear(d.buf)
+	d.head, d.n = 0, 0
+}
+
+// A waitEntry is one registration on a waitList: a parked greenlet (fn nil),
+// or a raw link called in the hub (fn set).
+type waitEntry struct {
+	id   LinkID
+	tok  hub.Token
+	fn   func()
+	peek bool // a waiter that wants to be told, not granted (Peek, WaitAvailable)
+}
+
+// A waitList is the FIFO of greenlets and raw links waiting on one object
+// (gevent's AbstractLinkable links deque). Entries get increasing ids and
+// are only ever popped from the front by the object's notifier, so "was I
+// notified" is id <= popped: no per-waiter allocation, no flag to clear.
+type waitList struct {
+	q      deque[waitEntry]
+	seq    LinkID // last id given out
+	popped LinkID // id of the last entry popped by the notifier
+}
+
+func (l *waitList) len() int { return l.q.len() }
+
+func (l *waitList) add(e waitEntry) LinkID {
+	l.seq++
+	e.id = l.seq
+	l.q.pushBack(e)
+	return e.id
+}
+
+func (l *waitList) front() *waitEntry { return l.q.at(0) }
+
+// pop removes the front entry for notification.
+func (l *waitList) pop() waitEntry {
+	e := l.q.popFront()
+	l.popped = e.id
+	return e
+}
+
+// notified reports whether the entry id left the list through pop (an
+// entry's owner removes it only when it stops waiting).
+func (l *waitList) notified(id LinkID) bool { return id <= l.popped }
+
+// remove takes the entry id out of the list; it reports whether it was
+// there. Only a waiter that gives up (timeout, kill) or Unlink pays the scan.
+func (l *waitList) remove(id LinkID) bool {
+	for i := 0; i < l.q.len(); i++ {
+		if l.q.at(i).id == id {
+			l.q.removeAt(i)
+			return true
+		}
+	}
+	return false
+}
+
+// retoken updates the wake token of a waiter that was resumed by a stale
+// wake-up and parks again.
+func (l *waitList) retoken(id LinkID, tok hub.Token) {
+	for i := 0; i < l.q.len(); i++ {
+		if e := l.q.at(i); e.id == id {
+			e.tok = tok
+			return
+		}
+	}
+}
+
+// fire runs a popped entry in the hub: a greenlet is woken through a FIFO
+// hub callback, a raw link is called with its panic reported.
+func fire(h *hub.Hub, e *waitEntry, what any) {
+	if e.fn == nil {
+		h.Wake(e.tok)
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			h.HandleError(fmt.Sprintf("link of %v", what), hub.NewPanicError(r))
+		}
+	}()
+	e.fn()
+}
+
+// parkIn parks cur, whose entry id is already in l, until the entry is
+// popped by the notifier (true, nil), the timeout passes (false, nil; the
+// entry is removed), or an error is delivered to cur (the entry is removed
+// if still there; notified says whether it had been popped, so that a
+// caller holding a grant can give it back). It uses cur's own timer, so a
+// timed wait allocates nothing.
+func parkIn(cur *Greenlet, l *waitList, id LinkID, op string, timeout time.Duration) (notified bool, err error) {
+	t := &cur.raw.Timer
+	timed := timeout != Forever
+	if timed {
+		t.SetWake(cur.raw.Token())
+		t.Start(timeout)
+	}
+	for {
+		err := cur.raw.ParkFor(op)
+		if l.notified(id) {
+			if timed {
+				t.Stop()
+			}
+			return true, err
+		}
+		if err != nil {
+			l.remove(id)
+			if timed {
+				t.Stop()
+			}
+			return false, err
+		}
+		if timed && !t.Active() {
+			l.remove(id)
+			return false, nil
+		}
+		// A wake-up for an older park of cur: take new tokens, wait on.
+		tok := cur.raw.Token()
+		l.retoken(id, tok)
+		if timed {
+			t.SetWake(tok)
+		}
+	}
+}
+
+// wakerOf returns the entry that parks cur.
+func wakerOf(cur *Greenlet) waitEntry { return waitEntry{tok: cur.raw.Token()} }
