@@ -46,12 +46,6 @@ func (w *Workload) addOurs(f oursFunc) {
 	}
 }
 
-// naOurs records why neither of our cores has an implementation.
-func (w *Workload) naOurs(why string) {
-	w.add(CoreGo, nil, why)
-	w.add(CoreC, nil, why)
-}
-
 // trivialBody is the greenlet body of the spawn workloads.
 func trivialBody(*greenlet.Greenlet) (any, error) {
 	trivial()

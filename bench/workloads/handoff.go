@@ -39,7 +39,47 @@ func init() {
 	queueHandoffW.add(IterPull, nil, why)
 	queueHandoffW.add(Goroutines, goQueueHandoff, "")
 	eventHandoffW.addOurs(oursEventHandoff)
-	queueHandoffW.naOurs("greenlet/ has no Queue yet")
+	queueHandoffW.addOurs(oursQueueHandoff)
+}
+
+// oursQueueHandoff: A puts into q1 and gets from q2; B gets from q1 and
+// puts into q2. Both queues are unbounded, as gevent's Queue().
+func oursQueueHandoff(main *greenlet.Greenlet, n int) (Metrics, error) {
+	h := main.Hub()
+	q1, q2 := greenlet.NewQueue[int](h, greenlet.Unbounded), greenlet.NewQueue[int](h, greenlet.Unbounded)
+	a := func(g *greenlet.Greenlet) (any, error) {
+		for i := range n {
+			if err := q1.Put(g, i, true, greenlet.Forever); err != nil {
+				return nil, err
+			}
+			if _, err := q2.Get(g, true, greenlet.Forever); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	}
+	b := func(g *greenlet.Greenlet) (any, error) {
+		for range n {
+			v, err := q1.Get(g, true, greenlet.Forever)
+			if err != nil {
+				return nil, err
+			}
+			if err := q2.Put(g, v, true, greenlet.Forever); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	}
+	gs := []*greenlet.Greenlet{greenlet.Spawn(main, a), greenlet.Spawn(main, b)}
+	t0 := time.Now()
+	if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+		return nil, err
+	}
+	el := time.Since(t0)
+	if err := failed(gs); err != nil {
+		return nil, err
+	}
+	return Metrics{"ns/handoff": perOp(el, 2*n)}, nil
 }
 
 // oursEventHandoff: greenlet A sets e1 and waits e2; B waits e1 and sets e2.
