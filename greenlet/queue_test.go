@@ -1,0 +1,367 @@
+package greenlet_test
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gevent-go/gevent/greenlet"
+)
+
+// settle lets a notification reach its waiter: gevent's notifier switches
+// into the waiter from its callback, so one sleep(0) suffices there; here
+// the notifier callback queues the waiter's wake-up (FIFO, never a switch
+// from inside a callback), which takes a second pass.
+func (s *Conformance) settle(main *greenlet.Greenlet) {
+	s.NoError(greenlet.Sleep(main, 0))
+	s.NoError(greenlet.Sleep(main, 0))
+}
+
+// §4.12: PutNowait from hub callbacks on a queue of 1: the first succeeds,
+// the second is ErrFull; on a Channel both are ErrFull. A PutNowait from the
+// hub while a getter waits wakes the getter with the item.
+func (s *Conformance) TestQueuePutNowaitFromHub() {
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		q := greenlet.NewQueue[int](h, 1)
+		c := greenlet.NewChannel[int](h)
+		var got []error
+		h.RunCallback(func() { got = append(got, q.PutNowait(1), q.PutNowait(2), c.PutNowait(1), c.PutNowait(2)) })
+		s.NoError(greenlet.Sleep(main, 0))
+		s.Equal([]error{nil, greenlet.ErrFull, greenlet.ErrFull, greenlet.ErrFull}, got)
+
+		q2 := greenlet.NewQueue[int](h, greenlet.Unbounded)
+		getter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return q2.Get(g, true, greenlet.Forever) })
+		c2 := greenlet.NewChannel[int](h)
+		cgetter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return c2.Get(g, true, greenlet.Forever) })
+		s.NoError(greenlet.Sleep(main, 0))
+		h.RunCallback(func() { got = []error{q2.PutNowait(10), c2.PutNowait(11)} })
+		s.NoError(greenlet.Sleep(main, time.Millisecond))
+		s.Equal([]error{nil, nil}, got)
+		s.True(getter.Ready())
+		s.Equal(10, getter.Value())
+		s.True(cgetter.Ready())
+		s.Equal(11, cgetter.Value())
+		return nil
+	})
+}
+
+// §4.12: a getter under a 100 ms Timeout gets an item put 10 ms later;
+// GetNowait returns the item then ErrEmpty and unblocks a waiting putter.
+func (s *Conformance) TestQueueGetUnlocksPutter() {
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		q := greenlet.NewQueue[string](h, greenlet.Unbounded)
+		w := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			t := greenlet.StartNew(g, 100*time.Millisecond, nil)
+			defer t.Close()
+			v, err := q.Get(g, true, greenlet.Forever)
+			if err != nil {
+				return nil, err
+			}
+			return "OK " + v, nil
+		})
+		s.NoError(greenlet.Sleep(main, 10*time.Millisecond))
+		s.NoError(q.Put(main, "hi2", true, greenlet.Forever))
+		v, err := w.Get(main, true, greenlet.Forever)
+		s.NoError(err)
+		s.Equal("OK hi2", v)
+
+		q1 := greenlet.NewQueue[int](h, 1)
+		s.NoError(q1.PutNowait(4))
+		putter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, q1.Put(g, 5, true, greenlet.Forever) })
+		s.NoError(greenlet.Sleep(main, 0))
+		s.False(putter.Dead(), "the putter waits on a full queue")
+		s.True(q1.Full())
+		x, err := q1.GetNowait()
+		s.NoError(err)
+		s.Equal(4, x)
+		// The putter is woken through the unlock callback, not inside
+		// GetNowait: it finishes after one more hub pass.
+		s.NoError(putter.Join(main, time.Second))
+		s.True(putter.Dead())
+		x, err = q1.GetNowait()
+		s.NoError(err)
+		s.Equal(5, x)
+		_, err = q1.GetNowait()
+		s.ErrorIs(err, greenlet.ErrEmpty)
+		return nil
+	})
+}
+
+// §4.12: Peek does not consume; Peek on an empty queue in main is LoopExit,
+// in a greenlet with a timeout ErrEmpty; a greenlet blocked in Peek is
+// released by a Put and the item stays.
+func (s *Conformance) TestQueuePeek() {
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		q := greenlet.NewQueue[string](h, greenlet.Unbounded)
+		s.NoError(q.Put(main, "hi", true, greenlet.Forever))
+		v, err := q.Peek(main, true, greenlet.Forever)
+		s.NoError(err)
+		s.Equal("hi", v)
+		v, err = q.Get(main, true, greenlet.Forever)
+		s.NoError(err)
+		s.Equal("hi", v)
+
+		_, err = q.Peek(main, true, greenlet.Forever)
+		s.ErrorIs(err, greenlet.ErrLoopExit)
+		p := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return q.Peek(g, true, 10*time.Millisecond) })
+		_, err = p.Get(main, true, greenlet.Forever)
+		s.ErrorIs(err, greenlet.ErrEmpty)
+		s.Len(s.takeHandled(), 1)
+
+		p = greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return q.Peek(g, true, greenlet.Forever) })
+		s.NoError(greenlet.Sleep(main, 0))
+		s.NoError(q.Put(main, "1", true, greenlet.Forever))
+		v2, err := p.Get(main, true, greenlet.Forever)
+		s.NoError(err)
+		s.Equal("1", v2)
+		s.Equal(1, q.Len(), "Peek does not consume")
+		return nil
+	})
+}
+
+// §4.12: a bounded queue of 2 with a putter of a, b, c: after sleep(0) two
+// items are in, the putter waits; a Get lets c in after sleep(0). Four
+// waiting getters are served one by one, in order.
+func (s *Conformance) TestQueueBoundedAndFIFOGetters() {
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		q := greenlet.NewQueue[string](h, 2)
+		putter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			for _, x := range []string{"a", "b", "c"} {
+				if err := q.Put(g, x, true, greenlet.Forever); err != nil {
+					return nil, err
+				}
+			}
+			return nil, nil
+		})
+		s.NoError(greenlet.Sleep(main, 0))
+		s.Equal(2, q.Len())
+		s.False(putter.Dead())
+		v, err := q.Get(main, true, greenlet.Forever)
+		s.NoError(err)
+		s.Equal("a", v)
+		s.settle(main)
+		s.True(putter.Dead())
+		s.Equal(2, q.Len())
+
+		q2 := greenlet.NewQueue[int](h, greenlet.Unbounded)
+		var tr tracer
+		var gs []*greenlet.Greenlet
+		for i := range 4 {
+			gs = append(gs, greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+				v, err := q2.Get(g, true, greenlet.Forever)
+				tr.add("g%d:%d", i, v)
+				return nil, err
+			}))
+		}
+		s.NoError(greenlet.Sleep(main, 0))
+		for i := range 4 {
+			s.NoError(q2.Put(main, i*10, true, greenlet.Forever))
+			s.settle(main)
+			s.Len(tr.ev, i+1, "delivered one by one")
+		}
+		s.Equal([]string{"g0:0", "g1:10", "g2:20", "g3:30"}, tr.ev)
+		return nil
+	})
+}
+
+// §4.12: cancelled getters leave no trace: a getter under Timeout(0)
+// times out and a later put/get round-trips; a dying getter and a live one:
+// the live one gets the item; two getters that time out leave the item.
+func (s *Conformance) TestQueueCancelledGetters() {
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		q := greenlet.NewQueue[string](h, greenlet.Unbounded)
+		bogus := errors.New("timed out")
+		waiter := func(d time.Duration) *greenlet.Greenlet {
+			return greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+				t := greenlet.StartNew(g, d, bogus)
+				defer t.Close()
+				v, err := q.Get(g, true, greenlet.Forever)
+				if err == bogus {
+					return "timed out", nil
+				}
+				return v, err
+			})
+		}
+		w := waiter(0)
+		v, err := w.Get(main, true, greenlet.Forever)
+		s.NoError(err)
+		s.Equal("timed out", v)
+		s.NoError(q.Put(main, "hi", true, greenlet.Forever))
+		x, err := q.Get(main, true, greenlet.Forever)
+		s.NoError(err)
+		s.Equal("hi", x)
+
+		dying := waiter(0)
+		live := waiter(time.Hour)
+		s.NoError(dying.Join(main, greenlet.Forever))
+		s.NoError(q.Put(main, "hi", true, greenlet.Forever))
+		v, err = live.Get(main, true, greenlet.Forever)
+		s.NoError(err)
+		s.Equal("hi", v)
+		s.Equal("timed out", dying.Value())
+
+		b1, b2 := waiter(time.Millisecond), waiter(time.Millisecond)
+		_, err = greenlet.JoinAll(main, []*greenlet.Greenlet{b1, b2}, greenlet.Forever, true, -1)
+		s.NoError(err)
+		s.NoError(q.PutNowait("stays"))
+		s.Equal(1, q.Len())
+		return nil
+	})
+}
+
+// §4.12 test_send and test_wait: a Channel put waits until a get takes the
+// item (rendezvous); 'sent world' appears only after sleep(0).
+func (s *Conformance) TestChannel() {
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		c := greenlet.NewChannel[string](h)
+		s.True(c.Empty())
+		s.True(c.Full())
+		var tr tracer
+		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			for range 2 {
+				v, err := c.Get(g, true, greenlet.Forever)
+				if err != nil {
+					return nil, err
+				}
+				tr.add("%s", v)
+			}
+			return nil, nil
+		})
+		tr.add("sending")
+		s.NoError(c.Put(main, "hello", true, greenlet.Forever))
+		tr.add("sent hello")
+		s.NoError(c.Put(main, "world", true, greenlet.Forever))
+		tr.add("sent world")
+		s.Equal([]string{"sending", "hello", "sent hello", "world", "sent world"}, tr.ev)
+		s.NoError(g.Join(main, greenlet.Forever))
+
+		tr = tracer{}
+		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			for _, x := range []string{"hello", "world"} {
+				tr.add("sending %s", x)
+				if err := c.Put(g, x, true, greenlet.Forever); err != nil {
+					return nil, err
+				}
+			}
+			tr.add("sent world")
+			return nil, nil
+		})
+		tr.add("waiting")
+		for range 2 {
+			v, err := c.Get(main, true, greenlet.Forever)
+			s.NoError(err)
+			tr.add("%s", v)
+		}
+		s.Equal([]string{"waiting", "sending hello", "hello", "sending world", "world"}, tr.ev)
+		s.NoError(greenlet.Sleep(main, 0))
+		s.Equal([]string{"waiting", "sending hello", "hello", "sending world", "world", "sent world"}, tr.ev)
+
+		// A put that times out withdraws its offer.
+		s.ErrorIs(c.Put(main, "lost", true, 5*time.Millisecond), greenlet.ErrFull)
+		_, err := c.GetNowait()
+		s.ErrorIs(err, greenlet.ErrEmpty)
+		_, err = c.Get(main, true, 5*time.Millisecond)
+		s.ErrorIs(err, greenlet.ErrEmpty)
+		return nil
+	})
+}
+
+// §4.12: TaskDone and Join; Shutdown plain and immediate; get/put with a
+// timeout give ErrEmpty/ErrFull after about the timeout.
+func (s *Conformance) TestQueueJoinShutdown() {
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		q := greenlet.NewQueue[int](h, 1)
+		ok, err := q.Join(main, greenlet.Forever)
+		s.True(ok)
+		s.NoError(err)
+		s.NoError(q.PutNowait(1))
+		s.Equal(1, q.Unfinished())
+		worker := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			if _, err := q.Get(g, true, greenlet.Forever); err != nil {
+				return nil, err
+			}
+			if err := greenlet.Sleep(g, time.Millisecond); err != nil {
+				return nil, err
+			}
+			return nil, q.TaskDone()
+		})
+		ok, err = q.Join(main, greenlet.Forever)
+		s.True(ok)
+		s.NoError(err)
+		s.True(worker.Dead())
+		s.Equal(0, q.Unfinished())
+		s.ErrorIs(q.TaskDone(), greenlet.ErrTaskDone)
+
+		t0 := time.Now()
+		_, err = q.Get(main, true, 20*time.Millisecond)
+		s.ErrorIs(err, greenlet.ErrEmpty)
+		s.within(time.Since(t0), 19*time.Millisecond, 500*time.Millisecond, "get(timeout)")
+		s.NoError(q.PutNowait(2))
+		t0 = time.Now()
+		s.ErrorIs(q.Put(main, 3, true, 20*time.Millisecond), greenlet.ErrFull)
+		s.within(time.Since(t0), 19*time.Millisecond, 500*time.Millisecond, "put(timeout)")
+
+		blockedPut := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, q.Put(g, 4, true, greenlet.Forever) })
+		s.NoError(greenlet.Sleep(main, 0))
+		q.Shutdown(false)
+		_, err = blockedPut.Get(main, true, greenlet.Forever)
+		s.ErrorIs(err, greenlet.ErrShutDown)
+		s.Len(s.takeHandled(), 1)
+		s.ErrorIs(q.PutNowait(5), greenlet.ErrShutDown)
+		v, err := q.GetNowait()
+		s.NoError(err, "existing items can still be got")
+		s.Equal(2, v)
+		_, err = q.Get(main, true, greenlet.Forever)
+		s.ErrorIs(err, greenlet.ErrShutDown)
+
+		q2 := greenlet.NewQueue[int](h, greenlet.Unbounded)
+		s.NoError(q2.PutNowait(1))
+		getter := greenlet.NewQueue[int](h, greenlet.Unbounded)
+		waiting := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return getter.Get(g, true, greenlet.Forever) })
+		s.NoError(greenlet.Sleep(main, 0))
+		getter.Shutdown(true)
+		_, err = waiting.Get(main, true, greenlet.Forever)
+		s.ErrorIs(err, greenlet.ErrShutDown)
+		s.Len(s.takeHandled(), 1)
+		q2.Shutdown(true)
+		_, err = q2.GetNowait()
+		s.ErrorIs(err, greenlet.ErrShutDown)
+		s.ErrorIs(q2.TaskDone(), greenlet.ErrTaskDone)
+		ok, err = q2.Join(main, greenlet.Forever)
+		s.True(ok)
+		s.NoError(err)
+		return nil
+	})
+}
+
+// LifoQueue and PriorityQueue order.
+func (s *Conformance) TestQueueLifoPriority() {
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		l := greenlet.NewLifoQueue[int](h, greenlet.Unbounded)
+		p := greenlet.NewPriorityQueue(h, greenlet.Unbounded, func(a, b int) bool { return a < b })
+		for _, x := range []int{3, 1, 4, 1, 5, 9, 2, 6} {
+			s.NoError(l.PutNowait(x))
+			s.NoError(p.PutNowait(x))
+		}
+		var lo, po []int
+		for range 8 {
+			a, err := l.GetNowait()
+			s.NoError(err)
+			b, err := p.GetNowait()
+			s.NoError(err)
+			lo, po = append(lo, a), append(po, b)
+		}
+		s.Equal([]int{6, 2, 9, 5, 1, 4, 1, 3}, lo)
+		s.Equal([]int{1, 1, 2, 3, 4, 5, 6, 9}, po)
+		s.Equal("greenlet: NewQueue: negative maxsize (use Unbounded)",
+			panicMessage(func() { greenlet.NewQueue[int](h, -1) }))
+		return nil
+	})
+}
