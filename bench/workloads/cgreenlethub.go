@@ -26,6 +26,7 @@ func init() {
 	sleep1msW.add(CGreenletHub, oursC(hubCSleep1ms), "")
 	const why = "C greenlets in the hub start at the next C turn, which Go cannot observe; the bare C hub row measures their memory"
 	parkedW.add(CGreenletHub, nil, why)
+	spawnLaterW.add(CGreenletHub, nil, "Hub.SpawnC has no start delay; the bare C hub row spawns with one")
 }
 
 // oursC runs f as the main greenlet of a fresh hub on the C core.
