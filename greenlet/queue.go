@@ -53,11 +53,11 @@ type Queue[T any] struct {
 	items   deque[T] // fifo and lifo
 	heap    []T      // priority
 
-	getters  waitList // Get and Peek callers; a popped Get holds a reserved item
-	putters  waitList // blocked Put callers; a popped one holds a reserved slot
-	resvGet  int      // items reserved for woken getters
-	resvPut  int      // slots reserved for woken putters
-	unlocking bool    // the unlock callback is queued
+	getters   waitList // Get and Peek callers; a popped Get holds a reserved item
+	putters   waitList // blocked Put callers; a popped one holds a reserved slot
+	resvGet   int      // items reserved for woken getters
+	resvPut   int      // slots reserved for woken putters
+	unlocking bool     // the unlock callback is queued
 
 	unfinished int
 	allDone    *Event // set while unfinished == 0
