@@ -20,6 +20,7 @@ type Channel[T any] struct {
 	getters   waitList        // a popped getter holds a reserved offer
 	resv      int             // offers at the front reserved for woken getters
 	unlocking bool
+	unlockFn  func(any) // unlockChannel[T], made once: a generic func value allocates
 }
 
 type offer[T any] struct {
@@ -32,7 +33,9 @@ func NewChannel[T any](h *hub.Hub) *Channel[T] {
 	if h == nil {
 		panic("greenlet: NewChannel: nil hub")
 	}
-	return &Channel[T]{h: h}
+	c := &Channel[T]{h: h}
+	c.unlockFn = unlockChannel[T]
+	return c
 }
 
 // Empty reports whether a Get would wait: no putter is offering an item.
@@ -47,7 +50,7 @@ func (c *Channel[T]) Len() int { return 0 }
 func (c *Channel[T]) scheduleUnlock() {
 	if !c.unlocking {
 		c.unlocking = true
-		c.h.RunCallbackArg(unlockChannel[T], c)
+		c.h.RunCallbackArg(c.unlockFn, c)
 	}
 }
 

@@ -53,11 +53,12 @@ type Queue[T any] struct {
 	items   deque[T] // fifo and lifo
 	heap    []T      // priority
 
-	getters   waitList // Get and Peek callers; a popped Get holds a reserved item
-	putters   waitList // blocked Put callers; a popped one holds a reserved slot
-	resvGet   int      // items reserved for woken getters
-	resvPut   int      // slots reserved for woken putters
-	unlocking bool     // the unlock callback is queued
+	getters   waitList  // Get and Peek callers; a popped Get holds a reserved item
+	putters   waitList  // blocked Put callers; a popped one holds a reserved slot
+	resvGet   int       // items reserved for woken getters
+	resvPut   int       // slots reserved for woken putters
+	unlocking bool      // the unlock callback is queued
+	unlockFn  func(any) // unlockQueue[T], made once: a generic func value allocates
 
 	unfinished int
 	allDone    *Event // set while unfinished == 0
@@ -95,6 +96,7 @@ func newQueue[T any](h *hub.Hub, maxsize int, kind queueKind, less func(a, b T) 
 		panic("greenlet: NewQueue: negative maxsize (use Unbounded)")
 	}
 	q := &Queue[T]{h: h, kind: kind, maxsize: maxsize, less: less, getShutAt: math.MaxUint64, putShutAt: math.MaxUint64}
+	q.unlockFn = unlockQueue[T]
 	q.allDone = NewEvent(h)
 	q.allDone.Set()
 	return q
@@ -198,7 +200,7 @@ func (q *Queue[T]) down(i int) {
 func (q *Queue[T]) scheduleUnlock() {
 	if !q.unlocking {
 		q.unlocking = true
-		q.h.RunCallbackArg(unlockQueue[T], q)
+		q.h.RunCallbackArg(q.unlockFn, q)
 	}
 }
 
