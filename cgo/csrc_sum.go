@@ -6,4 +6,4 @@ package cgo
 // against. It is here so that a change in csrc/ (which the go command does
 // not see: those files live outside this directory) also changes this
 // package's sources, and so forces a rebuild. TestCsrcSumCurrent checks it.
-const csrcSum = "34d460757d690febb26e2e8e38b823e5d7a96f70c5cbb967ac3e03994679af3d"
+const csrcSum = "e4fda4a29fcae4a639fc71298f75a3ee258f8264a745b28d518a9cfb36046869"
