@@ -197,3 +197,17 @@ func ExamplePool() {
 	// spawned 2
 	// joined: true <nil> free: 2
 }
+
+// Map runs a function over inputs on a pool and keeps the input order.
+func ExampleMap() {
+	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
+		p := greenlet.NewPool(main.Hub(), 2)
+		squares, err := greenlet.Map(main, p, []int{1, 2, 3, 4}, func(g *greenlet.Greenlet, x int) (int, error) {
+			return x * x, greenlet.Sleep(g, time.Duration(5-x)*time.Millisecond)
+		})
+		fmt.Println(squares, err)
+		return err
+	})
+	// Output:
+	// [1 4 9 16] <nil>
+}
