@@ -71,12 +71,12 @@ type Iter struct {
 // iteration: once it passes Next returns false. An object appearing twice
 // is yielded twice.
 func IWait(cur *Greenlet, objects []Waitable, timeout time.Duration) *Iter {
-	return iwait(cur, objects, timeout, -1)
+	return iwait(cur, "IWait", objects, timeout, -1)
 }
 
-func iwait(cur *Greenlet, objects []Waitable, timeout time.Duration, count int) *Iter {
+func iwait(cur *Greenlet, op string, objects []Waitable, timeout time.Duration, count int) *Iter {
 	if cur == nil {
-		panic("greenlet: IWait: nil calling greenlet (pass the greenlet making the call)")
+		panic("greenlet: " + op + ": nil calling greenlet (pass the greenlet making the call)")
 	}
 	it := &Iter{cur: cur, want: len(objects)}
 	if count >= 0 && count < it.want {
@@ -85,7 +85,7 @@ func iwait(cur *Greenlet, objects []Waitable, timeout time.Duration, count int) 
 	it.unlinks = make([]func(), len(objects))
 	for i, o := range objects {
 		o := o
-		it.unlinks[i] = linkWaitable(o, "IWait", func() {
+		it.unlinks[i] = linkWaitable(o, op, func() {
 			it.unlinks[i] = nil
 			it.done = append(it.done, o)
 			if it.waiting {
@@ -177,7 +177,7 @@ func WaitObjects(cur *Greenlet, objects []Waitable, timeout time.Duration, count
 	if err := cur.check("WaitObjects", nil); err != nil {
 		return nil, err
 	}
-	it := iwait(cur, objects, timeout, count)
+	it := iwait(cur, "WaitObjects", objects, timeout, count)
 	defer it.Close()
 	out := make([]Waitable, 0, it.want)
 	for it.Next() {
