@@ -77,7 +77,9 @@ func (c *Channel[T]) take() T {
 // Put offers v and waits (block) until a getter takes it, or timeout
 // passes (then ErrFull, and v was not delivered). Without block it succeeds
 // only if a getter is waiting without an item (else ErrFull). Another error
-// is one delivered to cur while it waited; v was not delivered.
+// is one delivered to cur while it waited; v was not delivered, unless a
+// getter had already been woken for it (then it is delivered all the same,
+// as a value handed to a gevent Waiter is).
 func (c *Channel[T]) Put(cur *Greenlet, v T, block bool, timeout time.Duration) error {
 	if !block {
 		if c.Full() {
