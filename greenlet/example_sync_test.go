@@ -63,8 +63,8 @@ func ExampleAsyncResult() {
 // IWait yields objects as they become ready; WaitObjects collects them.
 func ExampleIWait() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
-		slow := greenlet.Spawn(main, sleeper(2*time.Millisecond, "slow"))
-		fast := greenlet.Spawn(main, sleeper(time.Millisecond, "fast"))
+		slow := greenlet.Spawn(main, sleeper(5*time.Millisecond, "slow"))
+		fast := greenlet.Spawn(main, ret("fast"))
 		it := greenlet.IWait(main, []greenlet.Waitable{slow, fast}, greenlet.Forever)
 		defer it.Close()
 		for it.Next() {

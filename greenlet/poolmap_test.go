@@ -42,8 +42,18 @@ func (s *Conformance) TestPoolMap() {
 		s.Empty(got)
 
 		var order []int
-		delays := []time.Duration{6 * time.Millisecond, time.Millisecond, 3 * time.Millisecond}
-		wait := func(g *greenlet.Greenlet, i int) (int, error) { return i, greenlet.Sleep(g, delays[i]) }
+		last := greenlet.NewEvent(h)
+		wait := func(g *greenlet.Greenlet, i int) (int, error) {
+			switch i {
+			case 0: // finishes last: waits for item 2
+				_, err := last.Wait(g, greenlet.Forever)
+				return i, err
+			case 2:
+				defer last.Set()
+				return i, greenlet.Sleep(g, 0)
+			}
+			return i, nil
+		}
 		it := greenlet.ImapUnordered(main, p, []int{0, 1, 2}, wait)
 		for it.Next() {
 			order = append(order, it.Result().Value)
