@@ -337,10 +337,70 @@ func (s *Conformance) TestIWait() {
 		s.Equal(0, s2.LinkCount())
 		s.False(it.Next())
 
+		s3 := greenlet.NewSemaphore(h, 1)
+		it = greenlet.IWait(main, []greenlet.Waitable{s3, s2}, greenlet.Forever)
+		for o := range it.All() {
+			s.Same(s3, o)
+			break
+		}
+		s.Equal(0, s2.LinkCount(), "break closes the iterator")
+		s.NoError(it.Err())
+
 		it = greenlet.IWait(main, []greenlet.Waitable{s2}, 10*time.Millisecond)
 		s.False(it.Next(), "timeout")
 		s.NoError(it.Err())
 		s.Equal(0, s2.LinkCount())
 		return slow.Kill(main, nil, true, greenlet.Forever)
+	})
+}
+
+// §4.11 cross-thread: an Event and an AsyncResult set from another
+// goroutine through Hub.Post wake the waiter, waiting directly (timed and
+// untimed) or in a spawned greenlet.
+func (s *Conformance) TestEventCrossThread() {
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		fromOutside := func(fn func()) {
+			h.Ref()
+			go func() {
+				time.Sleep(time.Millisecond)
+				_ = h.Post(func() { fn(); h.Unref() })
+			}()
+		}
+		e := greenlet.NewEvent(h)
+		fromOutside(e.Set)
+		ok, err := e.Wait(main, greenlet.Forever)
+		s.NoError(err)
+		s.True(ok)
+
+		r := greenlet.NewAsyncResult(h)
+		fromOutside(func() { r.Set("from main") })
+		v, err := r.Get(main, true, 5*time.Second)
+		s.NoError(err)
+		s.Equal("from main", v)
+
+		r2 := greenlet.NewAsyncResult(h)
+		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return r2.Get(g, true, greenlet.Forever) })
+		fromOutside(func() { r2.Set(true) })
+		v, err = g.Get(main, true, greenlet.Forever)
+		s.NoError(err)
+		s.Equal(true, v)
+		return nil
+	})
+}
+
+// Semaphore.Wait and Pool.WaitAvailable wake, without taking the slot, once
+// a slot frees.
+func (s *Conformance) TestSemaphoreWait() {
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		p := greenlet.NewPool(h, 1)
+		_, err := p.Spawn(main, sleeper(time.Millisecond, nil))
+		s.NoError(err)
+		n, err := p.WaitAvailable(main, greenlet.Forever)
+		s.NoError(err)
+		s.Equal(1, n)
+		s.Equal(1, p.FreeCount(), "WaitAvailable does not take the slot")
+		return nil
 	})
 }

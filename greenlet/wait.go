@@ -2,6 +2,7 @@ package greenlet
 
 import (
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
