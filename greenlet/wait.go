@@ -147,6 +147,20 @@ func (it *Iter) Next() bool {
 	return true
 }
 
+// All returns the iteration as a range function (Go 1.23 iter.Seq);
+// leaving the loop, by break or at the end, closes the iterator. Check Err
+// afterwards for an error delivered to the greenlet.
+func (it *Iter) All() iter.Seq[Waitable] {
+	return func(yield func(Waitable) bool) {
+		defer it.Close()
+		for it.Next() {
+			if !yield(it.Value()) {
+				return
+			}
+		}
+	}
+}
+
 // Value returns the object Next found ready.
 func (it *Iter) Value() Waitable { return it.value }
 
