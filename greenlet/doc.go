@@ -67,6 +67,21 @@
 //	(typed results)                    SpawnTyped[T] -> Typed[T].Get / Value
 //	LoopExit / BlockingSwitchOutError  ErrLoopExit (*hub.LoopExit); ErrBlockingSwitchOut
 //
+// and its higher-level classes (modern semantics; constructors take the hub,
+// and zero values are not usable):
+//
+//	Event                              NewEvent(h): Set; Clear; IsSet; Wait(cur, t) (bool, error)
+//	AsyncResult                        NewAsyncResult(h): Set; SetException; Get(cur, block, t); Wait
+//	greenlet.link(result)              g.Rawlink(r.Receive)
+//	wait(objects, timeout, count)      WaitObjects(cur, objs, t, count)
+//	iwait(objects, timeout, count)     IWait(...) -> *Iter (Next, Close; All() as an iter.Seq)
+//	Semaphore / BoundedSemaphore / Lock NewSemaphore; NewBoundedSemaphore; NewLock: Acquire(cur, block, t); Release
+//	Queue(maxsize) / LifoQueue / PriorityQueue  NewQueue[T](h, n); NewLifoQueue; NewPriorityQueue(less): Put; Get; Peek; TaskDone; Join; Shutdown
+//	Channel                            NewChannel[T](h): a rendezvous (Put waits for a Get)
+//	Group                              NewGroup(h): Spawn; Add; Discard; Join(cur, t, raiseError); Kill; Killone
+//	Pool(size)                         NewPool(h, size): Spawn blocks while full; FreeCount; WaitAvailable; Map; Imap; ImapUnordered
+//	Empty / Full / ShutDown / PoolFull ErrEmpty; ErrFull; ErrShutDown; ErrPoolFull
+//
 // Timeouts are time.Duration values: Forever means none (timeout=None); zero
 // or negative ones expire at the next loop iteration.
 //
