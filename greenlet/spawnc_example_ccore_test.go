@@ -1,0 +1,44 @@
+//go:build cgo && !purego
+
+package greenlet_test
+
+import (
+	"fmt"
+	"time"
+	"unsafe"
+
+	ccore "github.com/gevent-go/gevent/cgo"
+	"github.com/gevent-go/gevent/greenlet"
+	"github.com/gevent-go/gevent/hub"
+)
+
+// ExampleSpawnC shows a C function running as a greenlet next to a Go
+// greenlet: JoinAll reports them in the order they finished, and Get returns
+// the C body's value.
+func ExampleSpawnC() {
+	err := greenlet.Run(func(main *greenlet.Greenlet) error {
+		// BodySleep sleeps arg ms in C, then returns arg as its value.
+		c, err := greenlet.SpawnC(main, unsafe.Pointer(ccore.BodySleep), 40)
+		if err != nil {
+			return err
+		}
+		c.SetName("c40")
+		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			return "go", greenlet.Sleep(g, 10*time.Millisecond)
+		})
+		g.SetName("go10")
+		done, err := greenlet.JoinAll(main, []*greenlet.Greenlet{c, g}, greenlet.Forever, true, -1)
+		if err != nil {
+			return err
+		}
+		fmt.Println(done[0].Name(), done[1].Name())
+		v, err := c.Get(main, true, greenlet.Forever)
+		fmt.Println(v, err)
+		return nil
+	}, hub.WithCore("c"))
+	fmt.Println(err)
+	// Output:
+	// go10 c40
+	// 40 <nil>
+	// <nil>
+}
