@@ -44,3 +44,41 @@ func BenchmarkCGreenletSwitch(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkCGreenletSpawnJoin: Go spawns C greenlets (a body that returns at
+// once) in batches of 100 and waits for each; one op is one spawn+join, all
+// of it through the command and event arrays, with cgo-calls/op to show the
+// crossings are per batch, not per greenlet.
+func BenchmarkCGreenletSpawnJoin(b *testing.B) {
+	h, err := New(WithCore("c"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = h.Run(func(main *G) error {
+		cs := make([]*CGreenlet, 0, 100)
+		calls0 := h.CgoCalls()
+		b.ResetTimer()
+		for done := 0; done < b.N; {
+			cs = cs[:0]
+			for i := 0; i < 100 && done+i < b.N; i++ {
+				c, err := h.SpawnC(cfn(ccore.BodyFail), 0)
+				if err != nil {
+					return err
+				}
+				cs = append(cs, c)
+			}
+			for _, c := range cs {
+				if err := c.Wait(main); err != nil {
+					return err
+				}
+			}
+			done += len(cs)
+		}
+		b.StopTimer()
+		b.ReportMetric(float64(h.CgoCalls()-calls0)/float64(b.N), "cgo-calls/op")
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
