@@ -26,8 +26,9 @@ import (
 // usable.
 //
 // Ownership: the gev_hub, its command array and its event array are C memory
-// owned by the C hub and freed by Destroy. Go holds pointers into them for
-// the hub's life; nothing in them ever points into Go memory.
+// owned by the C hub and freed by Destroy, and so is the census buffer that
+// NewHub allocates for TurnCensus. Go holds pointers into them for the hub's
+// life; nothing in them ever points into Go memory.
 //
 // Threads: every method except Interrupt, Post and ForeignCalls must be called
 // by the one goroutine that drives the hub, which must be locked to its OS
