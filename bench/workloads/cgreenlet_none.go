@@ -8,5 +8,6 @@ func init() {
 	for _, w := range registry {
 		w.add(CGreenlet, nil, "built without cgo: there is no C core")
 		w.add(CGreenletHub, nil, "built without cgo: there is no C core")
+		w.add(CGreenletAPI, nil, "built without cgo: there is no C core")
 	}
 }

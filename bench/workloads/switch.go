@@ -29,6 +29,7 @@ func init() {
 	const cwhy = "the C coroutine switch is measured from C: the csrc rows"
 	switchW.add(CGreenlet, nil, cwhy)
 	switchW.add(CGreenletHub, nil, cwhy)
+	switchW.add(CGreenletAPI, nil, cwhy)
 }
 
 // iterPullSwitch resumes a coroutine that yields straight back: each next is

@@ -41,8 +41,12 @@ const (
 	IterPull   Impl = "iterpull"
 	CoreGo     Impl = "core=go"
 	CoreC      Impl = "core=c"
-	// CGreenletHub is C greenlets (C functions on C stacks) in our hub on
-	// the C core, spawned, joined and killed by a Go greenlet.
+	// CGreenletAPI is C greenlets (C functions on C stacks) in our hub on
+	// the C core through the greenlet API (greenlet.SpawnC: a Go greenlet
+	// stands for each, so Join, JoinAll and Kill work as for any greenlet).
+	CGreenletAPI Impl = "cgreenlet-api"
+	// CGreenletHub is the same through the hub's own API (Hub.SpawnC,
+	// CGreenlet.Wait and Kill), with no Go greenlet per C greenlet.
 	CGreenletHub Impl = "cgreenlet-hub"
 	// CGreenlet is C greenlets in a bare C hub (package cgo) that Go drives
 	// one turn at a time: the floor under CGreenletHub.
@@ -50,7 +54,7 @@ const (
 )
 
 // GoImpls lists the implementations this package can run, in table order.
-var GoImpls = []Impl{IterPull, Goroutines, CoreGo, CoreC, CGreenletHub, CGreenlet}
+var GoImpls = []Impl{IterPull, Goroutines, CoreGo, CoreC, CGreenletAPI, CGreenletHub, CGreenlet}
 
 // noCGreenlets is the default reason a workload has no C greenlet
 // implementation: only what the bodies of cgo/bodies.c can express has one.
@@ -67,8 +71,10 @@ func (i Impl) Label() string {
 		return "ours, core=go"
 	case CoreC:
 		return "ours, core=c"
+	case CGreenletAPI:
+		return "C greenlets, greenlet.SpawnC (core=c)"
 	case CGreenletHub:
-		return "C greenlets in our hub (core=c)"
+		return "C greenlets, Hub.SpawnC (core=c)"
 	case CGreenlet:
 		return "C greenlets, bare C hub driven from Go"
 	}
@@ -155,7 +161,7 @@ func register(w *Workload) *Workload {
 	if w.na == nil {
 		w.na = map[Impl]string{}
 	}
-	for _, impl := range []Impl{CGreenlet, CGreenletHub} {
+	for _, impl := range []Impl{CGreenlet, CGreenletHub, CGreenletAPI} {
 		if _, ok := w.na[impl]; !ok {
 			w.na[impl] = noCGreenlets
 		}

@@ -153,7 +153,7 @@ func render(in renderInput) string {
 
 	b.WriteString(implementationsLegend)
 	fmt.Fprintf(&b, "## Ours vs real gevent (DESIGN §6 target: at least %dx faster)\n\n", geventTarget)
-	b.WriteString(report.VsGevent(in.cases, []string{"core=go", "core=c", "cgreenlet-hub"}, geventImpl, geventTarget))
+	b.WriteString(report.VsGevent(in.cases, []string{"core=go", "core=c", "cgreenlet-api"}, geventImpl, geventTarget))
 	b.WriteString("\n## Budgets (DESIGN §6), evaluated on this run\n\n")
 	b.WriteString(report.Checks(budgetChecks(in.cases, in.csrc)))
 
@@ -258,8 +258,9 @@ var implementationsLegend = strings.Join([]string{
 	"- **bare iter.Pull** (`iterpull`): runtime coroutines with no scheduler, the floor under a Go greenlet (DESIGN §3.1).",
 	"- **goroutines + channels/context** (`goroutines`): the idiomatic Go way to write the same thing.",
 	"- **ours, core=go / core=c** (`core=go`, `core=c`): package greenlet on a hub whose loop is the pure-Go one / the C one (libev through cgo, one cgo call per hub turn).",
-	"- **C greenlets in our hub (core=c)** (`cgreenlet-hub`): C functions (cgo/bodies.c: yield n times, park, sleep n ms) on C stacks, spawned with Hub.SpawnC by the main Go greenlet of a core=c hub, which waits for them (CGreenlet.Wait) and kills them.",
-	"- **C greenlets, bare C hub driven from Go** (`cgreenlet`): the same bodies in a C hub (package cgo) with no Go hub: Go pushes commands and runs one turn, one cgo call, at a time. The floor under the row above.",
+	"- **C greenlets, greenlet.SpawnC (core=c)** (`cgreenlet-api`): C functions (cgo/bodies.c: yield n times, park, sleep n ms) on C stacks in a core=c hub, through the greenlet API: each is represented by a small Go greenlet, so the main greenlet uses Join, JoinAll and Kill as for Go greenlets.",
+	"- **C greenlets, Hub.SpawnC (core=c)** (`cgreenlet-hub`): the same bodies through the hub's own API (Hub.SpawnC, CGreenlet.Wait and Kill), with no Go greenlet per C greenlet.",
+	"- **C greenlets, bare C hub driven from Go** (`cgreenlet`): the same bodies in a C hub (package cgo) with no Go hub: Go pushes commands and runs one turn, one cgo call, at a time. The floor under the two rows above.",
 	"- **csrc rows**: the C perf programs' own numbers, measured from C (`make -C csrc bench`).",
 	"- **gevent** (`gevent`): Debian's python3-gevent running bench/gevent_bench.py.",
 	"", "",
