@@ -45,6 +45,9 @@ go_race() { GEVENT_CORE=$1 go test -race -count=1 -timeout 15m ./...; }
 
 go_pure() { CGO_ENABLED=0 GEVENT_CORE=go go test -count=1 -timeout 15m ./...; }
 
+# cgo on, but the purego tag leaves the C core out: the pure-Go core must stand alone there too.
+go_purego_tag() { GEVENT_CORE=go go test -tags purego -count=1 -timeout 15m ./...; }
+
 bench_unit() { (cd bench && go vet ./... && go test -count=1 ./...); }
 
 bench_quick() { bash ci/bench.sh -quick; }
@@ -56,6 +59,7 @@ if have_go_pkgs; then
 	# The C core joins the Go API through cgo/; until that package exists there is no C loop to test.
 	[ -d cgo ] && step "Go: go test -race (GEVENT_CORE=c)" go_race c
 	step "Go: CGO_ENABLED=0 go test" go_pure
+	step "Go: go test -tags purego" go_purego_tag
 fi
 [ -f bench/go.mod ] && step "bench: go vet, go test (its own module)" bench_unit
 [ -d bench ] && step "bench: quick run (proves the command works; asserts no speed)" bench_quick
