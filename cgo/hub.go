@@ -142,6 +142,7 @@ var (
 // An Error is a status code of the C hub, as an error.
 type Error int32
 
+// Error returns the C hub's description of the code, prefixed "cgo: ".
 func (e Error) Error() string { return "cgo: " + Strerror(int32(e)) }
 
 // Strerror returns the C hub's description of code (gev_hub_strerror): one
@@ -385,8 +386,10 @@ func censusOf(c *C.gev_hub_census) Census {
 // LiveHubs and LiveGreenlets count, process-wide, C hubs and C greenlet
 // structs not yet freed (gev_hub_live_hubs, gev_hub_live_greenlets): the leak
 // check of tests. Safe from any goroutine; one cgo call each.
-func LiveHubs() int      { return int(C.gev_hub_live_hubs()) }
-func LiveGreenlets() int { return int(C.gev_hub_live_greenlets()) } //nolint:revive // documented with LiveHubs
+func LiveHubs() int { return int(C.gev_hub_live_hubs()) }
+
+// LiveGreenlets counts C greenlet structs not yet freed, process-wide; see LiveHubs.
+func LiveGreenlets() int { return int(C.gev_hub_live_greenlets()) }
 
 // CoroCensus counts the C coroutines of the calling thread
 // (gev_coro_get_census). Call it on a hub's thread (the hub goroutine, locked)

@@ -18,6 +18,7 @@ type GreenletExit struct {
 	Msg string
 }
 
+// Error returns "GreenletExit", followed by Msg when there is one.
 func (e *GreenletExit) Error() string {
 	if e.Msg == "" {
 		return "GreenletExit"
@@ -62,6 +63,7 @@ func (linkedExited) Error() string { return "greenlet: linked greenlet exited" }
 // LinkedCompleted tells a linked greenlet that Source finished successfully.
 type LinkedCompleted struct{ Source *Greenlet }
 
+// Error says, like gevent, that Source completed successfully.
 func (e *LinkedCompleted) Error() string { return fmt.Sprintf("%v completed successfully", e.Source) }
 
 // Is makes errors.Is(err, LinkedExited) true.
@@ -74,6 +76,7 @@ type LinkedKilled struct {
 	Value  error
 }
 
+// Error says, like gevent, what kind of GreenletExit Source returned.
 func (e *LinkedKilled) Error() string { return fmt.Sprintf("%v returned %T", e.Source, e.Value) }
 
 // Is makes errors.Is(err, LinkedExited) true.
@@ -95,6 +98,7 @@ type LinkedFailed struct {
 	Err    error
 }
 
+// Error says, like gevent, that Source failed and with what.
 func (e *LinkedFailed) Error() string { return fmt.Sprintf("%v failed with %v", e.Source, e.Err) }
 
 // Is makes errors.Is(err, LinkedExited) true.

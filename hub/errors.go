@@ -68,6 +68,7 @@ type LoopExit struct {
 	Parked int
 }
 
+// Error describes the condition and how many greenlets were parked.
 func (e *LoopExit) Error() string {
 	return fmt.Sprintf("hub: this operation would block forever (%d greenlets parked, nothing can wake them)", e.Parked)
 }
@@ -86,6 +87,7 @@ type PanicError struct {
 	Stack []byte
 }
 
+// Error formats the panic value; the stack is in Stack.
 func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
 
 // Unwrap returns the panic value if it is an error, else nil.
