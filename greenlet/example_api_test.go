@@ -446,3 +446,71 @@ func ExamplePanicError() {
 	// assignment to entry in nil map
 	// stack recorded: true
 }
+
+// NewOn builds an unstarted greenlet from a hub alone, for code (a callback,
+// a library) that has no current greenlet at hand.
+func ExampleNewOn() {
+	h, err := hub.New()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	g := greenlet.NewOn(h, ret("built before Run"))
+	_ = greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
+		g.Start()
+		v, err := g.Get(main, true, greenlet.Forever)
+		fmt.Println(v, err)
+		return nil
+	})
+	// Output:
+	// built before Run <nil>
+}
+
+// A bounded semaphore catches a Release without a matching Acquire by
+// panicking.
+func ExampleNewBoundedSemaphore() {
+	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
+		s := greenlet.NewBoundedSemaphore(main.Hub(), 1)
+		defer func() { fmt.Println("recovered:", recover()) }()
+		s.Release()
+		return nil
+	})
+	// Output:
+	// recovered: greenlet: BoundedSemaphore released too many times
+}
+
+// A Queue with a maxsize refuses a non-blocking Put when full, and a
+// non-blocking Get when empty.
+func ExampleNewQueue() {
+	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
+		q := greenlet.NewQueue[int](main.Hub(), 1)
+		fmt.Println(q.PutNowait(1), q.Full())
+		fmt.Println(errors.Is(q.PutNowait(2), greenlet.ErrFull))
+		fmt.Println(q.GetNowait())
+		_, err := q.GetNowait()
+		fmt.Println(errors.Is(err, greenlet.ErrEmpty))
+		return nil
+	})
+	// Output:
+	// <nil> true
+	// true
+	// 1 <nil>
+	// true
+}
+
+// An Event's own timeout is not an error: Wait reports the flag as it is.
+func ExampleNewEvent() {
+	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
+		e := greenlet.NewEvent(main.Hub())
+		fmt.Println(e.Wait(main, time.Millisecond))
+		e.Set()
+		fmt.Println(e.Wait(main, time.Millisecond))
+		e.Clear()
+		fmt.Println("set after Clear:", e.IsSet())
+		return nil
+	})
+	// Output:
+	// false <nil>
+	// true <nil>
+	// set after Clear: false
+}

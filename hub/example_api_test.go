@@ -77,3 +77,42 @@ func ExampleWithErrorHandler() {
 	// handler: worker true worker broke
 	// Run: <nil>
 }
+
+// DefaultCore is the core used when neither WithCore nor GEVENT_CORE names
+// one: the C core whenever the build has it.
+func ExampleDefaultCore() {
+	fmt.Println(hub.DefaultCore() == "c" == slices.Contains(hub.Cores(), "c"))
+	// Output:
+	// true
+}
+
+// exitErr ends a greenlet successfully, as a subclass of GreenletExit does.
+type exitErr struct{}
+
+func (exitErr) Error() string { return "exit" }
+func (exitErr) GreenletExit() {}
+
+// IsExit looks through wrapping for an ExitError.
+func ExampleIsExit() {
+	fmt.Println(hub.IsExit(fmt.Errorf("ctx: %w", exitErr{})))
+	fmt.Println(hub.IsExit(hub.ErrHubDestroyed))
+	fmt.Println(hub.IsExit(errors.New("failure")))
+	// Output:
+	// true
+	// true
+	// false
+}
+
+// NewPanicError, called where a panic was recovered, keeps the value and
+// unwraps to it when it is an error.
+func ExampleNewPanicError() {
+	cause := errors.New("disk gone")
+	var p *hub.PanicError
+	func() {
+		defer func() { p = hub.NewPanicError(recover()) }()
+		panic(cause)
+	}()
+	fmt.Println(p, errors.Is(p, cause), len(p.Stack) > 0)
+	// Output:
+	// panic: disk gone true true
+}
