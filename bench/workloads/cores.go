@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
@@ -54,6 +55,19 @@ func trivialBody(*greenlet.Greenlet) (any, error) {
 
 // failed returns the first greenlet of gs that is not dead or did not
 // succeed, as an error, or nil.
+// timeSpawnedPair spawns a and b, joins both, and returns the time from the
+// spawns to the end of the join, or an error if either failed. It is how the
+// two-greenlet handoff workloads are timed, all alike.
+func timeSpawnedPair(main *greenlet.Greenlet, a, b greenlet.Func) (time.Duration, error) {
+	gs := []*greenlet.Greenlet{greenlet.Spawn(main, a), greenlet.Spawn(main, b)}
+	t0 := time.Now()
+	if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+		return 0, err
+	}
+	el := time.Since(t0)
+	return el, failed(gs)
+}
+
 func failed(gs []*greenlet.Greenlet) error {
 	for i, g := range gs {
 		if !g.Dead() {

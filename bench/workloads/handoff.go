@@ -70,13 +70,8 @@ func oursQueueHandoff(main *greenlet.Greenlet, n int) (Metrics, error) {
 		}
 		return nil, nil
 	}
-	gs := []*greenlet.Greenlet{greenlet.Spawn(main, a), greenlet.Spawn(main, b)}
-	t0 := time.Now()
-	if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
-		return nil, err
-	}
-	el := time.Since(t0)
-	if err := failed(gs); err != nil {
+	el, err := timeSpawnedPair(main, a, b)
+	if err != nil {
 		return nil, err
 	}
 	return Metrics{"ns/handoff": perOp(el, 2*n)}, nil
@@ -106,13 +101,8 @@ func oursEventHandoff(main *greenlet.Greenlet, n int) (Metrics, error) {
 		}
 		return nil, nil
 	}
-	gs := []*greenlet.Greenlet{greenlet.Spawn(main, a), greenlet.Spawn(main, b)}
-	t0 := time.Now()
-	if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
-		return nil, err
-	}
-	el := time.Since(t0)
-	if err := failed(gs); err != nil {
+	el, err := timeSpawnedPair(main, a, b)
+	if err != nil {
 		return nil, err
 	}
 	return Metrics{"ns/handoff": perOp(el, 2*n)}, nil

@@ -39,13 +39,8 @@ func oursSleep0(main *greenlet.Greenlet, n int) (Metrics, error) {
 		}
 		return nil, nil
 	}
-	gs := []*greenlet.Greenlet{greenlet.Spawn(main, loop), greenlet.Spawn(main, loop)}
-	t0 := time.Now()
-	if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
-		return nil, err
-	}
-	el := time.Since(t0)
-	if err := failed(gs); err != nil {
+	el, err := timeSpawnedPair(main, loop, loop)
+	if err != nil {
 		return nil, err
 	}
 	return Metrics{"ns/switch": perOp(el, 2*n)}, nil
