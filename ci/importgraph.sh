@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the one-way import graph of DESIGN.md §2: greenlet -> hub -> cgo -> csrc.
+# Checks the one-way import graph (docs/design.md, Layers): greenlet -> hub -> cgo -> csrc.
 # hub never imports greenlet; cgo imports nothing of ours; only cgo imports "C" (in cgo builds).
 set -uo pipefail
 mod=$(go list -m)

@@ -12,7 +12,7 @@ import (
 	"github.com/gevent-go/gevent/hub"
 )
 
-// Budgets (DESIGN.md §6), read as ratios of ns/op in one run:
+// Budgets (the project's, see bench/results/), read as ratios of ns/op in one run:
 //   BenchmarkHandoff / BenchmarkBaselinePullRoundTrip      <= 1.2
 //   BenchmarkSpawnJoin / BenchmarkBaselinePullCreate       <= 1.5
 //   BenchmarkParkedMemory: B/greenlet                      <= 4096

@@ -17,7 +17,7 @@ import (
 	"github.com/gevent-go/gevent/hub"
 )
 
-// Conformance is the behaviour suite of GEVENT.md, run unchanged on every
+// Conformance is the suite of gevent's behaviour, run unchanged on every
 // core. A core joins with one line: func TestConformanceX(t *testing.T) {
 // runConformance(t, "x") }.
 type Conformance struct {

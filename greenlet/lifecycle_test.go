@@ -16,7 +16,7 @@ func flagsOf(g *greenlet.Greenlet) flags {
 	return flags{g.Started(), g.Dead(), g.Ready(), g.Successful()}
 }
 
-// GEVENT.md §2.1 lifecycle table and §4.2 "Lifecycle table".
+// gevent's lifecycle table: the state of a greenlet at each step, and when links fire.
 func (s *Conformance) TestLifecycle() {
 	s.run(func(main *greenlet.Greenlet) error {
 		var linked []*greenlet.Greenlet

@@ -9,7 +9,7 @@ import (
 // Benchmarks of the hub on every core of this build, as sub-benchmarks
 // core=go and core=c, with a bare iter.Pull round trip as the baseline.
 // Compare ratios within one run (benchstat, or bench/'s report); the C
-// core's budgets are in DESIGN.md §6 and the cgo-core issue.
+// core's budgets are stated in the comparison report (bench/results/).
 
 // benchCores runs f as the main G of a fresh hub on each core.
 func benchCores(b *testing.B, f func(b *testing.B, h *Hub, main *G)) {

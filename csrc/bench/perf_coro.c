@@ -9,7 +9,7 @@
  *                          switch out of B). Reported, no budget.
  *   switch, bare asm       the asm switch alone (gev__coro_swap, what gev_coro_switch
  *                          tail-calls) without the checks and bookkeeping around it: the
- *                          "bare hand-written switch" of DESIGN.md. Reported, no budget.
+ *                          "bare hand-written switch" of the budgets. Reported, no budget.
  *   create+switch+destroy  pooled gev_coro_create, first switch into it (it exits back at
  *                          once: two switches in all), gev_coro_destroy. Budget: <= 25 ns.
  *   resident per idle      10,000 coroutines that each ran a little (a few hundred bytes of

@@ -1,5 +1,5 @@
 /*
- * test_hub_fork.c - fork with work pending (GEVENT.md §2.3 fork/reinit, #957): the child
+ * test_hub_fork.c - fork with work pending (gevent's fork/reinit, gevent issue #957): the child
  * calls gev_hub_reinit, its greenlets, timers and wake-up keep working (work scheduled before
  * the fork runs in both processes), it ends with _exit; the parent checks the child's status
  * and that its own loop is intact.

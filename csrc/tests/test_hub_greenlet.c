@@ -1,8 +1,8 @@
 /*
  * test_hub_greenlet.c - C greenlets with gevent's semantics: spawn order, sleep, join/get,
  * kill (before start, while running, ignored, merged, late), links, blocking in hub
- * context, "would block forever", wait_fd, hub callbacks. Ports the C-relevant lines of
- * GEVENT.md §2.1, §4.2 and §4.6.
+ * context, "would block forever", wait_fd, hub callbacks. Ports the C-relevant parts of
+ * gevent's greenlet lifecycle, kill and link rules.
  */
 #include <errno.h>
 #include <unistd.h>

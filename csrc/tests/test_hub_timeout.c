@@ -1,5 +1,5 @@
 /*
- * test_hub_timeout.c - timeouts with identity (GEVENT.md §2.4, §4.1, §4.3): firing,
+ * test_hub_timeout.c - timeouts with identity (gevent's Timeout rules): firing,
  * restart, cancel, nesting (outer first / inner first), the outer timeout that a join must
  * not swallow, late delivery, leaked timeouts of dead greenlets, gevent #1890.
  */
