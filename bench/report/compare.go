@@ -40,8 +40,12 @@ func (c Change) Better() bool { return c.Factor() < 1/(1+RegressionLimit) }
 // cur's order. Cases are matched by workload and size when both runs name
 // them, else by heading (without its number); rows by implementation key,
 // else by label (real gevent by its name alone, since its label carries a
-// version). A case whose metric changed is skipped.
+// version). A case whose metric changed is skipped; a nil run compares
+// with nothing.
 func Compare(prev, cur *Snapshot) []Change {
+	if prev == nil || cur == nil {
+		return nil
+	}
 	var out []Change
 	for _, cc := range cur.Cases {
 		pc := prev.match(cc)
