@@ -205,6 +205,10 @@ func render(in renderInput) string {
 		b.WriteString(report.Checks(budgetChecks(in.cases, in.csrc)))
 		b.WriteString("\n## Changes since the previous full run\n\n")
 		b.WriteString(report.Changes(in.prevName, in.prev, in.changes))
+		if worseCount(in.changes) > 0 {
+			b.WriteString("\nOther processes slow the implementations unevenly (see the load line at the top of both reports): " +
+				"a flag from a loaded run asks for a re-run before it means a regression.\n")
+		}
 	}
 
 	if series := scalingSeries(in.cases); len(series) > 0 {
