@@ -268,7 +268,7 @@ func render(in renderInput) string {
 			len(in.csrc.rows), in.csrc.text)
 	}
 
-	b.WriteString("## Reproduce\n\n```sh\nbash ci/bench.sh            # full run (this report)\nbash ci/bench.sh -quick     # the CI smoke run\n" +
+	b.WriteString("## Reproduce\n\n```sh\nbash ci/bench.sh            # full run (several minutes)\nbash ci/bench.sh -quick     # quick run: proves the command works\n" +
 		"cd bench && go test -run '^$' -bench . -count 10 ./workloads   # go test form, for benchstat\n```\n")
 	return b.String()
 }
