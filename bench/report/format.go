@@ -1,7 +1,8 @@
 // Package report renders the comparison: one Markdown table per workload
-// case, the headline ratios against gevent and DESIGN §6's budgets, and the
-// scaling plot. It knows nothing about how samples were taken; the
-// gevent-bench command fills in its types.
+// case, the headline ratios against gevent and the project's performance
+// budgets, the scaling plot, and the comparison with a previous run. It
+// knows nothing about how samples were taken; the gevent-bench command
+// fills in its types.
 package report
 
 import (

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -25,16 +27,44 @@ type Point struct {
 	Value float64
 }
 
-// palette gives each series a distinct colour and glyph, so the plot also
-// reads in grey.
-var palette = []color.RGBA{
-	{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
-	{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
-	{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
-	{R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
-	{R: 0x94, G: 0x67, B: 0xbd, A: 0xff},
-	{R: 0x8c, G: 0x56, B: 0x4b, A: 0xff},
-}
+// The series' styles: each index differs from the others in colour, glyph
+// and dash pattern at once, so lines stay apart in grey, for readers who
+// do not tell colours apart, and where lines overlap. The colours are the
+// Okabe–Ito palette (with a grey for its yellow, which is unreadable on
+// white); past the lists' ends the combinations still differ because the
+// lists have different lengths.
+var (
+	palette = []color.RGBA{
+		{R: 0x00, G: 0x72, B: 0xb2, A: 0xff}, // blue
+		{R: 0xd5, G: 0x5e, B: 0x00, A: 0xff}, // vermillion
+		{R: 0x00, G: 0x9e, B: 0x73, A: 0xff}, // bluish green
+		{R: 0xcc, G: 0x79, B: 0xa7, A: 0xff}, // reddish purple
+		{R: 0xe6, G: 0x9f, B: 0x00, A: 0xff}, // orange
+		{R: 0x56, G: 0xb4, B: 0xe9, A: 0xff}, // sky blue
+		{R: 0x00, G: 0x00, B: 0x00, A: 0xff}, // black
+		{R: 0x80, G: 0x80, B: 0x80, A: 0xff}, // grey
+	}
+	shapes = []draw.GlyphDrawer{
+		draw.CircleGlyph{}, draw.SquareGlyph{}, draw.PyramidGlyph{}, draw.CrossGlyph{},
+		draw.RingGlyph{}, draw.BoxGlyph{}, draw.TriangleGlyph{}, draw.PlusGlyph{},
+	}
+	dashes = [][]vg.Length{
+		nil,
+		{vg.Points(6), vg.Points(3)},
+		{vg.Points(2), vg.Points(2)},
+		{vg.Points(8), vg.Points(3), vg.Points(2), vg.Points(3)},
+		{vg.Points(12), vg.Points(4)},
+	}
+)
+
+// Plot geometry: the legend sits in its own strip under the axes, in
+// legendCols columns, so it never covers a line however many series
+// there are; the canvas grows by the strip's height.
+const (
+	plotWidth  = 8 * vg.Inch
+	axesHeight = 4.5 * vg.Inch
+	legendCols = 2
+)
 
 // ScalingPlot writes a log–log plot of cost per operation against N, one
 // line per series, to path; the format follows the extension (.svg, .png).
@@ -47,10 +77,18 @@ func ScalingPlot(path, title, ylabel string, series []Series) error {
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.X.Tick.Marker = logTicks{label: func(v float64) string { return Size(int(v)) }}
 	p.Y.Tick.Marker = logTicks{label: Num, between: true}
-	p.Legend.Top = true
-	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(8), -vg.Points(24)
 	p.Add(plotter.NewGrid())
-	drawn := 0
+	legends := make([]plot.Legend, legendCols)
+	for i := range legends {
+		legends[i] = plot.NewLegend()
+		legends[i].Left = true
+		legends[i].Top = true
+		legends[i].TextStyle.Font.Size = vg.Points(10)
+		legends[i].ThumbnailWidth = vg.Points(36)
+		legends[i].Padding = vg.Points(3)
+	}
+	var thumbs [][]plot.Thumbnailer // per drawn series, in order
+	var labels []string
 	for i, s := range series {
 		xys := make(plotter.XYs, 0, len(s.Points))
 		for _, pt := range s.Points {
@@ -68,25 +106,58 @@ func ScalingPlot(path, title, ylabel string, series []Series) error {
 		c := palette[i%len(palette)]
 		line.Color, points.Color = c, c
 		line.Width = vg.Points(1.5)
+		line.Dashes = dashes[i%len(dashes)]
 		points.Shape = shapes[i%len(shapes)]
-		points.Radius = vg.Points(3)
+		points.Radius = vg.Points(3.5)
 		p.Add(line, points)
-		p.Legend.Add(s.Label, line, points)
-		drawn++
+		thumbs = append(thumbs, []plot.Thumbnailer{line, points})
+		labels = append(labels, s.Label)
 	}
-	if drawn == 0 {
+	if len(thumbs) == 0 {
 		return fmt.Errorf("report: plot %s: no series has a point", filepath.Base(path))
 	}
-	// Headroom above the highest line for the legend (top right), and a
-	// margin below the lowest.
-	p.Y.Max *= math.Pow(10, 0.3*float64(drawn))
-	p.Y.Min /= 1.5
-	return p.Save(7*vg.Inch, 4.5*vg.Inch, path)
-}
+	// Margins on the log axes, so no glyph sits on the frame.
+	p.X.Min, p.X.Max = p.X.Min/1.3, p.X.Max*1.3
+	p.Y.Min, p.Y.Max = p.Y.Min/1.4, p.Y.Max*1.4
+	// Fill the legend column by column, in the series' order, and make the
+	// strip as tall as the longest column.
+	perCol := (len(thumbs) + legendCols - 1) / legendCols
+	for j := range thumbs {
+		legends[j/perCol].Add(labels[j], thumbs[j]...)
+	}
+	var stripH vg.Length
+	for i := range legends {
+		r := legends[i].Rectangle(draw.Canvas{})
+		stripH = max(stripH, r.Max.Y-r.Min.Y)
+	}
+	pad := vg.Points(10)
+	stripH += 2 * pad
 
-var shapes = []draw.GlyphDrawer{
-	draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{},
-	draw.CrossGlyph{}, draw.PlusGlyph{}, draw.RingGlyph{},
+	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+	canvas, err := draw.NewFormattedCanvas(plotWidth, axesHeight+stripH, format)
+	if err != nil {
+		return fmt.Errorf("report: plot %s: %w", filepath.Base(path), err)
+	}
+	dc := draw.New(canvas)
+	p.Draw(draw.Crop(dc, 0, 0, stripH, 0))
+	left := vg.Points(24) // roughly under the axes, clear of the y label
+	colW := (plotWidth - left) / legendCols
+	for i := range legends {
+		x0 := dc.Min.X + left + vg.Length(i)*colW
+		legends[i].Draw(draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{
+			Min: vg.Point{X: x0, Y: dc.Min.Y + pad},
+			Max: vg.Point{X: x0 + colW, Y: dc.Min.Y + stripH - pad},
+		}})
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if _, err := canvas.WriteTo(f); err != nil {
+		f.Close()
+		return fmt.Errorf("report: plot %s: %w", filepath.Base(path), err)
+	}
+	return f.Close()
 }
 
 // logTicks marks every power of ten in range with a labelled major tick

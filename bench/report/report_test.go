@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -167,6 +168,32 @@ func TestScalingPlot(t *testing.T) {
 		if !strings.Contains(s, label) {
 			t.Errorf("plot lacks legend %q", label)
 		}
+	}
+	// Eight series (as many as the comparison has): each has its own colour,
+	// and dashed lines tell them apart in grey too.
+	var many []Series
+	for i := range 8 {
+		many = append(many, Series{Label: fmt.Sprintf("series %d", i), Points: []Point{{1000, float64(100 + i)}, {10000, float64(200 + i)}}})
+	}
+	manyPath := filepath.Join(dir, "many.svg")
+	if err := ScalingPlot(manyPath, "t", "y", many); err != nil {
+		t.Fatal(err)
+	}
+	b, err = os.ReadFile(manyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = string(b)
+	for _, c := range palette {
+		if hex := fmt.Sprintf("#%02X%02X%02X", c.R, c.G, c.B); !strings.Contains(s, hex) {
+			t.Errorf("plot of 8 series lacks colour %s", hex)
+		}
+	}
+	if !strings.Contains(s, "stroke-dasharray") {
+		t.Error("plot of 8 series has no dashed line")
+	}
+	if len(shapes) < 8 || len(palette) < 8 {
+		t.Errorf("fewer than 8 shapes (%d) or colours (%d): series would share them", len(shapes), len(palette))
 	}
 	if err := ScalingPlot(filepath.Join(dir, "none.svg"), "t", "y", []Series{{Label: "empty"}}); err == nil {
 		t.Error("a plot without points succeeded")

@@ -10,8 +10,8 @@ import (
 )
 
 // spawn_joinall: spawn N greenlets, then JoinAll them. n is N; the cost per
-// greenlet should stay flat from 1e3 to 1e6 (DESIGN §6). Also records the
-// peak RSS the N greenlets needed (valid in a fresh process).
+// greenlet should stay flat from 1e3 to 1e6 (one of the project's budgets:
+// no per-greenlet cost may grow with N). Also records the peak RSS the N greenlets needed (valid in a fresh process).
 var spawnJoinAllW = register(&Workload{
 	Name:           "spawn_joinall",
 	Title:          "spawn N, then JoinAll (per greenlet)",

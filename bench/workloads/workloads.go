@@ -4,10 +4,9 @@
 // that both the go test benchmarks of this package and the gevent-bench
 // command call.
 //
-// The workloads are those of the gevent anchor measurements (the lead's
-// shared/bench scripts): the same operations, counted the same way, so the
-// numbers are comparable with real gevent's, which bench/gevent_bench.py
-// measures.
+// bench/gevent_bench.py runs the same workloads on real gevent: the same
+// operations, counted the same way, so the numbers are comparable with
+// gevent's.
 //
 // A Func runs one sample and returns its Metrics; it does its own timing, so
 // set-up such as creating a hub is outside the timed region. A Func of a

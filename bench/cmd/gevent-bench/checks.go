@@ -52,8 +52,9 @@ func rowWhy(c *report.Case, key string) string {
 	return key + " has no " + c.Primary
 }
 
-// budgetChecks evaluates DESIGN §6 on this run. Each is informational: the
-// command asserts nothing about speed.
+// budgetChecks evaluates the project's performance budgets on this run;
+// each Check states its rule, so the report is self-contained. Each is
+// informational: the command asserts nothing about speed.
 func budgetChecks(cases []*report.Case, csrc csrcResult) []report.Check {
 	sleep0 := findCase(cases, "sleep0", 0)
 	var out []report.Check
@@ -161,7 +162,7 @@ func parkedCCheck(cases []*report.Case, csrc csrcResult) report.Check {
 }
 
 // flatCheck reports max/min of the per-greenlet cost of spawn N + JoinAll
-// over the sizes run, for one implementation. DESIGN §6 asks for a flat
+// over the sizes run, for one implementation. The budget asks for a flat
 // cost from 1e3 to 1e6; this report reads "flat" as within 2x.
 func flatCheck(cases []*report.Case, key string) report.Check {
 	ch := report.Check{Budget: "spawn N + JoinAll, " + key + ": cost per greenlet flat from 1e3 to 1e6 (read as max/min ≤ 2x)"}

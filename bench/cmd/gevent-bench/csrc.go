@@ -11,12 +11,15 @@ import (
 )
 
 // csrcResult is what the command learned from the output of
-// `make -C csrc bench`: the text itself, which the report includes
-// verbatim, and the rows it could parse from it.
+// `make -C csrc bench`: the perf programs' own text, which a full report
+// includes verbatim, and the rows it could parse from it.
 type csrcResult struct {
 	file string
 	text string
-	rows []csrcRow
+	// buildLines counts the lines of the build (compiler and make) that
+	// text leaves out: a report is about measurements, not build logs.
+	buildLines int
+	rows       []csrcRow
 	// missing says why there is no csrc output.
 	missing string
 }
@@ -36,11 +39,43 @@ func readCsrc(path string) csrcResult {
 	if err != nil {
 		return csrcResult{file: path, missing: err.Error()}
 	}
-	text := strings.TrimRight(string(b), "\n")
-	if strings.TrimSpace(text) == "" {
+	if strings.TrimSpace(string(b)) == "" {
 		return csrcResult{file: path, missing: "`make -C csrc bench` printed nothing"}
 	}
-	return csrcResult{file: path, text: text, rows: parseCsrc(text)}
+	text, dropped := withoutBuildLines(string(b))
+	if strings.TrimSpace(text) == "" {
+		return csrcResult{file: path, buildLines: dropped,
+			missing: "`make -C csrc bench` printed only build output, no perf program ran (did the build fail? its log is in the output of ci/bench.sh)"}
+	}
+	return csrcResult{file: path, text: text, buildLines: dropped, rows: parseCsrc(text)}
+}
+
+// buildLine matches what make and the compiler print while building the
+// perf programs: commands (cc ..., ar ..., mkdir ...), make's own messages,
+// and diagnostics with their source excerpts.
+var buildLine = regexp.MustCompile(`^(?:` +
+	`(?:\S*/)?(?:cc|gcc|clang|c\+\+|g\+\+|ar|ranlib|ld|as|mkdir|rm|cp|install|objdump)(?:-[\w.]+)?(?:\s|$)` +
+	`|make(?:\[\d+\])?: ` +
+	`|In file included from ` +
+	`|\s+from \S+:\d+[,:]` +
+	`|\S+: In (?:function|member function|static function) ` +
+	`|\S+(?::\d+){0,2}: (?:fatal )?(?:error|warning|note): ` +
+	`|\s+(?:\d+\s*)?\|` +
+	`)`)
+
+// withoutBuildLines returns text without the build's lines, trimmed of
+// blank lines at both ends, and how many lines it dropped.
+func withoutBuildLines(text string) (string, int) {
+	var keep []string
+	dropped := 0
+	for _, line := range strings.Split(text, "\n") {
+		if buildLine.MatchString(line) {
+			dropped++
+			continue
+		}
+		keep = append(keep, line)
+	}
+	return strings.Trim(strings.Join(keep, "\n"), "\n"), dropped
 }
 
 // csrcRule places one measurement of the C perf programs into a workload's

@@ -116,3 +116,52 @@ func TestReadCsrc(t *testing.T) {
 		t.Errorf("readCsrc = missing %q, %d rows", r.missing, len(r.rows))
 	}
 }
+
+// buildLog is what make prints around the perf programs on a fresh build:
+// commands, make's messages, and a compiler diagnostic with its excerpt.
+const buildLog = `mkdir -p build/rel/
+cc -std=gnu11 -g -Wall -Wextra -Werror -I.  -O2 -fcf-protection  -MMD -c coro.c -o build/rel/coro.o
+rm -f build/rel/libgevcore.a && ar rcs build/rel/libgevcore.a build/rel/coro.o
+In file included from bench/perf_hub.c:3:
+                 from bench/perf_x.c:1:
+bench/perf_hub.c: In function 'main':
+bench/perf_hub.c:12:5: warning: unused variable 'x' [-Wunused-variable]
+   12 |     int x;
+      |         ^
+/usr/bin/gcc-12 -O2 bench/perf_hub.c -o build/rel/perf_hub
+make[1]: Entering directory '/x/csrc'
+`
+
+// TestCsrcWithoutBuildLog: the report keeps the perf programs' output and
+// none of the build's.
+func TestCsrcWithoutBuildLog(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	if err := os.WriteFile(out, []byte(buildLog+sampleCsrc+"FAIL: perf_coro\nmake: *** [Makefile:176: bench] Error 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := readCsrc(out)
+	if r.missing != "" || len(r.rows) != 9 {
+		t.Fatalf("readCsrc = missing %q, %d rows", r.missing, len(r.rows))
+	}
+	for _, bad := range []string{"cc -", "mkdir", "ar rcs", "make", "warning:", "In file included", "int x;", "^", "gcc-12"} {
+		if strings.Contains(r.text, bad) {
+			t.Errorf("perf output keeps build line %q:\n%s", bad, r.text)
+		}
+	}
+	for _, good := range []string{"perf_coro: 7 runs", "| switch: gev_coro_switch ", "### C hub", "FAIL: perf_coro"} {
+		if !strings.Contains(r.text, good) {
+			t.Errorf("perf output lost %q:\n%s", good, r.text)
+		}
+	}
+	if want := strings.Count(buildLog, "\n") + 2; r.buildLines != want { // the cc line of sampleCsrc and make's Error line
+		t.Errorf("buildLines = %d, want %d", r.buildLines, want)
+	}
+	onlyBuild := filepath.Join(dir, "build")
+	if err := os.WriteFile(onlyBuild, []byte(buildLog+"make: *** [Makefile:12: build/rel/coro.o] Error 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := readCsrc(onlyBuild); !strings.Contains(r.missing, "no perf program ran") || r.text != "" {
+		t.Errorf("build-only output: missing %q, text %q", r.missing, r.text)
+	}
+}

@@ -14,11 +14,19 @@
 // another's heap; the samples of all implementations are interleaved, rep
 // after rep, so background noise spreads over all of them. A progress line
 // goes to stderr. At the end the report is printed and written to
-// DIR/<date>.md with the scaling plot DIR/<date>-spawn_joinall.svg and the
-// raw samples DIR/<date>.json (-quick runs add "-quick" to the names).
+// DIR/<date>.md with the scaling plot DIR/<date>-spawn_joinall.svg, the
+// run's summary DIR/<date>.json (each row's median, which later runs
+// compare with) and the raw samples DIR/<date>-samples.json (-quick runs
+// add "-quick" to the names).
+//
+// A full run's report evaluates the project's budgets and compares each
+// row with the newest previous full run in DIR, as ratios to the baseline
+// of the same run, flagging rows more than 10 % worse; it reads that run's
+// JSON summary, or its Markdown report when the summary is absent.
 //
 // -quick uses small sizes and two samples per row: it proves the command
-// works in well under a minute and says nothing reliable about speed.
+// works in well under a minute, says nothing reliable about speed, and so
+// judges nothing: no budget, target or comparison appears in its report.
 package main
 
 import (

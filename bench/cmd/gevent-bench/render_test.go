@@ -1,6 +1,8 @@
 package main
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,13 +57,87 @@ func TestRenderFromSamples(t *testing.T) {
 	out := render(renderInput{cfg: cfg, m: machine{Date: time.Unix(0, 0).UTC()}, gev: gev,
 		csrc: csrcResult{missing: "not run"}, cases: []*report.Case{c}, samples: samples, wall: time.Second})
 	for _, want := range []string{
-		"## Ours vs real gevent (DESIGN §6 target: at least 10x faster)",
+		"## Ours vs real gevent (the project's target: at least 10x faster on every workload)",
 		"| 3. spawn + join, one at a time (per greenlet) (ns/greenlet) | 15,000 | 150 | 100x (meets 10x) | n/a |  |",
 		"| spawn+join of a Go greenlet ≤ 1.5x bare iter.Pull create+next+stop | 1.50x (150 / 100 ns/greenlet) | within |",
+		"## Changes since the previous full run\n\nNo previous full run to compare with.\n",
 		"## C core perf programs (`make -C csrc bench`)\n\nn/a — not run",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("report:\n%s", out)
+	}
+}
+
+// verdictWords are what budget and target verdicts say.
+var verdictWords = regexp.MustCompile(`\b(OVER|within|meets|BELOW|PASS|FAIL)\b`)
+
+// TestQuickReportJudgesNothing: a quick run proves the command works and
+// asserts nothing about speed, so its report has no verdict, no budget
+// table, no target and no comparison with an earlier run, even when every
+// budget would be missed and the C perf programs judged theirs.
+func TestQuickReportJudgesNothing(t *testing.T) {
+	var cases []*report.Case
+	var samples []sample
+	gev := geventInfo{versions: map[string]string{"gevent": "22.10.2"}}
+	for _, w := range workloads.All() {
+		n := w.QuickSizes[0]
+		for _, impl := range append(slices.Clone(workloads.GoImpls), geventImpl) {
+			v := 1000.0 // every row as slow as the baseline: budgets missed, gevent not beaten
+			if impl == workloads.IterPull || impl == workloads.Goroutines {
+				v = 10
+			}
+			samples = append(samples, sample{Workload: w.Name, Size: n, Impl: string(impl), Metrics: workloads.Metrics{w.Primary: v, "inuse-B/greenlet": 1e6}})
+		}
+	}
+	rows := aggregate(samples)
+	for i, w := range workloads.All() {
+		cases = append(cases, buildCase(caseInput{w: w, index: i + 1, size: w.QuickSizes[0], reps: 2, gevent: gev, rows: rows}))
+	}
+	csrc := csrcResult{text: sampleCsrc, rows: parseCsrc(sampleCsrc)}
+	in := renderInput{m: machine{Date: time.Unix(0, 0).UTC()}, gev: gev, csrc: csrc, cases: cases, samples: samples, wall: time.Second}
+
+	in.cfg = &config{quick: true, reps: 2, repsBig: 2}
+	quick := render(in)
+	if m := verdictWords.FindAllString(quick, -1); m != nil {
+		t.Errorf("quick report has verdict words %q", m)
+	}
+	for _, bad := range []string{"budget", "target", "Changes since", "| verdict |"} {
+		if strings.Contains(quick, bad) {
+			t.Errorf("quick report mentions %q", bad)
+		}
+	}
+	for _, want := range []string{"- mode: QUICK run", "## Ours vs real gevent\n", "| 1.00x |", "rows of their output were placed in the tables above: switch: gev_coro_switch;"} {
+		if !strings.Contains(quick, want) {
+			t.Errorf("quick report lacks %q", want)
+		}
+	}
+
+	// The same run in full mode judges: the test above can fail.
+	in.cfg = &config{reps: 2, repsBig: 2}
+	full := render(in)
+	for _, want := range []string{"OVER", "BELOW", "| budget | measured | verdict |", "## Changes since the previous full run", "| switch: gev_coro_switch "} {
+		if !strings.Contains(full, want) {
+			t.Errorf("full report lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("quick report:\n%s", quick)
+	}
+}
+
+// TestReportNamesNoOutsideFile: the report points at nothing outside the
+// repository.
+func TestReportNamesNoOutsideFile(t *testing.T) {
+	c := buildCase(caseInput{w: workloads.Lookup("sleep0"), index: 2, size: 10, reps: 1, rows: map[rowKey]*report.Row{}})
+	out := render(renderInput{cfg: &config{reps: 1, repsBig: 1}, m: machine{Date: time.Unix(0, 0).UTC()},
+		csrc: csrcResult{missing: "not run"}, cases: []*report.Case{c}})
+	for _, bad := range []string{"DESIGN", "GEVENT", "STYLE.md", "shared/", "§"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("report refers to %q", bad)
 		}
 	}
 }
