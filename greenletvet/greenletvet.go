@@ -47,10 +47,13 @@ type scope struct {
 type checker struct {
 	reporter
 	info *types.Info
-	// helpers are the function literals shaped like bodies that are called
-	// in place (directly, or through the variable they are assigned to) and
-	// so run as part of the greenlet that calls them.
+	// helpers are the function literals called in place (directly, or
+	// through the variable they are assigned to): shaped like a body, such a
+	// literal still runs as part of the greenlet that calls it.
 	helpers map[*ast.FuncLit]bool
+	// excused are the statements whose discarded error is not reported (see
+	// findExcused).
+	excused map[ast.Stmt]bool
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -58,9 +61,11 @@ func run(pass *analysis.Pass) (any, error) {
 		reporter: reporter{pass: pass, ignored: ignoredLines(pass)},
 		info:     pass.TypesInfo,
 		helpers:  map[*ast.FuncLit]bool{},
+		excused:  map[ast.Stmt]bool{},
 	}
 	for _, f := range pass.Files {
 		c.findHelpers(f)
+		c.findExcused(f)
 	}
 	for _, f := range pass.Files {
 		for _, d := range f.Decls {
@@ -183,11 +188,13 @@ func (c *checker) walk(root ast.Node, sc scope) {
 		case *ast.CallExpr:
 			c.call(n, sc)
 		case *ast.ExprStmt:
-			if call, ok := ast.Unparen(n.X).(*ast.CallExpr); ok {
+			if call, ok := ast.Unparen(n.X).(*ast.CallExpr); ok && !c.excused[n] {
 				c.discarded(call)
 			}
 		case *ast.AssignStmt:
-			c.assign(n.Lhs, n.Rhs)
+			if !c.excused[n] {
+				c.assign(n.Lhs, n.Rhs)
+			}
 		case *ast.ValueSpec:
 			lhs := make([]ast.Expr, len(n.Names))
 			for i, id := range n.Names {
@@ -301,11 +308,23 @@ func (c *checker) current(bc blockingCall, sc scope) {
 	}
 }
 
-// discarded reports a blocking call used as a statement.
+// discarded reports a blocking call used as a statement, unless it passes
+// nil as the current greenlet: with no greenlet to park the call cannot
+// block, so its error is no kill or timeout.
 func (c *checker) discarded(call *ast.CallExpr) {
-	if bc, ok := classifyCall(c.info, call); ok {
+	if bc, ok := classifyCall(c.info, call); ok && !isNil(c.info, bc.cur) {
 		c.reportDiscard(call, bc)
 	}
+}
+
+// isNil reports whether e is the predeclared nil.
+func isNil(info *types.Info, e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	_, isNil := info.Uses[id].(*types.Nil)
+	return isNil
 }
 
 // assign reports a blocking call whose error is assigned to the blank
@@ -326,7 +345,7 @@ func (c *checker) assign(lhs, rhs []ast.Expr) {
 }
 
 func (c *checker) reportDiscard(call *ast.CallExpr, bc blockingCall) {
-	c.report(call, "the error of %s is discarded: it is how a kill or a timeout reaches the greenlet, which then goes on as if nothing happened; return or handle it", bc.name)
+	c.report(call, "the error of %s is discarded: kills and timeouts arrive as that error, so the greenlet goes on as if none had come; return or handle it", bc.name)
 }
 
 // isBlank reports whether e is the blank identifier.

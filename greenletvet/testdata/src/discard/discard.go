@@ -44,3 +44,39 @@ func notBlocking(main *greenlet.Greenlet, q *greenlet.Queue[int], h *hub.Hub) {
 	go main.Join(main)
 	h.Throw(nil, nil)
 }
+
+// Excused: the greenlet is leaving with a failure anyway.
+func leaving(cur, g *greenlet.Greenlet, bodyErr error) error {
+	if bodyErr != nil {
+		_ = g.Kill(cur, bodyErr, true, greenlet.Forever)
+		return bodyErr
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			_ = g.Kill(cur, nil, true, greenlet.Forever)
+			panic(r)
+		}
+	}()
+	_ = g.Join(cur) // want `the error of \(\*Greenlet\).Join is discarded`
+	return nil
+}
+
+// Excused: with nil as the current greenlet nothing can park.
+func nilCurrent(q *greenlet.Queue[int]) {
+	_ = q.Put(nil, 1)
+}
+
+// Excused: a func() handed to other code leaves the error nowhere to go.
+func panics(main *greenlet.Greenlet, q *greenlet.Queue[int], expectPanic func(func())) {
+	expectPanic(func() { _, _ = q.Get(main) })
+	cases := map[string]func(){"x": func() { _ = q.Put(main, 1) }}
+	_ = cases
+	// Not excused: called in place, the error had somewhere to go.
+	func() { _ = q.Put(main, 1) }()  // want `the error of \(\*Queue\).Put is discarded`
+	put := func() { q.Put(main, 1) } // want `the error of \(\*Queue\).Put is discarded`
+	put()
+	expectPanic(func() {
+		_ = q.Put(main, 1) // want `the error of \(\*Queue\).Put is discarded`
+		_ = q.Put(main, 2) // want `the error of \(\*Queue\).Put is discarded`
+	})
+}
