@@ -68,57 +68,61 @@ func returnsError(sig *types.Signature) bool {
 // only picks the hub (Spawn's on) and may legitimately be another greenlet.
 var currentNames = map[string]bool{"cur": true, "main": true}
 
-// blockingCall describes a call that parks the calling greenlet: where the
-// calling greenlet is passed (cur) and what the callee is called (name).
-type blockingCall struct {
-	name string   // the callee, as written in messages: "Sleep", "(*Greenlet).Join"
-	cur  ast.Expr // the argument (or receiver) in the calling greenlet's slot
+// greenletCall describes a call that takes the calling greenlet: where it
+// is passed (cur), what the callee is called (name), and whether the call
+// blocks (returns an error, through which kills and timeouts arrive).
+type greenletCall struct {
+	name   string   // the callee, as written in messages: "Sleep", "(*Greenlet).Join"
+	cur    ast.Expr // the argument (or receiver) in the calling greenlet's slot
+	blocks bool
 }
 
-// classifyCall reports whether call is a blocking call, identified by shape
-// alone: the callee returns an error last and takes the calling greenlet
-// in a slot, which is
+// classifyCall reports whether call takes the calling greenlet, identified
+// by shape alone. The calling greenlet's slot is
 //   - a *greenlet.Greenlet parameter named cur or main (any package: a
-//     helper shaped like the API blocks like the API), or
-//   - for the raw layer of the gevent-go module, whose parameters do not
-//     follow that naming: the *hub.G receiver of a method, or else its only
-//     *hub.G parameter.
-func classifyCall(info *types.Info, call *ast.CallExpr) (blockingCall, bool) {
+//     helper shaped like the API is used like it); the call blocks if its
+//     last result is an error;
+//   - for the raw layer of the gevent-go module, whose parameter names do
+//     not follow that convention, and only in a call whose last result is
+//     an error (the call blocks): the *hub.G receiver of a method, or else
+//     its only *hub.G parameter.
+func classifyCall(info *types.Info, call *ast.CallExpr) (greenletCall, bool) {
 	fn, ok := typeutil.Callee(info, call).(*types.Func)
 	if !ok {
-		return blockingCall{}, false
+		return greenletCall{}, false
 	}
 	sig, ok := fn.Type().(*types.Signature)
-	if !ok || !returnsError(sig) {
-		return blockingCall{}, false
+	if !ok {
+		return greenletCall{}, false
 	}
+	blocks := returnsError(sig)
 	params := sig.Params()
 	raw := -1
 	nraw := 0
-	for i := 0; i < params.Len(); i++ {
+	for i := 0; i < params.Len() && i < len(call.Args); i++ {
 		p := params.At(i)
-		if sig.Variadic() && i == params.Len()-1 || i >= len(call.Args) {
+		if sig.Variadic() && i == params.Len()-1 {
 			break
 		}
 		if isGreenletPtr(p.Type()) && currentNames[p.Name()] {
-			return blockingCall{name: calleeName(fn), cur: call.Args[i]}, true
+			return greenletCall{name: calleeName(fn), cur: call.Args[i], blocks: blocks}, true
 		}
 		if isRawPtr(p.Type()) {
 			raw, nraw = i, nraw+1
 		}
 	}
-	if !inModule(fn.Pkg()) {
-		return blockingCall{}, false
+	if !blocks || !inModule(fn.Pkg()) {
+		return greenletCall{}, false
 	}
 	if recv := sig.Recv(); recv != nil && isRawPtr(recv.Type()) {
 		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-			return blockingCall{name: calleeName(fn), cur: sel.X}, true
+			return greenletCall{name: calleeName(fn), cur: sel.X, blocks: true}, true
 		}
 	}
 	if nraw == 1 {
-		return blockingCall{name: calleeName(fn), cur: call.Args[raw]}, true
+		return greenletCall{name: calleeName(fn), cur: call.Args[raw], blocks: true}, true
 	}
-	return blockingCall{}, false
+	return greenletCall{}, false
 }
 
 // calleeName names fn for a message: Sleep, or (*Greenlet).Join for a method.

@@ -8,14 +8,16 @@
 // It knows the greenlet API by shape, not by name, so it follows renames:
 //
 //   - A greenlet handle is a *greenlet.Greenlet, or the raw *hub.G under it.
-//   - A blocking call is a call whose callee returns an error as its last
-//     result and takes the calling greenlet in a slot: a *greenlet.Greenlet
+//   - A call takes the calling greenlet in a slot: a *greenlet.Greenlet
 //     parameter named cur or main, in any package (a helper shaped like the
-//     API blocks like it); or, in the gevent-go module's raw layer, the *hub.G
-//     receiver of a method or else the only *hub.G parameter. A *Greenlet
-//     parameter with another name is a target (the receiver of g.Join, the g
-//     of Killone, the src of Receive) or only names the hub (the on of Spawn),
-//     and may be any greenlet.
+//     API is used like it); or, in the gevent-go module's raw layer and only
+//     for a callee returning an error, the *hub.G receiver of a method or
+//     else the only *hub.G parameter. A *Greenlet parameter with another
+//     name is a target (the receiver of g.Join, the g of Killone, the src of
+//     Receive) or only names the hub (the on of Spawn), and may be any
+//     greenlet.
+//   - A blocking call is such a call whose last result is an error: kills
+//     and timeouts arrive through it.
 //   - A greenlet body is a function whose first parameter is a
 //     *greenlet.Greenlet and whose last result is an error (a Func, Run's
 //     body, a Link callback, Map's function, a named function passed as one),
@@ -30,9 +32,11 @@
 //
 // # Check 1: the current greenlet
 //
-// A blocking call inside a body must pass the innermost body's own greenlet
-// as the current one. Passing another greenlet parks the wrong greenlet (the
-// hub panics at run time when it is not the running one):
+// A call inside a body that takes the calling greenlet (a blocking call, or
+// one such as an iterator's Next or StartNew that records it) must be passed
+// the innermost body's own greenlet. Passing another greenlet parks or
+// times out the wrong one (a blocking call panics at run time when the
+// greenlet it is passed is not the running one):
 //
 //	greenlet.Run(func(main *greenlet.Greenlet) error {
 //		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
@@ -69,8 +73,11 @@
 //   - channel send, channel receive, range over a channel, and select
 //     without a default case: use a greenlet Channel or Queue.
 //   - (*sync.Mutex).Lock, (*sync.RWMutex).Lock and RLock,
-//     (*sync.WaitGroup).Wait, (*sync.Cond).Wait: greenlets of one hub need
-//     no lock, and wait for each other with a Semaphore, an Event or Join.
+//     (*sync.WaitGroup).Wait, (*sync.Cond).Wait: if a greenlet of the same
+//     hub holds the lock while parked, the hub deadlocks. Greenlets of one
+//     hub need no lock, and wait for each other with a Semaphore, an Event or
+//     Join; state shared with other hubs or goroutines may keep a mutex held
+//     only around code that does not park, with //greenletvet:ignore.
 //   - net: Dial, DialTimeout, DialTCP/UDP/IP/Unix, (*Dialer).Dial and
 //     DialContext, Accept of a Listener, Read and Write of a Conn (including
 //     TCPConn, UDPConn, ...), ReadFrom and WriteTo of a PacketConn and of a

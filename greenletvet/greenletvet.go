@@ -283,11 +283,11 @@ func (c *checker) call(call *ast.CallExpr, sc scope) {
 	}
 }
 
-// current reports a blocking call whose current-greenlet slot holds a
+// current reports a call whose current-greenlet slot holds a
 // greenlet other than the innermost body's own: another parameter of the
 // body, or a variable declared outside it (a captured greenlet). Other
 // expressions (a field, a call) and locals of the body are not judged.
-func (c *checker) current(bc blockingCall, sc scope) {
+func (c *checker) current(bc greenletCall, sc scope) {
 	id, ok := ast.Unparen(bc.cur).(*ast.Ident)
 	if !ok {
 		return
@@ -312,7 +312,7 @@ func (c *checker) current(bc blockingCall, sc scope) {
 // nil as the current greenlet: with no greenlet to park the call cannot
 // block, so its error is no kill or timeout.
 func (c *checker) discarded(call *ast.CallExpr) {
-	if bc, ok := classifyCall(c.info, call); ok && !isNil(c.info, bc.cur) {
+	if bc, ok := classifyCall(c.info, call); ok && bc.blocks && !isNil(c.info, bc.cur) {
 		c.reportDiscard(call, bc)
 	}
 }
@@ -344,7 +344,7 @@ func (c *checker) assign(lhs, rhs []ast.Expr) {
 	}
 }
 
-func (c *checker) reportDiscard(call *ast.CallExpr, bc blockingCall) {
+func (c *checker) reportDiscard(call *ast.CallExpr, bc greenletCall) {
 	c.report(call, "the error of %s is discarded: kills and timeouts arrive as that error, so the greenlet goes on as if none had come; return or handle it", bc.name)
 }
 

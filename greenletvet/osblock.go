@@ -11,7 +11,7 @@ import (
 const (
 	hintSleep = "use greenlet.Sleep, which parks only the greenlet"
 	hintChan  = "use a greenlet Channel or Queue, which park only the greenlet"
-	hintLock  = "greenlets of one hub need no lock between them; to wait for each other use a greenlet Semaphore, Event or Join"
+	hintLock  = "it deadlocks the hub if a greenlet of the same hub holds it while parked; greenlets of one hub need no lock between them, and wait for each other with a greenlet Semaphore, Event or Join"
 	hintIO    = "run it in a goroutine and hand the result to the hub with (*hub.Hub).Post (greenlet sockets and a blocking offload are not yet available)"
 	hintProc  = "wait for a child process in a goroutine and hand the result to the hub with (*hub.Hub).Post"
 )

@@ -148,3 +148,16 @@ func goroutine(main *greenlet.Greenlet) {
 		return nil, nil
 	})
 }
+
+// A call that takes the current greenlet without returning an error still
+// needs the right one.
+func iterate(main *greenlet.Greenlet) {
+	greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+		it := greenlet.IWait(main, nil) // want `IWait is passed main`
+		for it.Next(main) {             // want `\(\*Iter\).Next is passed main`
+		}
+		for it.Next(g) {
+		}
+		return nil, it.Err()
+	})
+}

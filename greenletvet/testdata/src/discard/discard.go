@@ -43,6 +43,7 @@ func notBlocking(main *greenlet.Greenlet, q *greenlet.Queue[int], h *hub.Hub) {
 	defer main.Join(main)
 	go main.Join(main)
 	h.Throw(nil, nil)
+	greenlet.IWait(main, nil).Next(main) // no error result: not a blocking call
 }
 
 // Excused: the greenlet is leaving with a failure anyway.

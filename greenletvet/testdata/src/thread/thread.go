@@ -40,7 +40,7 @@ func body(main *greenlet.Greenlet, ch chan int, mu *sync.Mutex, rw *sync.RWMutex
 		case <-ch:
 		default:
 		}
-		mu.Lock()        // want `\(\*sync.Mutex\).Lock blocks the hub's OS thread inside a greenlet body; greenlets of one hub need no lock`
+		mu.Lock()        // want `\(\*sync.Mutex\).Lock blocks the hub.s OS thread inside a greenlet body; it deadlocks the hub if a greenlet of the same hub holds it while parked`
 		mu.Unlock()      // not blocking
 		_ = mu.TryLock() // not blocking
 		rw.RLock()       // want `\(\*sync.RWMutex\).RLock blocks`

@@ -52,3 +52,11 @@ func (grp *Group) Killone(cur *Greenlet, g *Greenlet, err error) error { return 
 type Timeout struct{}
 
 func (t *Timeout) Do(cur *Greenlet, fn func() error) error { return nil }
+
+// Iter is a blocking iterator: it takes the current greenlet but reports
+// errors apart.
+type Iter struct{}
+
+func IWait(cur *Greenlet, objects []any) *Iter { return nil }
+func (it *Iter) Next(cur *Greenlet) bool       { return false }
+func (it *Iter) Err() error                    { return nil }
