@@ -33,3 +33,9 @@ func TestStubsClean(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), greenletvet.Analyzer,
 		"github.com/gevent-go/gevent/greenlet", "github.com/gevent-go/gevent/hub")
 }
+
+// TestClean checks that correct code in the shapes users write, the
+// README's first program among them, reports nothing.
+func TestClean(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), greenletvet.Analyzer, "clean")
+}
