@@ -58,8 +58,16 @@
 // greenlet parked in it. Dropping it makes the greenlet unkillable there: it
 // goes on as if nothing had been delivered. Reported anywhere: a blocking call
 // used as a statement, and one whose error result is assigned to the blank
-// identifier (_ = g.Join(cur), v, _ := q.Get(cur)). Not reported: defer and
-// go statements, whose results Go discards by construction.
+// identifier (_ = g.Join(cur), v, _ := q.Get(cur)). Not reported, because
+// nothing is lost:
+//   - defer and go statements, whose results Go discards by construction;
+//   - a call passed nil as the current greenlet, which cannot park;
+//   - a statement followed by a panic or by a return of an error that is not
+//     nil: the greenlet is leaving with a failure already (Scope's kill of g
+//     before it returns the body's error);
+//   - the only statement of a func() literal handed to other code (not
+//     called in place), whose type leaves the error nowhere to go, as in a
+//     test's assert.Panics(t, func() { _ = q.Get(main) }).
 //
 // # Check 3: blocking the OS thread
 //
