@@ -48,7 +48,11 @@
 // Reported: the slot holds a greenlet variable declared outside the innermost
 // body (captured from an enclosing body, a function or the package), or a
 // greenlet parameter of the body other than its own (the src of a Link
-// callback). Not judged: locals of the body (c := cur), fields, calls such
+// callback). On a goroutine (a function literal started by a go statement,
+// with no body nearer) no greenlet runs: reported there is a greenlet
+// variable declared outside the goroutine's function in the slot, and so is a
+// go statement whose own call takes one (go helper(cur)). The way for a
+// goroutine to hand work to greenlets is (*hub.Hub).Post. Not judged: locals of the body (c := cur), fields, calls such
 // as greenlet.Current(h), and a greenlet passed in any other slot
 // (t.Join(cur) may join any t).
 //

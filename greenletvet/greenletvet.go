@@ -41,6 +41,10 @@ type scope struct {
 	// inComm is set inside the communication of a select case, whose channel
 	// operation the select statement itself accounts for.
 	inComm bool
+	// goroutine is the function literal of the innermost go statement around
+	// the code when no body is nearer: that code runs on a goroutine of its
+	// own, where no greenlet captured from outside it is running.
+	goroutine *ast.FuncLit
 }
 
 // checker walks one package.
@@ -208,17 +212,43 @@ func (c *checker) walk(root ast.Node, sc scope) {
 
 // goStmt walks a go statement: its arguments are evaluated in sc, but the
 // function runs on a goroutine of its own, outside the body. Blocking the OS
-// thread there is what a goroutine is for.
+// thread there is what a goroutine is for; passing it a greenlet as the
+// current one is not.
 func (c *checker) goStmt(n *ast.GoStmt, sc scope) {
 	for _, a := range n.Call.Args {
 		c.walk(a, sc)
 	}
 	switch fun := ast.Unparen(n.Call.Fun).(type) {
 	case *ast.FuncLit:
-		c.walk(fun.Body, scope{})
+		c.walk(fun.Body, scope{goroutine: fun})
+		return
 	case *ast.SelectorExpr:
 		c.walk(fun.X, sc)
 	}
+	if gc, ok := classifyCall(c.info, n.Call); ok && !isNil(c.info, gc.cur) {
+		c.report(gc.cur, "%s is started on a goroutine of its own but passed a greenlet as the current one; %s", gc.name, hintGoroutine)
+	}
+}
+
+// hintGoroutine tells how a goroutine hands work to greenlets.
+const hintGoroutine = "greenlet calls run in the greenlet they are passed, on its hub's thread: hand the work to the hub with (*hub.Hub).Post"
+
+// fromGoroutine reports a call with a current-greenlet slot made on a
+// goroutine and passed a greenlet variable declared outside it.
+func (c *checker) fromGoroutine(call *ast.CallExpr, lit *ast.FuncLit) {
+	gc, ok := classifyCall(c.info, call)
+	if !ok {
+		return
+	}
+	id, ok := ast.Unparen(gc.cur).(*ast.Ident)
+	if !ok {
+		return
+	}
+	v, ok := c.info.Uses[id].(*types.Var)
+	if !ok || !isAnyGreenletPtr(v.Type()) || lit.Pos() <= v.Pos() && v.Pos() < lit.End() {
+		return
+	}
+	c.report(gc.cur, "%s is passed %s from a goroutine, where that greenlet is not running; %s", gc.name, v.Name(), hintGoroutine)
 }
 
 // selectStmt reports a select without a default case: the select as a
@@ -273,6 +303,9 @@ func calleeIdent(call *ast.CallExpr) *ast.Ident {
 // one, and whether it blocks the OS thread.
 func (c *checker) call(call *ast.CallExpr, sc scope) {
 	if sc.body == nil {
+		if sc.goroutine != nil {
+			c.fromGoroutine(call, sc.goroutine)
+		}
 		return
 	}
 	if bc, ok := classifyCall(c.info, call); ok {

@@ -138,13 +138,21 @@ func raw(main *greenlet.Greenlet, w *hub.Waiter) {
 	})
 }
 
-func goroutine(main *greenlet.Greenlet) {
+func goroutine(main *greenlet.Greenlet, q *greenlet.Queue[int], h *hub.Hub) {
 	greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 		go func() {
-			// A goroutine is outside the body: not judged here (the hub
-			// panics at run time).
-			_ = 1
+			// A goroutine runs no greenlet: the hub panics at run time.
+			err := q.Put(g, 1)                          // want `\(\*Queue\).Put is passed g from a goroutine, where that greenlet is not running; greenlet calls run in the greenlet they are passed, on its hub's thread: hand the work to the hub with \(\*hub.Hub\).Post`
+			_ = h.Post(func() { err = q.Put(main, 2) }) // want `\(\*Queue\).Put is passed main from a goroutine`
+			_ = q.PutNowait(3)                          // no current slot: not judged
+			_ = err
+			_ = greenlet.Run(func(m2 *greenlet.Greenlet) error {
+				return greenlet.Sleep(m2, 0) // a new hub's body on this goroutine: fine
+			})
 		}()
+		go helper(g, 1)             // want `helper is started on a goroutine of its own but passed a greenlet as the current one`
+		go g.Join(main)             // want `\(\*Greenlet\).Join is started on a goroutine`
+		go greenlet.Kill(main, nil) // no current slot: fine
 		return nil, nil
 	})
 }

@@ -41,7 +41,7 @@ func notBlocking(main *greenlet.Greenlet, q *greenlet.Queue[int], h *hub.Hub) {
 	_ = h.Post(func() {})
 	// defer and go discard by construction.
 	defer main.Join(main)
-	go main.Join(main)
+	go main.Join(main) // want `is started on a goroutine`
 	h.Throw(nil, nil)
 	greenlet.IWait(main, nil).Next(main) // no error result: not a blocking call
 }
