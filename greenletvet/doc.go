@@ -106,9 +106,15 @@
 //
 // Greenlet sockets and a blocking offload are not yet available: the hint
 // for I/O is to run it in a goroutine and hand the result to the hub with
-// (*hub.Hub).Post. The check looks at calls written in the body only: a
-// function without a greenlet parameter that blocks, called from a body, is
-// not followed, nor is I/O through an io.Reader or io.Writer interface.
+// (*hub.Hub).Post.
+//
+// A body's call to a function declared in the same package (not itself a
+// body) is reported too when that function, or one of the package it calls,
+// makes one of these operations other than a lock; the message names the
+// operation and where it is. Locks are not followed, since a thread-safe
+// function holds its mutex around a few statements; nor are calls into
+// other packages, method calls through interfaces, function values, or I/O
+// through an io.Reader or io.Writer interface.
 //
 // # Silencing a finding
 //

@@ -58,6 +58,9 @@ type checker struct {
 	// excused are the statements whose discarded error is not reported (see
 	// findExcused).
 	excused map[ast.Stmt]bool
+	// blockers are the functions of the package that block the OS thread
+	// (see findBlockers).
+	blockers map[*types.Func]blocker
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -66,7 +69,9 @@ func run(pass *analysis.Pass) (any, error) {
 		info:     pass.TypesInfo,
 		helpers:  map[*ast.FuncLit]bool{},
 		excused:  map[ast.Stmt]bool{},
+		blockers: map[*types.Func]blocker{},
 	}
+	c.findBlockers(pass.Files)
 	for _, f := range pass.Files {
 		c.findHelpers(f)
 		c.findExcused(f)
@@ -313,6 +318,8 @@ func (c *checker) call(call *ast.CallExpr, sc scope) {
 	}
 	if name, hint, ok := threadBlockingCall(c.info, call); ok {
 		c.report(call, "%s blocks the hub's OS thread inside a greenlet body; %s", name, hint)
+	} else {
+		c.blockingHelper(call)
 	}
 }
 

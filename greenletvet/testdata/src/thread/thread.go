@@ -114,3 +114,37 @@ func closure(main *greenlet.Greenlet, t *greenlet.Timeout, mu *sync.Mutex) {
 		})
 	})
 }
+
+// Functions of the package are followed, except for their locks.
+func nap()                       { time.Sleep(time.Millisecond) }
+func napTwice()                  { nap(); nap() }
+func locked(mu *sync.Mutex)      { mu.Lock(); defer mu.Unlock() }
+func spawns(ch chan int)         { go func() { ch <- 1 }() }
+func recvHelper(ch chan int) int { return <-ch }
+func recvAny[T any](ch chan T) T { return <-ch }
+func tryRecv(ch chan int) int {
+	select {
+	case v := <-ch:
+		return v
+	default:
+		return 0
+	}
+}
+
+type box struct{ ch chan int }
+
+func (b *box) get() int { return <-b.ch }
+
+func helpers(main *greenlet.Greenlet, mu *sync.Mutex, ch chan int, b *box) {
+	greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+		nap()      // want `nap blocks the hub's OS thread inside a greenlet body \(through the time.Sleep at thread.go:\d+\); use greenlet.Sleep`
+		napTwice() // want `napTwice blocks the hub's OS thread inside a greenlet body \(through the time.Sleep at thread.go:\d+\)`
+		locked(mu)
+		spawns(ch)
+		v := recvHelper(ch) // want `recvHelper blocks .* \(through the channel receive at thread.go:\d+\); use a greenlet Channel or Queue`
+		v += recvAny(ch)    // want `recvAny blocks`
+		v += b.get()        // want `get blocks`
+		v += tryRecv(ch)
+		return v, nil
+	})
+}
