@@ -9,9 +9,11 @@ import (
 )
 
 // Analyzer reports the misuses of greenlets described in the package
-// documentation: a blocking call handed a greenlet other than the body's own,
-// a discarded error of a blocking call, and a call that blocks the hub's OS
-// thread inside a greenlet body. It has no facts and no flags.
+// documentation: a call handed, as the current greenlet, one other than the
+// body's own (or any captured one on a goroutine), a discarded error of a
+// blocking call, and a call that blocks the hub's OS thread inside a
+// greenlet body. It has no facts and no flags, and analyzes each package on
+// its own.
 var Analyzer = &analysis.Analyzer{
 	Name: "greenletvet",
 	Doc:  doc,
@@ -22,8 +24,9 @@ var Analyzer = &analysis.Analyzer{
 const doc = `check the use of gevent-go greenlets
 
 greenletvet reports, in code using github.com/gevent-go/gevent/greenlet:
-a blocking call inside a greenlet body passed a greenlet other than the
-body's own (such as the main greenlet captured from Run's body); a
+a call inside a greenlet body passed, as the current greenlet, one other
+than the body's own (such as the main greenlet captured from Run's body),
+or passed a captured greenlet on a goroutine; a
 discarded error of a blocking call (it swallows a kill or a timeout); and
 a call inside a greenlet body that blocks the hub's OS thread (time.Sleep,
 channel operations, sync locks, net and file I/O). A //greenletvet:ignore
