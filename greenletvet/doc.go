@@ -46,15 +46,20 @@
 //	})
 //
 // Reported: the slot holds a greenlet variable declared outside the innermost
-// body (captured from an enclosing body, a function or the package), or a
+// body (captured from an enclosing body, a function or the package); a
 // greenlet parameter of the body other than its own (the src of a Link
-// callback). On a goroutine (a function literal started by a go statement,
-// with no body nearer) no greenlet runs: reported there is a greenlet
-// variable declared outside the goroutine's function in the slot, and so is a
-// go statement whose own call takes one (go helper(cur)). The way for a
-// goroutine to hand work to greenlets is (*hub.Hub).Post. Not judged: locals of the body (c := cur), fields, calls such
-// as greenlet.Current(h), and a greenlet passed in any other slot
-// (t.Join(cur) may join any t).
+// callback); or a local of the body that only ever holds greenlets created
+// there (every assignment to it is the *Greenlet result of a call taking a
+// body-shaped function: Spawn, New, a Pool's Spawn), as in child.Join(child).
+// Not judged: other locals of the body (c := cur), fields, calls such as
+// greenlet.Current(h), and a greenlet passed in any other slot (t.Join(cur)
+// may join any t).
+//
+// On a goroutine (a function literal started by a go statement, with no body
+// nearer) no greenlet runs: reported there is a greenlet variable declared
+// outside the goroutine's function in the slot, and so is a go statement
+// whose own call takes one (go helper(cur)). The way for a goroutine to hand
+// work to greenlets is (*hub.Hub).Post.
 //
 // # Check 2: discarded errors
 //

@@ -64,6 +64,9 @@ type checker struct {
 	// blockers are the functions of the package that block the OS thread
 	// (see findBlockers).
 	blockers map[*types.Func]blocker
+	// spawned are the variables that only hold greenlets just created (see
+	// findSpawned).
+	spawned map[*types.Var]bool
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -73,11 +76,13 @@ func run(pass *analysis.Pass) (any, error) {
 		helpers:  map[*ast.FuncLit]bool{},
 		excused:  map[ast.Stmt]bool{},
 		blockers: map[*types.Func]blocker{},
+		spawned:  map[*types.Var]bool{},
 	}
 	c.findBlockers(pass.Files)
 	for _, f := range pass.Files {
 		c.findHelpers(f)
 		c.findExcused(f)
+		c.findSpawned(f)
 	}
 	for _, f := range pass.Files {
 		for _, d := range f.Decls {
@@ -328,8 +333,9 @@ func (c *checker) call(call *ast.CallExpr, sc scope) {
 
 // current reports a call whose current-greenlet slot holds a
 // greenlet other than the innermost body's own: another parameter of the
-// body, or a variable declared outside it (a captured greenlet). Other
-// expressions (a field, a call) and locals of the body are not judged.
+// body, a variable declared outside it (a captured greenlet), or a local
+// that only holds greenlets the body spawned. Other expressions (a field, a
+// call) and other locals of the body are not judged.
 func (c *checker) current(bc greenletCall, sc scope) {
 	id, ok := ast.Unparen(bc.cur).(*ast.Ident)
 	if !ok {
@@ -348,6 +354,8 @@ func (c *checker) current(bc greenletCall, sc scope) {
 		c.report(bc.cur, "%s is passed %s as the current greenlet, but this body runs as %s", bc.name, v.Name(), own)
 	case v.Pos() < sc.body.Pos() || v.Pos() >= sc.body.End():
 		c.report(bc.cur, "%s is passed %s, a greenlet captured from outside this body, as the current greenlet; pass %s", bc.name, v.Name(), own)
+	case c.spawned[v]:
+		c.report(bc.cur, "%s is passed %s, a greenlet spawned by this body, as the current greenlet; pass %s", bc.name, v.Name(), own)
 	}
 }
 

@@ -169,3 +169,26 @@ func iterate(main *greenlet.Greenlet) {
 		return nil, it.Err()
 	})
 }
+
+// A greenlet the body spawned is never the one running it.
+func spawned(main *greenlet.Greenlet, p func(cur *greenlet.Greenlet, fn greenlet.Func) (*greenlet.Greenlet, error)) {
+	greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+		child := greenlet.Spawn(g, worker)
+		if err := child.Join(child); err != nil { // want `\(\*Greenlet\).Join is passed child, a greenlet spawned by this body, as the current greenlet; pass its own greenlet g`
+			return nil, err
+		}
+		pooled, err := p(g, worker)
+		if err != nil {
+			return nil, err
+		}
+		if err := greenlet.Sleep(pooled, 0); err != nil { // want `Sleep is passed pooled, a greenlet spawned by this body`
+			return nil, err
+		}
+		// A variable also assigned something else is not judged.
+		either := greenlet.Spawn(g, worker)
+		if child.Err() != nil {
+			either = g
+		}
+		return nil, greenlet.Sleep(either, 0)
+	})
+}
