@@ -2,6 +2,7 @@ package greenletvet
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 )
 
@@ -66,7 +67,7 @@ func (c *checker) findSpawned(f *ast.File) {
 				bind(n.Value, false)
 			}
 		case *ast.UnaryExpr:
-			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op.String() == "&" {
+			if id, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op == token.AND {
 				bind(id, false) // its address is taken: anything may be stored
 			}
 		}
