@@ -1,6 +1,6 @@
 module github.com/gevent-go/gevent/bench
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/gevent-go/gevent v0.0.0
