@@ -53,7 +53,8 @@ type Greenlet struct {
 	ready    bool
 	value    any
 	err      error
-	links    []link
+	links    []link  // ids increasing; dead entries only inside (see Unlink)
+	nlinks   int     // links not dead
 	link0    [1]link // the first link's storage: a Join allocates nothing
 	linkSeq  LinkID
 	notified bool // a notification callback is queued

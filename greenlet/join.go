@@ -45,10 +45,8 @@ func (g *Greenlet) wait(cur *Greenlet, op string, timeout time.Duration) error {
 			return errOwnTimeout
 		}
 		// A wake-up for an older park of cur: take new tokens, wait on.
-		for i := range g.links {
-			if g.links[i].id == id {
-				g.links[i].tok = cur.raw.Token()
-			}
+		if l := g.findLink(id); l != nil {
+			l.tok = cur.raw.Token()
 		}
 		if timed {
 			t.SetWake(cur.raw.Token())
