@@ -11,8 +11,9 @@ import (
 // only if a getter is waiting for an item. Getters and putters wait FIFO;
 // matching is done by one unlock callback per channel, as in Queue.
 //
-// The zero Channel is not usable; use NewChannel. Only greenlets and
-// callbacks of the channel's hub may use it.
+// The zero Channel is not usable (its methods panic); create one with
+// NewChannel. Only greenlets and callbacks of the channel's hub may use it:
+// a call naming a greenlet of another hub panics before it has any effect.
 type Channel[T any] struct {
 	h         *hub.Hub
 	offers    deque[offer[T]] // items of waiting putters (and of PutNowait), in order
@@ -81,6 +82,7 @@ func (c *Channel[T]) take() T {
 // getter had already been woken for it (then it is delivered all the same,
 // as a value handed to a gevent Waiter is).
 func (c *Channel[T]) Put(cur *Greenlet, v T, block bool, timeout time.Duration) error {
+	mustOwn(c.h, cur, "Channel.Put", "NewChannel")
 	if !block {
 		if c.Full() {
 			return ErrFull
@@ -126,6 +128,7 @@ func (c *Channel[T]) PutNowait(v T) error { return c.Put(nil, v, false, 0) }
 // timeout (then ErrEmpty); without block and no putter, ErrEmpty. Another
 // error is one delivered to cur while it waited; nothing was taken.
 func (c *Channel[T]) Get(cur *Greenlet, block bool, timeout time.Duration) (T, error) {
+	mustOwn(c.h, cur, "Channel.Get", "NewChannel")
 	var zero T
 	if c.getters.len() == 0 && c.offers.len()-c.resv > 0 {
 		return c.take(), nil

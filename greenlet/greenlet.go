@@ -117,6 +117,9 @@ func (g *Greenlet) finish(v any, err error) {
 	if err != nil && IsExit(err) {
 		v, err = err, nil
 	}
+	if err != nil {
+		v = nil // a failure has no value, whatever the body returned beside it
+	}
 	g.value, g.err, g.ready = v, err, true
 	if err != nil && !g.isMain {
 		if g.toMain {
