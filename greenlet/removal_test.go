@@ -129,3 +129,100 @@ func (s *Conformance) TestKilledChannelPuttersWithdrawInOrder() {
 		return nil
 	})
 }
+
+// A seeded random mix of blocking and non-blocking puts and gets on a
+// Channel, with kills falling anywhere (on waiting putters and getters,
+// on getters already promised an offer), conserves the items: none is
+// received twice, every put that succeeded is received, and nothing is
+// received that was not offered.
+func (s *Conformance) TestChannelRandomKillsConserveItems() {
+	for seed := range uint64(30) {
+		s.run(func(main *greenlet.Greenlet) error {
+			r := rand.New(rand.NewPCG(seed, 7))
+			ch := greenlet.NewChannel[int](main.Hub())
+			type putter struct {
+				g   *greenlet.Greenlet
+				v   int
+				err error
+			}
+			var puts []*putter
+			received := map[int]int{}
+			nowaitPut := map[int]bool{}
+			var gs []*greenlet.Greenlet
+			next := 0
+			for range 200 {
+				switch op := r.IntN(7); op {
+				case 0, 1:
+					v := next
+					p := &putter{v: v}
+					next++
+					p.g = greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+						p.err = ch.Put(g, v, true, greenlet.Forever)
+						return nil, nil
+					})
+					puts = append(puts, p)
+					gs = append(gs, p.g)
+				case 2, 3:
+					gs = append(gs, greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+						v, err := ch.Get(g, true, greenlet.Forever)
+						if err == nil {
+							received[v]++
+						}
+						return nil, nil
+					}))
+				case 4:
+					if len(gs) > 0 {
+						greenlet.Kill(gs[r.IntN(len(gs))], nil)
+					}
+				case 5:
+					if ch.PutNowait(-1-next) == nil {
+						nowaitPut[-1-next] = true
+					}
+					next++
+					if v, err := ch.GetNowait(); err == nil {
+						received[v]++
+					}
+				default:
+					s.NoError(greenlet.Sleep(main, 0))
+				}
+			}
+			s.NoError(greenlet.Sleep(main, 0))
+			s.NoError(greenlet.KillAll(main, gs, nil, true, greenlet.Forever))
+			// Items promised to a getter killed since stay: offered by
+			// PutNowait, or by a putter killed once its item was promised
+			// (it is delivered all the same, to the next getter).
+			putErr := map[int]error{}
+			for _, p := range puts {
+				putErr[p.v] = p.err
+			}
+			for {
+				v, err := ch.GetNowait()
+				if err != nil {
+					break
+				}
+				if v >= 0 {
+					s.Error(putErr[v], "seed %d: item %d of a waiting put left behind", seed, v)
+				}
+				received[v]++
+			}
+			s.True(ch.Empty())
+			for v, n := range received {
+				s.Equal(1, n, "seed %d: item %d received %d times", seed, v, n)
+				if v < 0 {
+					s.True(nowaitPut[v], "seed %d: item %d never offered", seed, v)
+				} else {
+					s.Less(v, next)
+				}
+			}
+			for v := range nowaitPut {
+				s.Equal(1, received[v], "seed %d: PutNowait item %d lost", seed, v)
+			}
+			for _, p := range puts {
+				if p.g.Ready() && p.err == nil && p.g.Value() == nil {
+					s.Equal(1, received[p.v], "seed %d: item %d put but not received", seed, p.v)
+				}
+			}
+			return nil
+		})
+	}
+}

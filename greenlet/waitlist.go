@@ -58,14 +58,6 @@ func (d *deque[T]) popBack() T {
 	return v
 }
 
-// removeAt removes the i-th element, keeping the order of the others.
-func (d *deque[T]) removeAt(i int) {
-	for j := i; j < d.n-1; j++ {
-		*d.at(j) = *d.at(j + 1)
-	}
-	d.popBack()
-}
-
 func (d *deque[T]) clear() {
 	clear(d.buf)
 	d.head, d.n = 0, 0
