@@ -39,6 +39,8 @@ type Func func(g *Greenlet) (any, error)
 // callback, which returns ErrBlockingSwitchOut as gevent does. Methods that
 // do not block may be called from any greenlet or callback of the hub. No
 // method may be called from another goroutine.
+//
+// The zero Greenlet is not usable; create one with New, NewOn or Spawn.
 type Greenlet struct {
 	raw  hub.G
 	h    *hub.Hub
