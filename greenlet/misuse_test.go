@@ -10,10 +10,10 @@ import (
 	"github.com/gevent-go/gevent/greenlet"
 )
 
-// onOtherHub runs body as the main greenlet of a second hub of the suite's
+// runOnForeignHub runs body as the main greenlet of a second hub of the suite's
 // core, nested in the current greenlet (the foreign greenlet of the misuse
 // tests below).
-func (s *Conformance) onOtherHub(body func(m2 *greenlet.Greenlet)) {
+func (s *Conformance) runOnForeignHub(body func(m2 *greenlet.Greenlet)) {
 	h2 := s.newHub()
 	s.Require().NoError(greenlet.RunOn(h2, func(m2 *greenlet.Greenlet) error {
 		body(m2)
@@ -36,14 +36,16 @@ func (s *Conformance) TestSyncObjectsRejectAForeignGreenlet() {
 		sem := greenlet.NewSemaphore(h, 0)
 		bsem := greenlet.NewBoundedSemaphore(h, 1)
 		lock := greenlet.NewLock(h)
-		s.True(must(lock.Acquire(main, false, 0)))
+		locked, err := lock.Acquire(main, false, 0)
+		s.True(locked)
+		s.NoError(err)
 		ev := greenlet.NewEvent(h)
 		ar := greenlet.NewAsyncResult(h)
 		grp := greenlet.NewGroup(h)
 		member := grp.Spawn(sleeper(time.Hour, nil))
 		pool := greenlet.NewPool(h, 0)
 		local := greenlet.Spawn(main, sleeper(time.Hour, nil))
-		s.onOtherHub(func(m2 *greenlet.Greenlet) {
+		s.runOnForeignHub(func(m2 *greenlet.Greenlet) {
 			cases := map[string]func(){
 				"Queue.Put":          func() { _ = q.Put(m2, 1, true, greenlet.Forever) },
 				"Queue.Put full":     func() { _ = full.Put(m2, 2, true, greenlet.Forever) },
@@ -95,13 +97,6 @@ func (s *Conformance) TestSyncObjectsRejectAForeignGreenlet() {
 	})
 }
 
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
-
 // Misuse of Kill, KillAll, JoinAll, Group.Killone, Pool.Add and WaitObjects
 // panics before anything is killed, linked or taken.
 func (s *Conformance) TestMisusePanicsBeforeAnyEffect() {
@@ -116,7 +111,7 @@ func (s *Conformance) TestMisusePanicsBeforeAnyEffect() {
 		pool := greenlet.NewPool(h, 1)
 		ev := greenlet.NewEvent(h)
 		var foreign *greenlet.Greenlet
-		s.onOtherHub(func(m2 *greenlet.Greenlet) {
+		s.runOnForeignHub(func(m2 *greenlet.Greenlet) {
 			foreign = greenlet.Spawn(m2, ret(nil))
 			for name, f := range map[string]func(){
 				"Kill wrong hub":    func() { _ = a.Kill(m2, nil, true, greenlet.Forever) },
