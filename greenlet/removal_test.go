@@ -226,3 +226,44 @@ func (s *Conformance) TestChannelRandomKillsConserveItems() {
 		})
 	}
 }
+
+// An item promised to a woken getter but taken first by another caller
+// moves the promise to the next offer: that offer's putter, killed before
+// the getter runs, still has its item delivered, and the getter gets it.
+func (s *Conformance) TestChannelPromiseMovesWhenAnItemIsTaken() {
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		ch := greenlet.NewChannel[string](h)
+		var got string
+		getter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			v, err := ch.Get(g, true, greenlet.Forever)
+			got = v
+			return nil, err
+		})
+		s.NoError(greenlet.Sleep(main, 0))
+		pa := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, ch.Put(g, "a", true, greenlet.Forever) })
+		var pbErr error
+		pb := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			pbErr = ch.Put(g, "b", true, greenlet.Forever)
+			return nil, nil
+		})
+		s.NoError(greenlet.Sleep(main, 0))
+		// Queued now, in this order: the unlock callback (promises "a" to
+		// the getter and queues its wake-up), a callback that takes "a"
+		// first, and the kill of b's putter; the getter runs last.
+		var stolen string
+		h.RunCallback(func() {
+			v, err := ch.GetNowait()
+			s.NoError(err)
+			stolen = v
+		})
+		greenlet.Kill(pb, nil)
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{getter, pa, pb}, greenlet.Forever, true, -1)
+		s.NoError(err)
+		s.Equal("a", stolen)
+		s.Equal("b", got, "the getter lost its promised item")
+		s.True(greenlet.IsExit(pbErr), "%v", pbErr)
+		s.True(ch.Empty())
+		return nil
+	})
+}
