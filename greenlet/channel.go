@@ -98,13 +98,19 @@ func (c *Channel[T]) popFront() offer[T] {
 	if c.rb > 0 {
 		c.rb--
 	}
+	if c.offers.n != c.live {
+		c.dropDeadFront()
+	}
+	return o
+}
+
+func (c *Channel[T]) dropDeadFront() {
 	for c.offers.n > 0 && c.offers.at(0).dead {
 		c.offers.popFront()
 		if c.rb > 0 {
 			c.rb--
 		}
 	}
-	return o
 }
 
 // take removes the front offer and releases its putter. A getter holding a

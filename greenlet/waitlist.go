@@ -83,7 +83,8 @@ type waitEntry struct {
 // is found by binary search, dead entries are dropped when they reach
 // either end, and the list is compacted once most of it is dead. Removing
 // every one of n waiters, in any order, thus costs O(n log n), not O(n²).
-// Invariant: the front and back entries are live.
+// Invariant: the back entry is live; pop and front skip dead ones at the
+// front.
 type waitList struct {
 	q      deque[waitEntry]
 	live   int    // entries not dead
@@ -101,17 +102,41 @@ func (l *waitList) add(e waitEntry) LinkID {
 	return e.id
 }
 
-func (l *waitList) front() *waitEntry { return l.q.at(0) }
+// front returns the first live entry (there must be one), dropping the
+// dead ones before it.
+func (l *waitList) front() *waitEntry {
+	d := &l.q
+	for d.buf[d.head].dead {
+		d.buf[d.head] = waitEntry{}
+		d.head = (d.head + 1) & (len(d.buf) - 1)
+		d.n--
+	}
+	return &d.buf[d.head]
+}
 
-// pop removes the front entry for notification.
-func (l *waitList) pop() waitEntry {
-	e := l.q.popFront()
+// pop removes the first live entry (there must be one) for notification,
+// and the dead ones before it. It is written out to stay small enough to
+// be inlined into the notifiers.
+func (l *waitList) pop() (e waitEntry) {
+	d := &l.q
+	for {
+		e = d.buf[d.head]
+		d.buf[d.head] = waitEntry{}
+		d.head = (d.head + 1) & (len(d.buf) - 1)
+		d.n--
+		if !e.dead {
+			break
+		}
+	}
 	l.popped = e.id
 	l.live--
+	return e
+}
+
+func (l *waitList) dropDeadFront() {
 	for l.q.n > 0 && l.q.at(0).dead {
 		l.q.popFront()
 	}
-	return e
 }
 
 // notified reports whether the entry id left the list through pop (an
@@ -146,9 +171,7 @@ func (l *waitList) remove(id LinkID) bool {
 	}
 	*e = waitEntry{id: id, dead: true}
 	l.live--
-	for l.q.n > 0 && l.q.at(0).dead {
-		l.q.popFront()
-	}
+	l.dropDeadFront()
 	for l.q.n > 0 && l.q.at(l.q.n-1).dead {
 		l.q.popBack()
 	}
