@@ -1,6 +1,7 @@
 package greenlet
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -20,8 +21,8 @@ import (
 //     cur itself with block makes the kill arrive at once.
 //
 // cur is needed only with block (it may be nil otherwise). A misuse (nil g,
-// with block a nil cur, a cur that is not running or belongs to another
-// hub) panics before anything is killed; inside a hub callback the kill is
+// a cur of another hub, with block a nil cur or one that is not running)
+// panics before anything is killed; inside a hub callback the kill is
 // delivered and a blocking Kill returns ErrBlockingSwitchOut.
 func (g *Greenlet) Kill(cur *Greenlet, err error, block bool, timeout time.Duration) error {
 	mustGreenlet(g, "Kill")
@@ -31,6 +32,8 @@ func (g *Greenlet) Kill(cur *Greenlet, err error, block bool, timeout time.Durat
 			panic("greenlet: Kill with block needs the calling greenlet")
 		}
 		berr = cur.check("Kill", g)
+	} else if cur != nil && cur.h != g.h {
+		panic(fmt.Sprintf("greenlet: Kill: %v belongs to another hub than %v", g, cur))
 	}
 	if err == nil {
 		err = &GreenletExit{}
@@ -58,9 +61,9 @@ func Kill(g *Greenlet, err error) { _ = g.Kill(nil, err, false, 0) }
 // receive the kill in order; with block, cur then waits for all of them up
 // to timeout, and the timeout passing while some survive is an error: a
 // *Timeout (gevent's killall raises its Timeout). All of gs must belong to
-// cur's hub. cur may be nil without block. A misuse (a nil element, with
-// block a nil cur, a cur that is not running, an element of another hub)
-// panics before anything is killed.
+// cur's hub. cur may be nil without block. A misuse (a nil element, an
+// element of another hub than cur, with block a nil cur or one that is not
+// running) panics before anything is killed.
 func KillAll(cur *Greenlet, gs []*Greenlet, err error, block bool, timeout time.Duration) error {
 	var berr error
 	if block {
@@ -70,7 +73,7 @@ func KillAll(cur *Greenlet, gs []*Greenlet, err error, block bool, timeout time.
 		berr = cur.check("KillAll", nil)
 		mustGreenlets(gs, cur, "KillAll")
 	} else {
-		mustGreenlets(gs, nil, "KillAll")
+		mustGreenlets(gs, cur, "KillAll") // cur, if given, names the hub
 	}
 	var alive []*Greenlet
 	seen := make(map[*Greenlet]bool, len(gs))

@@ -116,6 +116,8 @@ func (s *Conformance) TestMisusePanicsBeforeAnyEffect() {
 			for name, f := range map[string]func(){
 				"Kill wrong hub":    func() { _ = a.Kill(m2, nil, true, greenlet.Forever) },
 				"KillAll wrong hub": func() { _ = greenlet.KillAll(m2, []*greenlet.Greenlet{a, b}, nil, true, greenlet.Forever) },
+				"Kill no block":     func() { _ = a.Kill(m2, nil, false, 0) },
+				"KillAll no block":  func() { _ = greenlet.KillAll(m2, []*greenlet.Greenlet{a, b}, nil, false, 0) },
 			} {
 				s.Contains(panicMessage(f), "belongs to another hub", name)
 			}
