@@ -12,8 +12,9 @@ import (
 // last outcome winning (as gevent's). Receive makes it a link target for a
 // greenlet: g.Rawlink(r.Receive).
 //
-// An AsyncResult belongs to one hub; make it with NewAsyncResult. The zero
-// value is not usable.
+// An AsyncResult belongs to one hub: a call naming a greenlet of another
+// hub panics before it has any effect. The zero AsyncResult is not usable
+// (its methods panic); create one with NewAsyncResult.
 type AsyncResult struct {
 	linkable
 	value any
@@ -31,6 +32,7 @@ func NewAsyncResult(h *hub.Hub) *AsyncResult {
 // Set stores v as a successful outcome and schedules the notification of
 // the waiters and links.
 func (r *AsyncResult) Set(v any) {
+	mustOwn(r.h, nil, "AsyncResult.Set", "NewAsyncResult")
 	r.value, r.err, r.ready = v, nil, true
 	r.schedule()
 }
@@ -38,6 +40,7 @@ func (r *AsyncResult) Set(v any) {
 // SetException stores err (non-nil) as a failure; Get returns that very
 // error.
 func (r *AsyncResult) SetException(err error) {
+	mustOwn(r.h, nil, "AsyncResult.SetException", "NewAsyncResult")
 	if err == nil {
 		panic("greenlet: AsyncResult.SetException of a nil error")
 	}
@@ -49,6 +52,7 @@ func (r *AsyncResult) SetException(err error) {
 // its error on failure. It has the signature of a Rawlink callback, so
 // g.Rawlink(r.Receive) is gevent's g.link(result).
 func (r *AsyncResult) Receive(src *Greenlet) {
+	mustGreenlet(src, "AsyncResult.Receive")
 	if src.err != nil {
 		r.SetException(src.err)
 		return
@@ -74,6 +78,7 @@ func (r *AsyncResult) Err() error { return r.err }
 // *Timeout at once (cur may be nil then). An error delivered to cur while it
 // waits (a kill, an outer Timeout) is returned as is.
 func (r *AsyncResult) Get(cur *Greenlet, block bool, timeout time.Duration) (any, error) {
+	mustOwn(r.h, cur, "AsyncResult.Get", "NewAsyncResult")
 	if r.ready {
 		return r.value, r.err
 	}
@@ -94,6 +99,7 @@ func (r *AsyncResult) Get(cur *Greenlet, block bool, timeout time.Duration) (any
 // value, or nil after a failure or when the timeout passes (gevent's
 // wait()). Its error is only one delivered to cur.
 func (r *AsyncResult) Wait(cur *Greenlet, timeout time.Duration) (any, error) {
+	mustOwn(r.h, cur, "AsyncResult.Wait", "NewAsyncResult")
 	if _, err := r.wait(cur, "AsyncResult.Wait", timeout); err != nil {
 		return nil, err
 	}
@@ -102,7 +108,10 @@ func (r *AsyncResult) Wait(cur *Greenlet, timeout time.Duration) (any, error) {
 
 // Rawlink registers fn to be called in the hub once an outcome is stored,
 // as Event.Rawlink does.
-func (r *AsyncResult) Rawlink(fn func()) LinkID { return r.rawlink(fn) }
+func (r *AsyncResult) Rawlink(fn func()) LinkID {
+	mustOwn(r.h, nil, "AsyncResult.Rawlink", "NewAsyncResult")
+	return r.rawlink(fn)
+}
 
 // Unlink removes a raw link; it reports whether it was still registered.
 func (r *AsyncResult) Unlink(id LinkID) bool { return r.links.remove(id) }

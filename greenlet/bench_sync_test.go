@@ -158,6 +158,32 @@ func BenchmarkQueuePingPong(b *testing.B) {
 	})
 }
 
+// BenchmarkSemaphorePingPong is BenchmarkQueuePingPong over two
+// Semaphores of no slot: each side releases the other's and acquires its
+// own, so every Acquire parks and is granted by the notifier.
+func BenchmarkSemaphorePingPong(b *testing.B) {
+	b.ReportAllocs()
+	run(b, func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		in, out := greenlet.NewSemaphore(h, 0), greenlet.NewSemaphore(h, 0)
+		peer := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			for {
+				if _, err := in.Acquire(g, true, greenlet.Forever); err != nil {
+					return nil, err
+				}
+				out.Release()
+			}
+		})
+		for b.Loop() {
+			in.Release()
+			if _, err := out.Acquire(main, true, greenlet.Forever); err != nil {
+				return err
+			}
+		}
+		return peer.Kill(main, nil, true, greenlet.Forever)
+	})
+}
+
 // BenchmarkChannelPingPong is BenchmarkQueuePingPong over two rendezvous
 // Channels.
 func BenchmarkChannelPingPong(b *testing.B) {

@@ -11,21 +11,30 @@ import (
 // only if a getter is waiting for an item. Getters and putters wait FIFO;
 // matching is done by one unlock callback per channel, as in Queue.
 //
-// The zero Channel is not usable; use NewChannel. Only greenlets and
-// callbacks of the channel's hub may use it.
+// The zero Channel is not usable (its methods panic); create one with
+// NewChannel. Only greenlets and callbacks of the channel's hub may use it:
+// a call naming a greenlet of another hub panics before it has any effect.
+//
+// A putter that gives up marks its offer dead rather than shifting the
+// others (as a waitList does): offers keep increasing keys, so it is found
+// by binary search, and dead offers are dropped at the ends or compacted.
 type Channel[T any] struct {
 	h         *hub.Hub
 	offers    deque[offer[T]] // items of waiting putters (and of PutNowait), in order
+	live      int             // offers not dead
+	resv      int             // live offers at the front reserved for woken getters
+	rb        int             // position just after the resv-th live offer (0 if none)
 	putters   waitList        // putters whose offer is in offers; popped when it is taken
 	getters   waitList        // a popped getter holds a reserved offer
-	resv      int             // offers at the front reserved for woken getters
 	unlocking bool
 	unlockFn  func(any) // unlockChannel[T], made once: a generic func value allocates
 }
 
 type offer[T any] struct {
-	v  T
-	id LinkID // the putter's entry in putters; 0: nobody waits for it
+	v      T
+	key    LinkID // increasing; a waiting putter's id in putters
+	waiter bool   // a putter waits for the offer to be taken
+	dead   bool   // withdrawn by its putter
 }
 
 // NewChannel returns a channel on h.
@@ -39,10 +48,10 @@ func NewChannel[T any](h *hub.Hub) *Channel[T] {
 }
 
 // Empty reports whether a Get would wait: no putter is offering an item.
-func (c *Channel[T]) Empty() bool { return c.offers.len()-c.resv <= 0 }
+func (c *Channel[T]) Empty() bool { return c.live-c.resv <= 0 }
 
 // Full reports whether PutNowait would fail: no getter waits for an item.
-func (c *Channel[T]) Full() bool { return c.getters.len() <= c.offers.len()-c.resv }
+func (c *Channel[T]) Full() bool { return c.getters.len() <= c.live-c.resv }
 
 // Len returns 0: a channel holds no items (gevent's qsize).
 func (c *Channel[T]) Len() int { return 0 }
@@ -57,21 +66,127 @@ func (c *Channel[T]) scheduleUnlock() {
 func unlockChannel[T any](a any) {
 	c := a.(*Channel[T])
 	c.unlocking = false
-	for c.getters.len() > 0 && c.offers.len()-c.resv > 0 {
+	for c.getters.len() > 0 && c.live-c.resv > 0 {
 		e := c.getters.pop()
-		c.resv++
+		c.reserve()
 		c.h.Wake(e.tok)
 	}
 }
 
-// take removes the front offer and releases its putter.
-func (c *Channel[T]) take() T {
+// reserve moves the reservation boundary past the next live offer.
+func (c *Channel[T]) reserve() {
+	for c.offers.at(c.rb).dead {
+		c.rb++
+	}
+	c.rb++
+	c.resv++
+}
+
+// unreserve gives back the last reservation.
+func (c *Channel[T]) unreserve() {
+	c.resv--
+	c.rb--
+	for c.rb > 0 && c.offers.at(c.rb-1).dead {
+		c.rb--
+	}
+}
+
+// popFront removes the front offer (live) and the dead ones behind it.
+func (c *Channel[T]) popFront() offer[T] {
 	o := c.offers.popFront()
-	if o.id != 0 {
+	c.live--
+	if c.rb > 0 {
+		c.rb--
+	}
+	if c.offers.n != c.live {
+		c.dropDeadFront()
+	}
+	return o
+}
+
+func (c *Channel[T]) dropDeadFront() {
+	for c.offers.n > 0 && c.offers.at(0).dead {
+		c.offers.popFront()
+		if c.rb > 0 {
+			c.rb--
+		}
+	}
+}
+
+// take removes the front offer and releases its putter. A getter holding a
+// reservation (granted) uses it up; any other taker leaves the count of
+// reservations as it was, so they move to the next offer.
+func (c *Channel[T]) take(granted bool) T {
+	if granted {
+		c.resv--
+	}
+	o := c.popFront()
+	if !granted && c.resv > 0 {
+		c.resv--
+		c.reserve()
+	}
+	if o.waiter {
 		e := c.putters.pop()
 		c.h.Wake(e.tok)
 	}
 	return o.v
+}
+
+// findOffer returns the position of the live offer key, or -1.
+func (c *Channel[T]) findOffer(key LinkID) int {
+	lo, hi := 0, c.offers.n
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if c.offers.at(m).key < key {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < c.offers.n && c.offers.at(lo).key == key && !c.offers.at(lo).dead {
+		return lo
+	}
+	return -1
+}
+
+// withdraw takes back the offer of a putter that gave up, unless a getter
+// was already promised it: then it stays, to be delivered all the same, and
+// withdraw reports false.
+func (c *Channel[T]) withdraw(key LinkID) bool {
+	i := c.findOffer(key)
+	if i < 0 {
+		return false
+	}
+	o := c.offers.at(i)
+	if i < c.rb {
+		o.waiter = false
+		return false
+	}
+	*o = offer[T]{key: key, dead: true}
+	c.live--
+	for c.offers.n > 0 && c.offers.at(0).dead {
+		c.offers.popFront() // rb is 0 here: i >= rb and only the dead precede i
+	}
+	for c.offers.n > 0 && c.offers.at(c.offers.n-1).dead {
+		c.offers.popBack()
+	}
+	if dead := c.offers.n - c.live; dead > c.live && dead >= 32 {
+		j, rb := 0, 0
+		for k := 0; k < c.offers.n; k++ {
+			if x := c.offers.at(k); !x.dead {
+				*c.offers.at(j) = *x
+				j++
+				if k < c.rb {
+					rb = j
+				}
+			}
+		}
+		for k := j; k < c.offers.n; k++ {
+			*c.offers.at(k) = offer[T]{}
+		}
+		c.offers.n, c.rb = j, rb
+	}
+	return true
 }
 
 // Put offers v and waits (block) until a getter takes it, or timeout
@@ -81,11 +196,14 @@ func (c *Channel[T]) take() T {
 // getter had already been woken for it (then it is delivered all the same,
 // as a value handed to a gevent Waiter is).
 func (c *Channel[T]) Put(cur *Greenlet, v T, block bool, timeout time.Duration) error {
+	mustOwn(c.h, cur, "Channel.Put", "NewChannel")
 	if !block {
 		if c.Full() {
 			return ErrFull
 		}
-		c.offers.pushBack(offer[T]{v: v})
+		c.putters.seq++ // a key in the putters' order, for no entry
+		c.offers.pushBack(offer[T]{v: v, key: c.putters.seq})
+		c.live++
 		c.scheduleUnlock()
 		return nil
 	}
@@ -93,7 +211,8 @@ func (c *Channel[T]) Put(cur *Greenlet, v T, block bool, timeout time.Duration) 
 		return err
 	}
 	id := c.putters.add(wakerOf(cur))
-	c.offers.pushBack(offer[T]{v: v, id: id})
+	c.offers.pushBack(offer[T]{v: v, key: id, waiter: true})
+	c.live++
 	if c.getters.len() > 0 {
 		c.scheduleUnlock()
 	}
@@ -103,15 +222,8 @@ func (c *Channel[T]) Put(cur *Greenlet, v T, block bool, timeout time.Duration) 
 	}
 	// Timed out or interrupted: withdraw the offer, unless a getter was
 	// already promised it, in which case it is delivered all the same.
-	for i := 0; i < c.offers.len(); i++ {
-		if o := c.offers.at(i); o.id == id {
-			if i < c.resv {
-				o.id = 0
-				return err
-			}
-			c.offers.removeAt(i)
-			break
-		}
+	if !c.withdraw(id) {
+		return err
 	}
 	if err != nil {
 		return err
@@ -126,9 +238,10 @@ func (c *Channel[T]) PutNowait(v T) error { return c.Put(nil, v, false, 0) }
 // timeout (then ErrEmpty); without block and no putter, ErrEmpty. Another
 // error is one delivered to cur while it waited; nothing was taken.
 func (c *Channel[T]) Get(cur *Greenlet, block bool, timeout time.Duration) (T, error) {
+	mustOwn(c.h, cur, "Channel.Get", "NewChannel")
 	var zero T
-	if c.getters.len() == 0 && c.offers.len()-c.resv > 0 {
-		return c.take(), nil
+	if c.getters.len() == 0 && c.live-c.resv > 0 {
+		return c.take(false), nil
 	}
 	if !block {
 		return zero, ErrEmpty
@@ -137,17 +250,17 @@ func (c *Channel[T]) Get(cur *Greenlet, block bool, timeout time.Duration) (T, e
 		return zero, err
 	}
 	id := c.getters.add(wakerOf(cur))
-	if c.offers.len()-c.resv > 0 {
+	if c.live-c.resv > 0 {
 		c.scheduleUnlock()
 	}
 	granted, err := parkIn(cur, &c.getters, id, "greenlet: Channel.Get", timeout)
 	if granted {
-		c.resv--
 		if err != nil {
+			c.unreserve()
 			c.scheduleUnlock()
 			return zero, err
 		}
-		return c.take(), nil
+		return c.take(true), nil
 	}
 	if err != nil {
 		return zero, err

@@ -31,7 +31,14 @@ func (e *GreenletExit) GreenletExit() {}
 
 // IsExit reports whether err ends a greenlet successfully (GreenletExit,
 // hub.ErrHubDestroyed, or another hub.ExitError).
-func IsExit(err error) bool { return hub.IsExit(err) }
+func IsExit(err error) bool {
+	// The direct case first: errors.As needs reflection and a deeper stack,
+	// which a fresh greenlet's small stack pays for by growing as it ends.
+	if _, ok := err.(hub.ExitError); ok {
+		return true
+	}
+	return hub.IsExit(err)
+}
 
 // ErrHubDestroyed is hub.ErrHubDestroyed: the pending blocking call of a
 // greenlet still alive when the main greenlet returned. It is a GreenletExit.

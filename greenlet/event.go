@@ -65,9 +65,6 @@ func (k *linkable) wait(cur *Greenlet, op string, timeout time.Duration) (bool, 
 	if err := cur.check(op, nil); err != nil {
 		return false, err
 	}
-	if cur.h != k.h {
-		panic("greenlet: " + op + ": the object belongs to another hub than " + cur.String())
-	}
 	if k.isReady() && k.links.len() == 0 {
 		return true, nil
 	}
@@ -92,8 +89,9 @@ func (k *linkable) wait(cur *Greenlet, op string, timeout time.Duration) (bool, 
 // while earlier waiters are still to be woken queues behind them.
 //
 // An Event belongs to one hub and is used by its greenlets and callbacks
-// only; use Hub.Post to set it from another goroutine. Make one with
-// NewEvent; the zero Event is not usable.
+// only (a call naming a greenlet of another hub panics before it has any
+// effect); use Hub.Post to set it from another goroutine. The zero Event is
+// not usable (its methods panic); create one with NewEvent.
 type Event struct {
 	linkable
 	flag bool
@@ -115,6 +113,7 @@ func (e *Event) Ready() bool { return e.flag }
 // Set sets the flag and schedules the notification of every waiter and
 // raw link present when the notifier runs. It never switches.
 func (e *Event) Set() {
+	mustOwn(e.h, nil, "Event.Set", "NewEvent")
 	e.flag = true
 	e.schedule()
 }
@@ -130,6 +129,7 @@ func (e *Event) Clear() { e.flag = false }
 // LoopExit), which cur should return; the event's own timeout is never an
 // error.
 func (e *Event) Wait(cur *Greenlet, timeout time.Duration) (bool, error) {
+	mustOwn(e.h, cur, "Event.Wait", "NewEvent")
 	ok, err := e.wait(cur, "Event.Wait", timeout)
 	if err != nil {
 		return false, err
@@ -141,7 +141,10 @@ func (e *Event) Wait(cur *Greenlet, timeout time.Duration) (bool, error) {
 // once, through a callback, if it is set already). A raw link is removed
 // before it is called, so it runs once; fn must not block. The LinkID is
 // for Unlink.
-func (e *Event) Rawlink(fn func()) LinkID { return e.rawlink(fn) }
+func (e *Event) Rawlink(fn func()) LinkID {
+	mustOwn(e.h, nil, "Event.Rawlink", "NewEvent")
+	return e.rawlink(fn)
+}
 
 // Unlink removes a raw link or waiter registration; it reports whether it
 // was still registered. Unlinking twice is harmless.

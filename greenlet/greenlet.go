@@ -39,6 +39,8 @@ type Func func(g *Greenlet) (any, error)
 // callback, which returns ErrBlockingSwitchOut as gevent does. Methods that
 // do not block may be called from any greenlet or callback of the hub. No
 // method may be called from another goroutine.
+//
+// The zero Greenlet is not usable; create one with New, NewOn or Spawn.
 type Greenlet struct {
 	raw  hub.G
 	h    *hub.Hub
@@ -53,7 +55,8 @@ type Greenlet struct {
 	ready    bool
 	value    any
 	err      error
-	links    []link
+	links    []link  // ids increasing; dead entries only inside (see Unlink)
+	nlinks   int     // links not dead
 	link0    [1]link // the first link's storage: a Join allocates nothing
 	linkSeq  LinkID
 	notified bool // a notification callback is queued
@@ -115,6 +118,9 @@ func (g *Greenlet) finish(v any, err error) {
 	}
 	if err != nil && IsExit(err) {
 		v, err = err, nil
+	}
+	if err != nil {
+		v = nil // a failure has no value, whatever the body returned beside it
 	}
 	g.value, g.err, g.ready = v, err, true
 	if err != nil && !g.isMain {

@@ -15,8 +15,10 @@ import (
 // member already being killed is not killed again) and waits for them.
 // The order of Greenlets is unspecified, as gevent's set.
 //
-// A Group belongs to one hub; the zero value is not usable (NewGroup). Only
-// greenlets and callbacks of that hub may use it.
+// A Group belongs to one hub: only greenlets and callbacks of that hub may
+// use it, and a call naming a greenlet of another hub panics before it has
+// any effect. The zero Group is not usable (its methods panic); create one
+// with NewGroup.
 type Group struct {
 	h       *hub.Hub
 	members map[*Greenlet]member
@@ -62,6 +64,7 @@ func (grp *Group) Greenlets() []*Greenlet { return append([]*Greenlet(nil), grp.
 
 // Spawn starts fn in a new greenlet that is a member of the group.
 func (grp *Group) Spawn(fn Func) *Greenlet {
+	mustOwn(grp.h, nil, "Group.Spawn", "NewGroup")
 	if grp.sem != nil {
 		panic("greenlet: Group.Spawn on a Pool's group bypasses its slots; use Pool.Spawn")
 	}
@@ -74,6 +77,8 @@ func (grp *Group) Spawn(fn Func) *Greenlet {
 // Add makes g a member (doing nothing if it is one); it leaves when it
 // finishes. g must belong to the group's hub.
 func (grp *Group) Add(g *Greenlet) {
+	mustOwn(grp.h, nil, "Group.Add", "NewGroup")
+	mustGreenlet(g, "Group.Add")
 	if grp.sem != nil {
 		panic("greenlet: Group.Add on a Pool's group bypasses its slots; use Pool.Add")
 	}
@@ -127,6 +132,7 @@ func (grp *Group) Discard(g *Greenlet) {
 // so its failure is not seen (gevent #521). An error delivered to cur is
 // returned as is. An empty group returns true at once, without switching.
 func (grp *Group) Join(cur *Greenlet, timeout time.Duration, raiseError bool) (bool, error) {
+	mustOwn(grp.h, cur, "Group.Join", "NewGroup")
 	var snap []*Greenlet
 	if raiseError {
 		snap = grp.Greenlets()
@@ -149,6 +155,7 @@ func (grp *Group) Join(cur *Greenlet, timeout time.Duration, raiseError bool) (b
 // Timeout or a kill of cur is returned. A member already being killed by
 // this group is not killed again. cur may be nil without block.
 func (grp *Group) Kill(cur *Greenlet, err error, block bool, timeout time.Duration) error {
+	mustOwn(grp.h, cur, "Group.Kill", "NewGroup")
 	var t *Timeout
 	if block {
 		if e := cur.check("Group.Kill", nil); e != nil {
@@ -192,6 +199,15 @@ func (grp *Group) Kill(cur *Greenlet, err error, block bool, timeout time.Durati
 // killing it, and with block waits like g.Kill. A g that is not a member
 // is killed all the same.
 func (grp *Group) Killone(cur *Greenlet, g *Greenlet, err error, block bool, timeout time.Duration) error {
+	mustOwn(grp.h, cur, "Group.Killone", "NewGroup")
+	mustGreenlet(g, "Group.Killone")
+	var berr error
+	if block {
+		if cur == nil {
+			panic("greenlet: Group.Killone with block needs the calling greenlet")
+		}
+		berr = cur.check("Group.Killone", g)
+	}
 	if !grp.dying[g] {
 		if grp.Contains(g) {
 			grp.dying[g] = true
@@ -200,6 +216,9 @@ func (grp *Group) Killone(cur *Greenlet, g *Greenlet, err error, block bool, tim
 	}
 	if !block {
 		return nil
+	}
+	if berr != nil {
+		return berr
 	}
 	return g.Join(cur, timeout)
 }

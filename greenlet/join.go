@@ -11,6 +11,7 @@ var errOwnTimeout = errors.New("greenlet: internal: own timeout")
 // wait parks cur until g is ready, the timeout passes (errOwnTimeout), or an
 // error is delivered to cur (returned). It allocates nothing beyond the link.
 func (g *Greenlet) wait(cur *Greenlet, op string, timeout time.Duration) error {
+	mustGreenlet(g, op[len("greenlet: "):])
 	if err := cur.check(op, g); err != nil {
 		return err
 	}
@@ -45,10 +46,8 @@ func (g *Greenlet) wait(cur *Greenlet, op string, timeout time.Duration) error {
 			return errOwnTimeout
 		}
 		// A wake-up for an older park of cur: take new tokens, wait on.
-		for i := range g.links {
-			if g.links[i].id == id {
-				g.links[i].tok = cur.raw.Token()
-			}
+		if l := g.findLink(id); l != nil {
+			l.tok = cur.raw.Token()
 		}
 		if timed {
 			t.SetWake(cur.raw.Token())
@@ -79,6 +78,7 @@ func (g *Greenlet) Join(cur *Greenlet, timeout time.Duration) error {
 // ready it returns a new, never-started *Timeout at once (cur may be nil
 // then). A GreenletExit outcome is a value, not an error.
 func (g *Greenlet) Get(cur *Greenlet, block bool, timeout time.Duration) (any, error) {
+	mustGreenlet(g, "Get")
 	if g.ready {
 		return g.result()
 	}
@@ -116,13 +116,17 @@ func (c *collector) add(g *Greenlet) {
 // the whole call. With raiseError, the first failure in completion order ends
 // the wait: JoinAll returns the list up to it and its error, and the other
 // greenlets keep running. An error delivered to cur is returned as is.
+// Every element must be a greenlet of cur's hub: a misuse panics before
+// JoinAll has linked to any of them.
 func JoinAll(cur *Greenlet, gs []*Greenlet, timeout time.Duration, raiseError bool, count int) ([]*Greenlet, error) {
 	want := len(gs)
 	if count >= 0 && count < want {
 		want = count
 	}
-	if err := cur.check("JoinAll", nil); err != nil {
-		return nil, err
+	berr := cur.check("JoinAll", nil)
+	mustGreenlets(gs, cur, "JoinAll")
+	if berr != nil {
+		return nil, berr
 	}
 	if want == 0 {
 		return []*Greenlet{}, nil
@@ -130,9 +134,6 @@ func JoinAll(cur *Greenlet, gs []*Greenlet, timeout time.Duration, raiseError bo
 	c := &collector{cur: cur}
 	ids := make([]LinkID, len(gs))
 	for i, g := range gs {
-		if g.h != cur.h {
-			_ = cur.check("JoinAll", g) // panics with the message
-		}
 		ids[i] = g.addLink(link{kind: lkCollect, coll: c})
 	}
 	defer func() {

@@ -1,6 +1,7 @@
 package greenlet
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -19,20 +20,33 @@ import (
 //     passed, silently in both cases (a victim may survive a kill). Killing
 //     cur itself with block makes the kill arrive at once.
 //
-// cur is needed only with block (it may be nil otherwise).
+// cur is needed only with block (it may be nil otherwise). A misuse (nil g,
+// a cur of another hub, with block a nil cur or one that is not running)
+// panics before anything is killed; inside a hub callback the kill is
+// delivered and a blocking Kill returns ErrBlockingSwitchOut.
 func (g *Greenlet) Kill(cur *Greenlet, err error, block bool, timeout time.Duration) error {
+	mustGreenlet(g, "Kill")
+	var berr error
+	if block {
+		if cur == nil {
+			panic("greenlet: Kill with block needs the calling greenlet")
+		}
+		berr = cur.check("Kill", g)
+	} else if cur != nil && cur.h != g.h {
+		panic(fmt.Sprintf("greenlet: Kill: %v belongs to another hub than %v", g, cur))
+	}
 	if err == nil {
 		err = &GreenletExit{}
 	}
 	if g.ready || g.raw.Dead() || g.killUnstarted(err) {
 		return nil
 	}
-	if block && cur == nil {
-		panic("greenlet: Kill with block needs the calling greenlet")
-	}
 	g.h.Throw(g.Raw(), err)
 	if !block {
 		return nil
+	}
+	if berr != nil {
+		return berr
 	}
 	return g.Join(cur, timeout)
 }
@@ -47,8 +61,20 @@ func Kill(g *Greenlet, err error) { _ = g.Kill(nil, err, false, 0) }
 // receive the kill in order; with block, cur then waits for all of them up
 // to timeout, and the timeout passing while some survive is an error: a
 // *Timeout (gevent's killall raises its Timeout). All of gs must belong to
-// cur's hub. cur may be nil without block.
+// cur's hub. cur may be nil without block. A misuse (a nil element, an
+// element of another hub than cur, with block a nil cur or one that is not
+// running) panics before anything is killed.
 func KillAll(cur *Greenlet, gs []*Greenlet, err error, block bool, timeout time.Duration) error {
+	var berr error
+	if block {
+		if cur == nil {
+			panic("greenlet: KillAll with block needs the calling greenlet")
+		}
+		berr = cur.check("KillAll", nil)
+		mustGreenlets(gs, cur, "KillAll")
+	} else {
+		mustGreenlets(gs, cur, "KillAll") // cur, if given, names the hub
+	}
 	var alive []*Greenlet
 	seen := make(map[*Greenlet]bool, len(gs))
 	for _, g := range gs {
@@ -69,8 +95,8 @@ func KillAll(cur *Greenlet, gs []*Greenlet, err error, block bool, timeout time.
 	if len(alive) == 0 || !block {
 		return nil
 	}
-	if cur == nil {
-		panic("greenlet: KillAll with block needs the calling greenlet")
+	if berr != nil {
+		return berr
 	}
 	done, jerr := JoinAll(cur, alive, timeout, false, -1)
 	if jerr != nil {

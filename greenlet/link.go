@@ -41,6 +41,7 @@ type link struct {
 	target *Greenlet
 	tok    hub.Token
 	coll   *collector
+	dead   bool // unlinked; dropped when it reaches an end of links
 }
 
 func (g *Greenlet) addLink(l link) LinkID {
@@ -50,6 +51,7 @@ func (g *Greenlet) addLink(l link) LinkID {
 		g.links = g.link0[:0]
 	}
 	g.links = append(g.links, l)
+	g.nlinks++
 	if g.ready {
 		g.scheduleNotify()
 	}
@@ -114,24 +116,69 @@ func (g *Greenlet) LinkTo(target *Greenlet, filter Filter) LinkID {
 // Unlink removes the link id; it reports whether it was registered (and
 // had not fired). A link removed by an earlier link's callback during
 // notification is not called.
+//
+// It does not scan: links keep increasing ids, an unlinked one is marked
+// dead and found by binary search, and dead ones are dropped at the ends of
+// the list or compacted away once they outnumber the live ones (as a
+// waitList does), so many joiners giving up cost O(n log n) in all.
 func (g *Greenlet) Unlink(id LinkID) bool {
-	for i := range g.links {
-		if g.links[i].id == id {
-			g.links = append(g.links[:i], g.links[i+1:]...)
-			return true
+	l := g.findLink(id)
+	if l == nil {
+		return false
+	}
+	*l = link{id: id, dead: true}
+	g.nlinks--
+	for len(g.links) > 0 && g.links[0].dead {
+		g.links = g.links[1:]
+	}
+	for n := len(g.links); n > 0 && g.links[n-1].dead; n-- {
+		g.links[n-1] = link{}
+		g.links = g.links[:n-1]
+	}
+	if len(g.links) == 0 {
+		g.links = nil
+		g.link0[0] = link{}
+	} else if dead := len(g.links) - g.nlinks; dead > g.nlinks && dead >= 32 {
+		live := g.links[:0]
+		for _, x := range g.links {
+			if !x.dead {
+				live = append(live, x)
+			}
+		}
+		clear(g.links[len(live):])
+		g.links = live
+	}
+	return true
+}
+
+// findLink returns the live link id, or nil.
+func (g *Greenlet) findLink(id LinkID) *link {
+	lo, hi := 0, len(g.links)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if g.links[m].id < id {
+			lo = m + 1
+		} else {
+			hi = m
 		}
 	}
-	return false
+	if lo < len(g.links) && g.links[lo].id == id && !g.links[lo].dead {
+		return &g.links[lo]
+	}
+	return nil
 }
 
 // UnlinkAll removes every link.
-func (g *Greenlet) UnlinkAll() { g.links = nil }
+func (g *Greenlet) UnlinkAll() {
+	clear(g.links)
+	g.links, g.nlinks = nil, 0
+}
 
 // HasLinks returns the number of links registered and not yet fired.
-func (g *Greenlet) HasLinks() int { return len(g.links) }
+func (g *Greenlet) HasLinks() int { return g.nlinks }
 
 func (g *Greenlet) scheduleNotify() {
-	if len(g.links) > 0 && !g.notified {
+	if g.nlinks > 0 && !g.notified {
 		g.notified = true
 		g.h.RunCallbackArg(notifyLinks, g)
 	}
@@ -147,6 +194,10 @@ func notifyLinks(a any) {
 		l := g.links[0]
 		g.links[0] = link{}
 		g.links = g.links[1:]
+		if l.dead {
+			continue
+		}
+		g.nlinks--
 		g.fire(&l)
 	}
 	g.links = nil

@@ -2,6 +2,7 @@ package greenlet
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
@@ -16,7 +17,8 @@ var ErrPoolFull = errors.New("greenlet: pool is full")
 // back. A size of 0 is allowed and never has room. Slots are handed out
 // FIFO (a Semaphore); a slot frees when a member leaves the group.
 //
-// A Pool belongs to one hub; the zero value is not usable (NewPool).
+// A Pool belongs to one hub, as a Group does. The zero Pool is not usable
+// (its methods panic); create one with NewPool.
 type Pool struct {
 	Group
 	size int
@@ -38,20 +40,28 @@ func NewPool(h *hub.Hub, size int) *Pool {
 func (p *Pool) Size() int { return p.size }
 
 // FreeCount returns the number of free slots.
-func (p *Pool) FreeCount() int { return p.sem.Counter() }
+func (p *Pool) FreeCount() int {
+	mustOwn(p.h, nil, "Pool.FreeCount", "NewPool")
+	return p.sem.Counter()
+}
 
 // Full reports whether no slot is free.
-func (p *Pool) Full() bool { return p.sem.Counter() <= 0 }
+func (p *Pool) Full() bool {
+	mustOwn(p.h, nil, "Pool.Full", "NewPool")
+	return p.sem.Counter() <= 0
+}
 
 // WaitAvailable waits until a slot is free, or timeout passes, and returns
 // the number of free slots (0 after a timeout).
 func (p *Pool) WaitAvailable(cur *Greenlet, timeout time.Duration) (int, error) {
+	mustOwn(p.h, cur, "Pool.WaitAvailable", "NewPool")
 	return p.sem.Wait(cur, timeout)
 }
 
 // Spawn waits for a free slot, then starts fn in a new member greenlet. An
 // error is one delivered to cur while it waited; nothing was spawned.
 func (p *Pool) Spawn(cur *Greenlet, fn Func) (*Greenlet, error) {
+	mustOwn(p.h, cur, "Pool.Spawn", "NewPool")
 	if fn == nil {
 		panic("greenlet: New with a nil body")
 	}
@@ -68,6 +78,11 @@ func (p *Pool) Spawn(cur *Greenlet, fn Func) (*Greenlet, error) {
 // timeout; ErrPoolFull if none frees up. Adding a member again does
 // nothing. Another error is one delivered to cur while it waited.
 func (p *Pool) Add(cur *Greenlet, g *Greenlet, block bool, timeout time.Duration) error {
+	mustOwn(p.h, cur, "Pool.Add", "NewPool")
+	mustGreenlet(g, "Pool.Add")
+	if g.h != p.h {
+		panic(fmt.Sprintf("greenlet: Pool.Add: %v belongs to another hub", g))
+	}
 	if p.Contains(g) {
 		return nil
 	}
@@ -84,6 +99,7 @@ func (p *Pool) Add(cur *Greenlet, g *Greenlet, block bool, timeout time.Duration
 
 // Start adds g as Add does and starts it.
 func (p *Pool) Start(cur *Greenlet, g *Greenlet, block bool, timeout time.Duration) error {
+	mustGreenlet(g, "Pool.Start")
 	if err := p.Add(cur, g, block, timeout); err != nil {
 		return err
 	}

@@ -51,9 +51,10 @@ func ImapUnordered[In, Out any](cur *Greenlet, p *Pool, in []In, fn func(g *Gree
 }
 
 func imap[In, Out any](cur *Greenlet, p *Pool, in []In, fn func(g *Greenlet, x In) (Out, error), ordered bool) *MapIter[Out] {
-	if cur == nil || fn == nil {
-		panic("greenlet: Imap with a nil greenlet or function")
+	if cur == nil || fn == nil || p == nil {
+		panic("greenlet: Imap with a nil greenlet, pool or function")
 	}
+	mustOwn(p.h, cur, "Imap", "NewPool")
 	it := &MapIter[Out]{
 		cur:     cur,
 		ordered: ordered,

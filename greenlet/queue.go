@@ -43,8 +43,10 @@ const (
 // (batched: one callback however many puts came first). An item or slot so
 // handed to a waiter is reserved for it, so a later caller cannot take it.
 //
-// The zero Queue is not usable; use a constructor. Only greenlets and
-// callbacks of the queue's hub may use it.
+// The zero Queue is not usable (its methods panic); create one with
+// NewQueue, NewLifoQueue or NewPriorityQueue. Only greenlets and callbacks
+// of the queue's hub may use it: a call naming a greenlet of another hub
+// panics before it has any effect.
 type Queue[T any] struct {
 	h       *hub.Hub
 	kind    queueKind
@@ -248,6 +250,7 @@ func (q *Queue[T]) shutGetters() {
 // queue's unlock callback: Put itself never switches when there is room.
 // Another error is one delivered to cur while it waited; v was not put.
 func (q *Queue[T]) Put(cur *Greenlet, v T, block bool, timeout time.Duration) error {
+	mustOwn(q.h, cur, "Queue.Put", "NewQueue")
 	if q.shut {
 		return ErrShutDown
 	}
@@ -270,6 +273,9 @@ func (q *Queue[T]) Put(cur *Greenlet, v T, block bool, timeout time.Duration) er
 	}
 	granted, err := parkIn(cur, &q.putters, id, "greenlet: Queue.Put", timeout)
 	if granted && id > q.putShutAt {
+		if err != nil {
+			return err // a kill is never swallowed
+		}
 		return ErrShutDown
 	}
 	if granted {
@@ -300,6 +306,7 @@ func (q *Queue[T]) PutNowait(v T) error { return q.Put(nil, v, false, 0) }
 // through the unlock callback. Another error is one delivered to cur while
 // it waited; no item was taken.
 func (q *Queue[T]) Get(cur *Greenlet, block bool, timeout time.Duration) (T, error) {
+	mustOwn(q.h, cur, "Queue.Get", "NewQueue")
 	var zero T
 	if q.getters.len() == 0 && q.Len()-q.resvGet > 0 {
 		v := q.pop()
@@ -323,6 +330,9 @@ func (q *Queue[T]) Get(cur *Greenlet, block bool, timeout time.Duration) (T, err
 	}
 	granted, err := parkIn(cur, &q.getters, id, "greenlet: Queue.Get", timeout)
 	if granted && id > q.getShutAt {
+		if err != nil {
+			return zero, err
+		}
 		return zero, ErrShutDown
 	}
 	if granted {
@@ -350,6 +360,7 @@ func (q *Queue[T]) GetNowait() (T, error) { return q.Get(nil, false, 0) }
 // one like Get does (in the main greenlet, waiting forever on a queue no one
 // will fill ends in LoopExit).
 func (q *Queue[T]) Peek(cur *Greenlet, block bool, timeout time.Duration) (T, error) {
+	mustOwn(q.h, cur, "Queue.Peek", "NewQueue")
 	var zero T
 	for {
 		if q.Len()-q.resvGet > 0 {
@@ -389,6 +400,7 @@ func (q *Queue[T]) PeekNowait() (T, error) { return q.Peek(nil, false, 0) }
 // when every item is, Join returns. It returns ErrTaskDone if called more
 // times than items were put.
 func (q *Queue[T]) TaskDone() error {
+	mustOwn(q.h, nil, "Queue.TaskDone", "NewQueue")
 	if q.unfinished <= 0 {
 		return ErrTaskDone
 	}
@@ -403,6 +415,7 @@ func (q *Queue[T]) TaskDone() error {
 // passes; it reports which. It returns at once, without switching, when
 // nothing is unfinished.
 func (q *Queue[T]) Join(cur *Greenlet, timeout time.Duration) (bool, error) {
+	mustOwn(q.h, cur, "Queue.Join", "NewQueue")
 	if q.unfinished == 0 {
 		return true, nil
 	}
@@ -416,6 +429,7 @@ func (q *Queue[T]) Join(cur *Greenlet, timeout time.Duration) (bool, error) {
 // the remaining items and get ErrShutDown once the queue is empty. Calling
 // it again may make a plain shutdown immediate.
 func (q *Queue[T]) Shutdown(immediate bool) {
+	mustOwn(q.h, nil, "Queue.Shutdown", "NewQueue")
 	q.shut = true
 	if immediate {
 		n := q.Len() - q.resvGet

@@ -1,6 +1,7 @@
 package greenlet
 
 import (
+	"math"
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
@@ -15,7 +16,10 @@ import (
 // than acquired. NewLock gives a bounded semaphore of 1, gevent's
 // lock.Semaphore(1)-based Lock; it is not reentrant.
 //
-// A Semaphore belongs to one hub; the zero value is not usable.
+// A Semaphore belongs to one hub: a call naming a greenlet of another hub
+// panics before it has any effect. The zero Semaphore is not usable (its
+// methods panic); create one with NewSemaphore, NewBoundedSemaphore or
+// NewLock.
 type Semaphore struct {
 	h       *hub.Hub
 	counter int
@@ -60,6 +64,7 @@ func (s *Semaphore) Ready() bool { return s.counter > 0 }
 // timeout (Forever: none) and returns whether it got the slot. A non-nil
 // error is one delivered to cur while it waited; cur then holds no slot.
 func (s *Semaphore) Acquire(cur *Greenlet, block bool, timeout time.Duration) (bool, error) {
+	mustOwn(s.h, cur, "Semaphore.Acquire", "NewSemaphore")
 	if s.counter > 0 && s.waiters.len() == 0 {
 		s.counter--
 		return true, nil
@@ -84,10 +89,15 @@ func (s *Semaphore) Acquire(cur *Greenlet, block bool, timeout time.Duration) (b
 
 // Release frees a slot, handing it to the first waiter through a hub
 // callback, and returns the number of free slots. It panics on a bounded
-// semaphore released more times than acquired.
+// semaphore released more times than acquired, and on an unbounded one
+// whose count of free slots would pass math.MaxInt.
 func (s *Semaphore) Release() int {
+	mustOwn(s.h, nil, "Semaphore.Release", "NewSemaphore")
 	if s.bound >= 0 && s.counter >= s.bound {
 		panic("greenlet: BoundedSemaphore released too many times")
+	}
+	if s.counter == math.MaxInt {
+		panic("greenlet: Semaphore released past math.MaxInt free slots")
 	}
 	s.counter++
 	s.schedule()
@@ -122,6 +132,7 @@ func notifySemaphore(a any) {
 // Wait waits until a slot is free without taking it, or timeout passes,
 // and returns the number of free slots then (gevent's Semaphore.wait).
 func (s *Semaphore) Wait(cur *Greenlet, timeout time.Duration) (int, error) {
+	mustOwn(s.h, cur, "Semaphore.Wait", "NewSemaphore")
 	if err := cur.check("Semaphore.Wait", nil); err != nil {
 		return 0, err
 	}
@@ -138,6 +149,7 @@ func (s *Semaphore) Wait(cur *Greenlet, timeout time.Duration) (int, error) {
 // Rawlink registers fn to be called in the hub once a slot is free (it is
 // not granted one). It runs once; fn must not block.
 func (s *Semaphore) Rawlink(fn func()) LinkID {
+	mustOwn(s.h, nil, "Semaphore.Rawlink", "NewSemaphore")
 	if fn == nil {
 		panic("greenlet: Rawlink of a nil function")
 	}

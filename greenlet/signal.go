@@ -20,6 +20,9 @@ type SignalHandler struct {
 // that only waits for signals gets LoopExit, as in gevent. Cancel stops it;
 // Run cancels what is left when it returns.
 func Signal(on *Greenlet, sig os.Signal, handler func(g *Greenlet) error) *SignalHandler {
+	if on == nil {
+		panic("greenlet: Signal with a nil greenlet (pass a greenlet of the hub to run the handler on)")
+	}
 	if handler == nil {
 		panic("greenlet: Signal with a nil handler")
 	}

@@ -79,6 +79,9 @@ func iwait(cur *Greenlet, op string, objects []Waitable, timeout time.Duration, 
 	if cur == nil {
 		panic("greenlet: " + op + ": nil calling greenlet (pass the greenlet making the call)")
 	}
+	for i, o := range objects {
+		mustWaitable(cur, op, i, o)
+	}
 	it := &Iter{cur: cur, want: len(objects)}
 	if count >= 0 && count < it.want {
 		it.want = count

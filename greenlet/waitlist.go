@@ -58,14 +58,6 @@ func (d *deque[T]) popBack() T {
 	return v
 }
 
-// removeAt removes the i-th element, keeping the order of the others.
-func (d *deque[T]) removeAt(i int) {
-	for j := i; j < d.n-1; j++ {
-		*d.at(j) = *d.at(j + 1)
-	}
-	d.popBack()
-}
-
 func (d *deque[T]) clear() {
 	clear(d.buf)
 	d.head, d.n = 0, 0
@@ -78,60 +70,139 @@ type waitEntry struct {
 	tok  hub.Token
 	fn   func()
 	peek bool // a waiter that wants to be told, not granted (Peek, WaitAvailable)
+	dead bool // removed by its owner; dropped when it reaches an end
 }
 
 // A waitList is the FIFO of greenlets and raw links waiting on one object
 // (gevent's AbstractLinkable links deque). Entries get increasing ids and
 // are only ever popped from the front by the object's notifier, so "was I
 // notified" is id <= popped: no per-waiter allocation, no flag to clear.
+//
+// A waiter that gives up (timeout, kill) or Unlink marks its entry dead
+// instead of shifting the ones behind it: the ids stay sorted, so the entry
+// is found by binary search, dead entries are dropped when they reach
+// either end, and the list is compacted once most of it is dead. Removing
+// every one of n waiters, in any order, thus costs O(n log n), not O(n²).
+// Invariant: the back entry is live; pop and front skip dead ones at the
+// front.
 type waitList struct {
 	q      deque[waitEntry]
+	live   int    // entries not dead
 	seq    LinkID // last id given out
 	popped LinkID // id of the last entry popped by the notifier
 }
 
-func (l *waitList) len() int { return l.q.len() }
+func (l *waitList) len() int { return l.live }
 
 func (l *waitList) add(e waitEntry) LinkID {
 	l.seq++
 	e.id = l.seq
 	l.q.pushBack(e)
+	l.live++
 	return e.id
 }
 
-func (l *waitList) front() *waitEntry { return l.q.at(0) }
+// front returns the first live entry (there must be one), dropping the
+// dead ones before it.
+func (l *waitList) front() *waitEntry {
+	d := &l.q
+	for d.buf[d.head].dead {
+		d.buf[d.head] = waitEntry{}
+		d.head = (d.head + 1) & (len(d.buf) - 1)
+		d.n--
+	}
+	return &d.buf[d.head]
+}
 
-// pop removes the front entry for notification.
-func (l *waitList) pop() waitEntry {
-	e := l.q.popFront()
+// pop removes the first live entry (there must be one) for notification,
+// and the dead ones before it. It is written out to stay small enough to
+// be inlined into the notifiers.
+func (l *waitList) pop() (e waitEntry) {
+	d := &l.q
+	for {
+		e = d.buf[d.head]
+		d.buf[d.head] = waitEntry{}
+		d.head = (d.head + 1) & (len(d.buf) - 1)
+		d.n--
+		if !e.dead {
+			break
+		}
+	}
 	l.popped = e.id
+	l.live--
 	return e
+}
+
+func (l *waitList) dropDeadFront() {
+	for l.q.n > 0 && l.q.at(0).dead {
+		l.q.popFront()
+	}
 }
 
 // notified reports whether the entry id left the list through pop (an
 // entry's owner removes it only when it stops waiting).
 func (l *waitList) notified(id LinkID) bool { return id <= l.popped }
 
-// remove takes the entry id out of the list; it reports whether it was
-// there. Only a waiter that gives up (timeout, kill) or Unlink pays the scan.
-func (l *waitList) remove(id LinkID) bool {
-	for i := 0; i < l.q.len(); i++ {
-		if l.q.at(i).id == id {
-			l.q.removeAt(i)
-			return true
+// find returns the live entry id, or nil.
+func (l *waitList) find(id LinkID) *waitEntry {
+	lo, hi := 0, l.q.n
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if l.q.at(m).id < id {
+			lo = m + 1
+		} else {
+			hi = m
 		}
 	}
-	return false
+	if lo < l.q.n {
+		if e := l.q.at(lo); e.id == id && !e.dead {
+			return e
+		}
+	}
+	return nil
+}
+
+// remove takes the entry id out of the list; it reports whether it was
+// there.
+func (l *waitList) remove(id LinkID) bool {
+	e := l.find(id)
+	if e == nil {
+		return false
+	}
+	*e = waitEntry{id: id, dead: true}
+	l.live--
+	l.dropDeadFront()
+	for l.q.n > 0 && l.q.at(l.q.n-1).dead {
+		l.q.popBack()
+	}
+	if dead := l.q.n - l.live; dead > l.live && dead >= 32 {
+		l.compact()
+	}
+	return true
+}
+
+// compact drops the dead entries, keeping the order of the live ones. It
+// runs only once the dead outnumber the live, so its cost is paid for by
+// the removals that made them.
+func (l *waitList) compact() {
+	j := 0
+	for i := 0; i < l.q.n; i++ {
+		if e := l.q.at(i); !e.dead {
+			*l.q.at(j) = *e
+			j++
+		}
+	}
+	for i := j; i < l.q.n; i++ {
+		*l.q.at(i) = waitEntry{}
+	}
+	l.q.n = j
 }
 
 // retoken updates the wake token of a waiter that was resumed by a stale
 // wake-up and parks again.
 func (l *waitList) retoken(id LinkID, tok hub.Token) {
-	for i := 0; i < l.q.len(); i++ {
-		if e := l.q.at(i); e.id == id {
-			e.tok = tok
-			return
-		}
+	if e := l.find(id); e != nil {
+		e.tok = tok
 	}
 }
 
