@@ -130,6 +130,15 @@ DIE_PATH static void msg_coro(struct msg *m, const gev_coro *co)
 	msg_str(m, co->name ? co->name : "(unnamed)");
 	msg_str(m, "' (");
 	msg_hex(m, (uintptr_t)co);
+	size_t room = sizeof m->buf - 1 - m->n;
+	if (room > 2) {
+		size_t d = gev__describe(co, m->buf + m->n + 2, room - 2);
+		if (d > 0) {
+			m->buf[m->n] = ',';
+			m->buf[m->n + 1] = ' ';
+			m->n += d + 2;
+		}
+	}
 	msg_str(m, ")");
 }
 
@@ -222,6 +231,20 @@ static __attribute__((noreturn, noinline, cold)) void target_misuse(const char *
 								       struct gev_thread *t,
 								       const gev_coro *to)
 {
+	/* An unguarded stack that overflowed by more than its soft page has written into the
+	 * mapping below it, often the descriptor of the coroutine it switches to next: the
+	 * overflow is the news, not the smashed target. Its marks: sp out of bounds, or any
+	 * byte of the soft page (not only the canary) written. */
+	const gev_coro *cur = t->current;
+	if (cur != NULL && cur->limit != 0) {
+		uintptr_t sp = ctx_sp();
+		if (sp < cur->limit || sp > (uintptr_t)cur)
+			stack_overflow(fn, cur, sp);
+		for (const uint64_t *w = (const uint64_t *)cur->map_base;
+		     (uintptr_t)w < cur->limit; w++)
+			if (*w != 0)
+				stack_overflow(fn, cur, 0);
+	}
 	if (to == NULL)
 		gev__die(fn, "the target coroutine is NULL", NULL, NULL);
 	if (gev__owner(to) != t)
