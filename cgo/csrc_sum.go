@@ -6,4 +6,4 @@ package cgo
 // against. It is here so that a change in csrc/ (which the go command does
 // not see: those files live outside this directory) also changes this
 // package's sources, and so forces a rebuild. TestCsrcSumCurrent checks it.
-const csrcSum = "9e634cf6ed3a2c40339b8695afbe9f75a22fef0ee45ffae602a085a4764093c5"
+const csrcSum = "0d57d6c48ce2ec61f5949c42fe8789c4335e74000815de89617542a5bc86049e"

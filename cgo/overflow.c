@@ -27,7 +27,7 @@ static size_t describe(const gev_coro *co, void *arg, char *buf, size_t cap)
 	char tmp[24];
 	int i = (int)sizeof tmp;
 	size_t n = put(buf, cap, 0, "C greenlet ");
-	if (g->is_host) {
+	if (g->is_host || g->host_id != 0) { /* is_host is cleared once it has finished */
 		uint64_t v = g->host_id;
 		do {
 			tmp[--i] = (char)('0' + v % 10);
@@ -73,25 +73,24 @@ int gevgo_body_overflow(gev_hub *h, void *arg, void **value)
 	return (int)recurse((uint64_t)(uintptr_t)arg);
 }
 
-static __attribute__((noinline)) uint64_t smash(uintptr_t lo, unsigned depth)
+static __attribute__((noinline)) uint64_t smash(uintptr_t lo, size_t below, unsigned depth)
 {
 	volatile char buf[128];
 	buf[0] = (char)depth;
 	if ((uintptr_t)__builtin_frame_address(0) > lo + 512)
-		return smash(lo, depth + 1) + (uint64_t)buf[0];
-	volatile char *p = __builtin_alloca(12 << 10);
-	for (int i = 0; i < (12 << 10); i++) /* no memset: no library call down here */
+		return smash(lo, below, depth + 1) + (uint64_t)buf[0];
+	volatile char *p = __builtin_alloca(below + 512);
+	for (size_t i = 0; i < below + 512; i++) /* no memset: no library call down here */
 		p[i] = (char)0xa5;
 	return (uint64_t)p[0] + (uint64_t)buf[0];
 }
 
 int gevgo_body_smash(gev_hub *h, void *arg, void **value)
 {
-	(void)arg;
 	(void)value;
 	uintptr_t lo;
 	gev_coro_stack_bounds(gev_coro_current(), (void **)&lo, NULL);
-	smash(lo, 0);
+	smash(lo, arg != NULL ? (size_t)(uintptr_t)arg : 12u << 10, 0);
 	return gev_hub_sleep(h, 0);
 }
 

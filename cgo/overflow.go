@@ -60,8 +60,8 @@ var (
 	// BodyOverflow recurses without end: on a guarded stack it faults in the
 	// guard page.
 	BodyOverflow = body(C.gev_greenlet_fn(C.gevgo_body_overflow))
-	// BodySmash writes 12 KiB below its stack (past an unguarded stack's
-	// soft page, into the mapping below), then yields.
+	// BodySmash writes arg bytes below its stack (0: 12 KiB, past an
+	// unguarded stack's soft page, into the mapping below), then yields.
 	BodySmash = body(C.gev_greenlet_fn(C.gevgo_body_smash))
 )
 

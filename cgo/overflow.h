@@ -12,9 +12,9 @@ int gevgo_overflow_install(void);
 
 /* Bodies that overflow their stack on purpose, for the tests of the report (and of
  * gev_coro's unguarded checks). gevgo_body_overflow recurses without end: on a guarded
- * stack it dies in the guard page. gevgo_body_smash writes 12 KiB below its stack (past
- * an unguarded stack's soft page, into the mapping below), returns to its top and yields.
- * Neither returns. */
+ * stack it dies in the guard page. gevgo_body_smash writes (uintptr_t)arg bytes below its
+ * stack (0: 12 KiB, past an unguarded stack's soft page into the mapping below), returns
+ * to its top and yields. Neither returns. */
 int gevgo_body_overflow(gev_hub *h, void *arg, void **value);
 int gevgo_body_smash(gev_hub *h, void *arg, void **value);
 

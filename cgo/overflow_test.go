@@ -15,16 +15,17 @@ import (
 // turns the hub until the process dies.
 func overflowChild(t *testing.T, mode string) {
 	runtime.LockOSThread()
-	if mode == "smash" {
+	if mode == "smash" || mode == "canary" {
 		SetGuardBudget(0) // unguarded stacks: the canary and bounds checks catch it
 	}
 	h, err := NewHub(0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	spawn := func(id uint64, b Body) {
+	spawn := func(id uint64, b Body) *Cmd {
 		c := h.Push()
 		c.Op, c.ID, c.Fn = OpSpawn, id, b
+		return c
 	}
 	switch mode {
 	case "guard":
@@ -34,6 +35,9 @@ func overflowChild(t *testing.T, mode string) {
 		// next) keeps its descriptor, then yields: the switch goes to 4.
 		spawn(3, BodySmash)
 		spawn(4, BodyPark)
+	case "canary":
+		// within the soft page: the canary check at the switch-out aborts
+		spawn(5, BodySmash).Arg = 1024
 	case "nil":
 		// A nil dereference in Go must still become a panic with the report
 		// installed (NewHub installed it).
@@ -104,17 +108,25 @@ func TestGuardPageOverflowNamesTheGreenlet(t *testing.T) {
 }
 
 // TestUnguardedOverflowNamesTheGreenlet: past the guard budget, a C greenlet
-// that overflows its stack by more than the soft page below it (smashing the
-// descriptor of the next greenlet's stack) is reported as a stack overflow of
-// that greenlet, never as a bad switch target.
+// that overflows its stack is reported as a stack overflow of that greenlet,
+// never as a bad switch target: by the canary check when it stays within the
+// soft page below its stack; when it goes further (smashing the descriptor of
+// the next greenlet's stack, or faulting in a hole below), by the switch's
+// check or by the SIGSEGV report, whichever comes first.
 func TestUnguardedOverflowNamesTheGreenlet(t *testing.T) {
-	out, err := runOverflowChild(t, "smash")
-	if err == nil {
-		t.Fatalf("the child did not crash:\n%s", out)
-	}
-	wantAll(t, out, "stack overflow in coroutine '(unnamed)' (0x", ", C greenlet 3)")
-	if strings.Contains(out, "target") {
-		t.Errorf("the overflow was reported as a bad switch target:\n%s", out)
+	for _, c := range []struct{ mode, want string }{
+		{"canary", "the canary below its unguarded stack"},
+		{"smash", ""},
+	} {
+		out, err := runOverflowChild(t, c.mode)
+		if err == nil {
+			t.Fatalf("%s: the child did not crash:\n%s", c.mode, out)
+		}
+		id := map[string]string{"canary": "5", "smash": "3"}[c.mode]
+		wantAll(t, out, "stack overflow in coroutine '(unnamed)' (0x", ", C greenlet "+id+")", c.want)
+		if strings.Contains(out, "target") {
+			t.Errorf("%s: the overflow was reported as a bad switch target:\n%s", c.mode, out)
+		}
 	}
 }
 

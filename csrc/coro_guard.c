@@ -178,27 +178,36 @@ static uintptr_t ctx_sp_of(const void *uctx)
 #endif
 }
 
-static void on_segv(int sig, siginfo_t *si, void *uctx)
+/* Report the fault if it is an overflow, and give it back to the previous handler: it
+ * ends the process. Out of line, so that on_segv's own frame holds nothing. */
+static __attribute__((noinline)) int report_overflow(siginfo_t *si, void *uctx)
 {
-	int saved = errno;
 	gev_coro_fault f;
 	uintptr_t sp = ctx_sp_of(uctx);
-	if (si != NULL && si->si_code > 0 && gev_coro_fault_lookup(si->si_addr, (void *)sp, &f)) {
-		report(&f, (uintptr_t)si->si_addr, sp);
-		/* The process dies of this fault: give it back to the previous handler as if
-		 * this one had never been there. Put that handler back and return; the faulting
-		 * instruction runs again and faults again, and the kernel delivers the fault to
-		 * it with a signal frame of its own, so a crash report that unwinds through the
-		 * signal frame into the faulting code (Go's cgo traceback) finds it as usual. */
-		sigaction(SIGSEGV, &prev_segv, NULL);
-		errno = saved;
-		return;
-	}
+	if (si == NULL || si->si_code <= 0 || !gev_coro_fault_lookup(si->si_addr, (void *)sp, &f))
+		return 0;
+	int saved = errno;
+	report(&f, (uintptr_t)si->si_addr, sp);
+	/* Put the previous handler back and return: the faulting instruction runs again,
+	 * faults again, and the kernel delivers the fault to that handler with a signal
+	 * frame of its own, as if this one had never been there (a crash report that
+	 * unwinds through the signal frame into the faulting code, like Go's cgo
+	 * traceback, then finds what it expects). */
+	sigaction(SIGSEGV, &prev_segv, NULL);
 	errno = saved;
+	return 1;
+}
+
+static void on_segv(int sig, siginfo_t *si, void *uctx)
+{
+	if (report_overflow(si, uctx))
+		return;
 	if (prev_segv.sa_flags & SA_SIGINFO) {
-		/* Last, so that it compiles to a jump: the previous handler then runs in place of
-		 * this one, returning to the signal frame itself (a Go nil dereference becomes a
-		 * panic by the context it edits; the cgo traceback skips the frames it expects). */
+		/* A tail call (this frame holds nothing, and cgo builds with -O2): the previous
+		 * handler runs in place of this one and returns to the signal frame itself. A
+		 * Go nil dereference becomes a panic by the context Go's handler edits; Go's cgo
+		 * traceback skips exactly the frames it expects, so a crash in C keeps its C
+		 * frames in the report. */
 		prev_segv.sa_sigaction(sig, si, uctx);
 		return;
 	}
@@ -206,11 +215,13 @@ static void on_segv(int sig, siginfo_t *si, void *uctx)
 		prev_segv.sa_handler(sig);
 		return;
 	}
-	/* Default action: put it back and let the fault (or, if it was sent, the signal that
-	 * is blocked until this handler returns) happen again. */
+	/* The default action: put it back and let the fault happen again (or, if the
+	 * signal was sent, let it arrive again once this handler returns and unblocks it). */
+	int saved = errno;
 	sigaction(SIGSEGV, &prev_segv, NULL);
 	if (si == NULL || si->si_code <= 0)
 		raise(sig);
+	errno = saved;
 }
 
 static void install(void)
