@@ -6,4 +6,4 @@ package cgo
 // against. It is here so that a change in csrc/ (which the go command does
 // not see: those files live outside this directory) also changes this
 // package's sources, and so forces a rebuild. TestCsrcSumCurrent checks it.
-const csrcSum = "0d57d6c48ce2ec61f5949c42fe8789c4335e74000815de89617542a5bc86049e"
+const csrcSum = "a3f591fe167046d3b772bbc1e970c286d5b96471230fce69b552059a588ea545"

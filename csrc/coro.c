@@ -179,7 +179,9 @@ DIE_PATH GEV_HIDDEN void gev__die(const char *fn, const char *what, const gev_co
 	msg_die(&m);
 }
 
-/* The reports of stack_check, out of line: the check itself stays a few loads. */
+/* The reports of stack_check, out of line: the check itself stays a few loads. sp is the
+ * stack pointer found outside the stack; 0 says the canary was written, 1 that only the
+ * soft page below it was. */
 static DIE_PATH __attribute__((noreturn, noinline, cold)) void stack_overflow(const char *fn,
 									     const gev_coro *co,
 									     uintptr_t sp)
@@ -189,7 +191,7 @@ static DIE_PATH __attribute__((noreturn, noinline, cold)) void stack_overflow(co
 	msg_str(&m, fn);
 	msg_str(&m, ": stack overflow in ");
 	msg_coro(&m, co);
-	if (sp != 0) {
+	if (sp > 1) {
 		msg_str(&m, ": sp ");
 		msg_hex(&m, sp);
 		msg_str(&m, " is outside its unguarded stack [");
@@ -199,10 +201,14 @@ static DIE_PATH __attribute__((noreturn, noinline, cold)) void stack_overflow(co
 		msg_str(&m, ") of ");
 		msg_dec(&m, co->usable);
 		msg_str(&m, " bytes");
-	} else {
+	} else if (sp == 0) {
 		msg_str(&m, ": the canary below its unguarded stack of ");
 		msg_dec(&m, co->usable);
 		msg_str(&m, " bytes was overwritten");
+	} else {
+		msg_str(&m, ": the soft page below its unguarded stack of ");
+		msg_dec(&m, co->usable);
+		msg_str(&m, " bytes was written");
 	}
 	msg_die(&m);
 }
@@ -240,10 +246,11 @@ static __attribute__((noreturn, noinline, cold)) void target_misuse(const char *
 		uintptr_t sp = ctx_sp();
 		if (sp < cur->limit || sp > (uintptr_t)cur)
 			stack_overflow(fn, cur, sp);
-		for (const uint64_t *w = (const uint64_t *)cur->map_base;
-		     (uintptr_t)w < cur->limit; w++)
+		const uint64_t *canary = (const uint64_t *)(cur->limit - GEV_CORO_CANARY_BYTES);
+		for (const uint64_t *w = (const uint64_t *)cur->limit;
+		     w-- > (const uint64_t *)cur->map_base;)
 			if (*w != 0)
-				stack_overflow(fn, cur, 0);
+				stack_overflow(fn, cur, w >= canary ? 0 : 1);
 	}
 	if (to == NULL)
 		gev__die(fn, "the target coroutine is NULL", NULL, NULL);

@@ -367,6 +367,40 @@ static void test_unguarded_smash_is_an_overflow(void **state)
 	}
 }
 
+/* A write into the soft page that skips the canary (a frame larger than the canary, only
+ * partly written), then a switch the misuse check refuses: the overflow is reported. */
+static void skip_body(void *arg)
+{
+	(void)arg;
+	char *lo;
+	gev_coro_stack_bounds(gev_coro_current(), (void **)&lo, NULL);
+	*(volatile char *)(lo - 2048) = 1;
+	gev_coro_switch(NULL, NULL);
+	gev_coro_exit(root, NULL);
+}
+
+static void child_soft_page(void)
+{
+	root = gev_coro_current();
+	gev_coro *co;
+	gev_coro_attr attr = {.guard = GEV_CORO_GUARD_NONE, .name = "skipper"};
+	if (gev_coro_create_attr(&co, skip_body, NULL, &attr) != 0)
+		_exit(3);
+	gev_coro_switch(co, NULL);
+}
+
+static void test_soft_page_write_is_an_overflow(void **state)
+{
+	(void)state;
+	struct death d;
+	run_child(child_soft_page, &d);
+	expect_in(&d, "gev_coro_switch: stack overflow in coroutine 'skipper'");
+	expect_in(&d, "the soft page below its unguarded stack");
+	if (!d.signaled || d.sig != SIGABRT)
+		fail_msg("expected SIGABRT; got signaled=%d sig=%d exit=%d:\n%s", d.signaled, d.sig,
+			 d.code, d.err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_no_report_without_install),
 		cmocka_unit_test(test_other_faults_reach_previous_handler),
 		cmocka_unit_test(test_unguarded_smash_is_an_overflow),
+		cmocka_unit_test(test_soft_page_write_is_an_overflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
