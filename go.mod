@@ -3,6 +3,7 @@ module github.com/gevent-go/gevent
 go 1.26.0
 
 require (
+	github.com/ianlancetaylor/cgosymbolizer v0.0.0-20241025222116-6b205f073fdd
 	github.com/stretchr/testify v1.12.1
 	golang.org/x/tools v0.52.0
 )

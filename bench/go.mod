@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/gevent-go/gevent v0.0.0
+	github.com/ianlancetaylor/cgosymbolizer v0.0.0-20241025222116-6b205f073fdd
 	gonum.org/v1/plot v0.17.0
 )
 

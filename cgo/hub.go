@@ -162,6 +162,9 @@ func NewHub(cmdCap int) (*Hub, error) {
 	if cmdCap < 0 {
 		return nil, fmt.Errorf("cgo: NewHub: negative command capacity %d", cmdCap)
 	}
+	if err := InstallOverflowReport(); err != nil {
+		return nil, err
+	}
 	var p *C.gev_hub
 	if rc := C.gev_hub_new(&p, C.size_t(cmdCap)); rc != 0 {
 		return nil, fmt.Errorf("cgo: NewHub: %w", Error(rc))

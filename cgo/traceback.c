@@ -1,9 +1,9 @@
 //go:build cgo && !purego
 
 /*
- * traceback.c - C frames in Go's crash reports (runtime.SetCgoTraceback), for test
- * binaries and commands: see traceback.go. Stands in for github.com/ianlancetaylor/
- * cgosymbolizer, which the module proxy this project builds from does not serve.
+ * traceback.c - C frames in Go's crash reports (runtime.SetCgoTraceback), for
+ * commands linked without debug information: see traceback.go (with DWARF, cgosymbolizer
+ * does better).
  *
  * Unwinding: the C core in this package is compiled with frame pointers, so the frames
  * of a crash in C form a chain (saved frame pointer, return address) that can be walked

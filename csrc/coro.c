@@ -130,6 +130,15 @@ DIE_PATH static void msg_coro(struct msg *m, const gev_coro *co)
 	msg_str(m, co->name ? co->name : "(unnamed)");
 	msg_str(m, "' (");
 	msg_hex(m, (uintptr_t)co);
+	size_t room = sizeof m->buf - 1 - m->n;
+	if (room > 2) {
+		size_t d = gev__describe(co, m->buf + m->n + 2, room - 2);
+		if (d > 0) {
+			m->buf[m->n] = ',';
+			m->buf[m->n + 1] = ' ';
+			m->n += d + 2;
+		}
+	}
 	msg_str(m, ")");
 }
 
@@ -170,7 +179,9 @@ DIE_PATH GEV_HIDDEN void gev__die(const char *fn, const char *what, const gev_co
 	msg_die(&m);
 }
 
-/* The reports of stack_check, out of line: the check itself stays a few loads. */
+/* The reports of stack_check, out of line: the check itself stays a few loads. sp is the
+ * stack pointer found outside the stack; 0 says the canary was written, 1 that only the
+ * soft page below it was. */
 static DIE_PATH __attribute__((noreturn, noinline, cold)) void stack_overflow(const char *fn,
 									     const gev_coro *co,
 									     uintptr_t sp)
@@ -180,7 +191,7 @@ static DIE_PATH __attribute__((noreturn, noinline, cold)) void stack_overflow(co
 	msg_str(&m, fn);
 	msg_str(&m, ": stack overflow in ");
 	msg_coro(&m, co);
-	if (sp != 0) {
+	if (sp > 1) {
 		msg_str(&m, ": sp ");
 		msg_hex(&m, sp);
 		msg_str(&m, " is outside its unguarded stack [");
@@ -190,10 +201,14 @@ static DIE_PATH __attribute__((noreturn, noinline, cold)) void stack_overflow(co
 		msg_str(&m, ") of ");
 		msg_dec(&m, co->usable);
 		msg_str(&m, " bytes");
-	} else {
+	} else if (sp == 0) {
 		msg_str(&m, ": the canary below its unguarded stack of ");
 		msg_dec(&m, co->usable);
 		msg_str(&m, " bytes was overwritten");
+	} else {
+		msg_str(&m, ": the soft page below its unguarded stack of ");
+		msg_dec(&m, co->usable);
+		msg_str(&m, " bytes was written");
 	}
 	msg_die(&m);
 }
@@ -222,6 +237,21 @@ static __attribute__((noreturn, noinline, cold)) void target_misuse(const char *
 								       struct gev_thread *t,
 								       const gev_coro *to)
 {
+	/* An unguarded stack that overflowed by more than its soft page has written into the
+	 * mapping below it, often the descriptor of the coroutine it switches to next: the
+	 * overflow is the news, not the smashed target. Its marks: sp out of bounds, or any
+	 * byte of the soft page (not only the canary) written. */
+	const gev_coro *cur = t->current;
+	if (cur != NULL && cur->limit != 0) {
+		uintptr_t sp = ctx_sp();
+		if (sp < cur->limit || sp > (uintptr_t)cur)
+			stack_overflow(fn, cur, sp);
+		const uint64_t *canary = (const uint64_t *)(cur->limit - GEV_CORO_CANARY_BYTES);
+		for (const uint64_t *w = (const uint64_t *)cur->limit;
+		     w-- > (const uint64_t *)cur->map_base;)
+			if (*w != 0)
+				stack_overflow(fn, cur, w >= canary ? 0 : 1);
+	}
 	if (to == NULL)
 		gev__die(fn, "the target coroutine is NULL", NULL, NULL);
 	if (gev__owner(to) != t)

@@ -139,6 +139,10 @@ GEV_HIDDEN struct gev_thread *gev__thread(void);
 GEV_HIDDEN void gev__die(const char *fn, const char *what, const gev_coro *co,
 			 const char *detail) __attribute__((noreturn, cold));
 
+/* coro_guard.c: what the process's describer (gev_coro_guard.h) says about `co`, written
+ * into buf (no terminator); 0 bytes when there is none or co is a root. */
+GEV_HIDDEN size_t gev__describe(const gev_coro *co, char *buf, size_t cap);
+
 /* coro_stack.c: take a stack with at least `usable` bytes (page multiple) for a new
  * descriptor, from the pool or fresh. Returns the descriptor location (its stack fields
  * set, the rest uninitialised) or NULL (ENOMEM). */

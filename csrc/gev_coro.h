@@ -44,9 +44,11 @@
  *
  * Stack overflow is always reported, never silently tolerated:
  *   - guarded stack: the first write into the guard page raises SIGSEGV, which kills the
- *     process (with a core dump, if enabled). This library never installs a signal
- *     handler: inside a Go process the Go runtime owns SIGSEGV, and it reports the fault
- *     as "signal SIGSEGV: segmentation violation" with the faulting address.
+ *     process (with a core dump, if enabled). This library installs no signal handler
+ *     unless asked: gev_coro_overflow_report_install (gev_coro_guard.h) adds one that
+ *     names the coroutine, its stack and the fault address, then passes the fault on to
+ *     the handler installed before it (inside a Go process, the Go runtime's, which
+ *     reports it as "SIGSEGV: segmentation violation" and ends the process).
  *   - unguarded stack: every switch out of (and exit of) the coroutine
  *     checks that the stack pointer is inside the stack and that the canary (the 64 bytes
  *     just below the stack limit, which stay zero unless written) is intact; if not, the
