@@ -120,12 +120,17 @@ func TestGreenletsAndKill(t *testing.T) {
 
 func TestInterruptWakesBlockedTurn(t *testing.T) {
 	withHub(t, func(h *Hub) {
+		// The goroutine reports through posted, read before the test ends.
+		posted := make(chan error, 1)
+		defer func() {
+			if err := <-posted; err != nil {
+				t.Error(err)
+			}
+		}()
 		go func() {
 			time.Sleep(20 * time.Millisecond)
 			h.Interrupt()
-			if err := h.Post(42); err != nil {
-				t.Error(err)
-			}
+			posted <- h.Post(42)
 		}()
 		start := time.Now()
 		var woke bool
