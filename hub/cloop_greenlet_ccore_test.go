@@ -194,7 +194,8 @@ func TestCGreenletKeepsLoopAlive(t *testing.T) {
 // leaves the C greenlet running.
 func TestCGreenletWaitInterrupted(t *testing.T) {
 	runC(t, func(h *Hub, main *G) error {
-		c, _ := h.SpawnC(cfn(ccore.BodySleep), 30)
+		// An hour: a stalled machine cannot end the sleep before the throw.
+		c, _ := h.SpawnC(cfn(ccore.BodySleep), uintptr(time.Hour/time.Millisecond))
 		boom := errors.New("boom")
 		main.Timer.SetThrow(main, boom)
 		main.Timer.Start(2 * time.Millisecond)
@@ -204,6 +205,7 @@ func TestCGreenletWaitInterrupted(t *testing.T) {
 		if c.Dead() {
 			t.Errorf("C greenlet died with its waiter's wait")
 		}
+		c.Kill(0)
 		return c.Wait(main)
 	})
 }
