@@ -25,8 +25,9 @@ import (
 // slot. Timers of different steps are thus at least one tick apart, more
 // than the cores' timer granularity (1 ms on libev). A loaded machine can
 // still stall for longer than a tick; diffRun tells such a run from an
-// undisturbed one, which is then run again with a wider tick, so only traces
-// that are a property of the program, not of the machine, are compared.
+// undisturbed one, a disturbed run is repeated with a wider tick, and the
+// cores are found to differ only by two undisturbed runs, whose traces are
+// the program's, not the machine's (see diffCompare).
 const diffTick = 4 * time.Millisecond
 
 type diffOpKind int
@@ -147,7 +148,8 @@ const diffAttempts = 6
 
 // runDiffProg runs p on core until a run was not disturbed (see diffRun),
 // widening the tick after each disturbed run, and returns that run's trace.
-// A core that is late or out of order on every run fails.
+// On a machine too busy for any undisturbed run it returns the last trace,
+// which may then be the machine's rather than the program's.
 func runDiffProg(t *testing.T, core string, p diffProg) []string {
 	t.Helper()
 	tick := diffTick
@@ -160,9 +162,8 @@ func runDiffProg(t *testing.T, core string, p diffProg) []string {
 		t.Logf("core %s, tick %v: run disturbed, %s; again with a wider tick", core, tick, late)
 		tick *= 2
 	}
-	t.Fatalf("core %s: every run was late or out of order; the last, tick %v: %s\nprogram:\n%s\ntrace:\n  %s",
-		core, tick/2, late, p, strings.Join(tr, "\n  "))
-	return nil
+	t.Logf("core %s: no undisturbed run; returning the last one's trace", core)
+	return tr
 }
 
 // diffRun runs p on core with slots tick apart and returns its trace and,
@@ -311,17 +312,56 @@ func TestDifferentialCores(t *testing.T) {
 	for seed := range seeds {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			p := genDiffProg(rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)), 5, 5)
-			// Undisturbed runs only: their traces are the program's, so any
-			// difference is the cores'.
-			goTr := runDiffProg(t, "go", p)
-			cTr := runDiffProg(t, "c", p)
-			if !slices.Equal(goTr, cTr) {
-				t.Fatalf("traces differ\nprogram:\n%s\ngo:\n  %s\nc:\n  %s", p,
-					strings.Join(goTr, "\n  "), strings.Join(cTr, "\n  "))
+			goTr, ok := diffCompare(t, p)
+			if !ok {
+				t.Skipf("no undisturbed run on a core and no run where the cores agreed: machine too busy to compare\nprogram:\n%s", p)
 			}
 			if testing.Verbose() {
 				t.Logf("program:\n%s\ntrace:\n  %s", p, strings.Join(goTr, "\n  "))
 			}
 		})
 	}
+}
+
+// diffCompare runs p on both cores until they can be compared: it fails
+// when two undisturbed runs differ (any difference is then the cores'), and
+// returns the agreed trace and true as soon as two runs agree, disturbed or
+// not (the cores behaved alike). Each disturbed run is followed by one with
+// twice the tick on that core. It returns false if neither happened.
+func diffCompare(t *testing.T, p diffProg) ([]string, bool) {
+	t.Helper()
+	cores := []string{"go", "c"}
+	valid := map[string][]string{}
+	all := map[string][][]string{}
+	tick := diffTick
+	for range diffAttempts {
+		for _, core := range cores {
+			if valid[core] != nil {
+				continue
+			}
+			tr, late := diffRun(t, core, p, tick)
+			all[core] = append(all[core], tr)
+			if late == "" {
+				valid[core] = tr
+			} else {
+				t.Logf("core %s, tick %v: run disturbed, %s", core, tick, late)
+			}
+		}
+		if valid["go"] != nil && valid["c"] != nil {
+			if !slices.Equal(valid["go"], valid["c"]) {
+				t.Fatalf("traces differ\nprogram:\n%s\ngo:\n  %s\nc:\n  %s", p,
+					strings.Join(valid["go"], "\n  "), strings.Join(valid["c"], "\n  "))
+			}
+			return valid["go"], true
+		}
+		for _, g := range all["go"] {
+			for _, c := range all["c"] {
+				if slices.Equal(g, c) {
+					return g, true
+				}
+			}
+		}
+		tick *= 2
+	}
+	return nil, false
 }
