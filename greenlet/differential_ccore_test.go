@@ -357,7 +357,7 @@ func diffCompare(t *testing.T, p diffProg) ([]string, bool) {
 		for _, g := range all["go"] {
 			for _, c := range all["c"] {
 				if slices.Equal(g, c) {
-					t.Logf("the cores agreed on a run that was not undisturbed on both")
+					t.Logf("the cores agreed on a trace of a disturbed run")
 					return g, true
 				}
 			}
