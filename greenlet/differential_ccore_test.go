@@ -175,9 +175,12 @@ func runDiffProg(t *testing.T, core string, p diffProg) []string {
 // end, which wakes its joiners and runs its links). Slot s's timer fires
 // at s*tick or later; the run is undisturbed when every event of slot s
 // came before slot s+1's time (less a quarter tick for the cores' clock
-// conversions and timer granularity) and timers fired in slot order. Then
-// nothing of slot s+1 can have overtaken anything of slot s, so the trace
-// is the program's, whatever the machine's speed.
+// conversions and timer granularity), timers fired in slot order, and a
+// timed wait that ended otherwise (or a delayed start that a kill
+// cancelled) ended before its timer's slot: a timer armed late, after a
+// stall, cannot show itself by firing. Then nothing of slot s+1 can have
+// overtaken anything of slot s, so the trace is the program's, whatever
+// the machine's speed.
 func diffRun(t *testing.T, core string, p diffProg, tick time.Duration) ([]string, string) {
 	var tr tracer
 	h, err := hub.New(hub.WithCore(core), hub.WithErrorStream(nil))
@@ -212,6 +215,23 @@ func diffRun(t *testing.T, core string, p diffProg, tick time.Duration) ([]strin
 			late = fmt.Sprintf("%q, of slot %d, came at %v", tr.ev[len(tr.ev)-1], s, at)
 		}
 	}
+	// unfired checks that the latest event came before the slots of the
+	// timers of its step that did not end it.
+	unfired := func(slots ...int) {
+		at := time.Since(start)
+		for _, s := range slots {
+			if late == "" && at >= time.Duration(s)*tick-tick/4 {
+				late = fmt.Sprintf("%q came at %v, after slot %d's timer of its step was due", tr.ev[len(tr.ev)-1], at, s)
+			}
+		}
+	}
+	// unless returns slots if the step's timer did not end it.
+	unless := func(timer bool, slots ...int) []int {
+		if timer {
+			return nil
+		}
+		return slots
+	}
 	err = greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
 		gs := make([]*greenlet.Greenlet, n)
 		// woken notes why greenlet i's wait ended: by a kill (err), by its
@@ -241,6 +261,7 @@ func diffRun(t *testing.T, core string, p diffProg, tick time.Duration) ([]strin
 						err = greenlet.Sleep(g, until(op.a))
 						timer := woken(i, err, -1, op.a)
 						ev(slot[i], timer, "g%d slept to %d: %s", i, op.a, errClass(err))
+						unfired(unless(timer, op.a)...)
 					case opYield:
 						err = greenlet.Sleep(g, 0)
 						woken(i, err, -1, slot[i])
@@ -252,15 +273,18 @@ func diffRun(t *testing.T, core string, p diffProg, tick time.Duration) ([]strin
 						if to.IsTimeout(err) {
 							slot[i] = op.a
 							ev(slot[i], true, "g%d own timeout at %d", i, op.a)
+							unfired(op.b)
 							err = nil
 						} else {
 							timer := woken(i, err, -1, op.b)
 							ev(slot[i], timer, "g%d slept to %d before timeout: %s", i, op.b, errClass(err))
+							unfired(append(unless(timer, op.b), op.a)...)
 						}
 					case opJoin:
 						err = gs[op.target].Join(g, until(op.a))
 						timer := woken(i, err, op.target, op.a)
 						ev(slot[i], timer, "g%d join g%d: %s ready=%v", i, op.target, errClass(err), gs[op.target].Ready())
+						unfired(unless(timer, op.a)...)
 					case opKill:
 						killSlot[op.target] = max(killSlot[op.target], slot[i])
 						greenlet.Kill(gs[op.target], nil)
@@ -270,6 +294,7 @@ func diffRun(t *testing.T, core string, p diffProg, tick time.Duration) ([]strin
 						err = gs[op.target].Kill(g, nil, true, until(op.a))
 						timer := woken(i, err, op.target, op.a)
 						ev(slot[i], timer, "g%d kill+wait g%d: %s ready=%v", i, op.target, errClass(err), gs[op.target].Ready())
+						unfired(unless(timer, op.a)...)
 					}
 					if err != nil {
 						return nil, err
@@ -282,6 +307,9 @@ func diffRun(t *testing.T, core string, p diffProg, tick time.Duration) ([]strin
 					slot[i] = killSlot[i]
 				}
 				ev(slot[i], false, "link g%d: ok=%v value=%v err=%s", i, src.Successful(), src.Value(), errClass(src.Err()))
+				if !started[i] && p.later[i] > 0 {
+					unfired(p.later[i])
+				}
 			})
 		}
 		for i, g := range gs {
