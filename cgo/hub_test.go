@@ -85,7 +85,9 @@ func TestGreenletsAndKill(t *testing.T) {
 			c := h.Push()
 			c.Op, c.ID, c.Fn, c.Arg = OpSpawn, id, b, arg
 		}
-		spawn(1, BodySleep, 2)
+		// Long enough that a stalled first turn cannot see the sleep end.
+		const sleepMs = 1000
+		spawn(1, BodySleep, sleepMs)
 		spawn(2, BodyFail, 77)
 		spawn(3, BodyPark, 0)
 		got := map[uint64]Event{}
@@ -103,7 +105,7 @@ func TestGreenletsAndKill(t *testing.T) {
 		for _, e := range turnUntil(t, h, EvGreenletDone, 2) {
 			got[e.ID] = e
 		}
-		if e := got[1]; e.Kind != EvGreenletDone || e.Status != 0 || e.Value != 2 {
+		if e := got[1]; e.Kind != EvGreenletDone || e.Status != 0 || e.Value != sleepMs {
 			t.Errorf("sleep body: %+v", e)
 		}
 		if e := got[2]; e.Kind != EvGreenletDone || e.Status != 77 {
@@ -120,12 +122,17 @@ func TestGreenletsAndKill(t *testing.T) {
 
 func TestInterruptWakesBlockedTurn(t *testing.T) {
 	withHub(t, func(h *Hub) {
+		// The goroutine reports through posted, read before the test ends.
+		posted := make(chan error, 1)
+		defer func() {
+			if err := <-posted; err != nil {
+				t.Error(err)
+			}
+		}()
 		go func() {
 			time.Sleep(20 * time.Millisecond)
 			h.Interrupt()
-			if err := h.Post(42); err != nil {
-				t.Error(err)
-			}
+			posted <- h.Post(42)
 		}()
 		start := time.Now()
 		var woke bool

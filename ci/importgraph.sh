@@ -2,20 +2,25 @@
 # Checks the one-way import graph (docs/design.md, Layers): greenlet -> hub -> cgo -> csrc.
 # hub never imports greenlet; cgo imports nothing of ours; only cgo imports "C" (in cgo builds).
 set -uo pipefail
-mod=$(go list -m)
+# A go list that fails is a failure of the check, never a silent pass.
+fail() { echo "import graph: $*" >&2; exit 1; }
+mod=$(go list -m) || fail "go list -m failed"
 rc=0
-deps() { go list -deps "$@" 2>/dev/null | grep "^$mod/" ; }
-if go list "./hub" >/dev/null 2>&1; then
-	if deps ./hub | grep -q "^$mod/greenlet"; then echo "import graph: hub imports greenlet"; rc=1; fi
+deps() { go list -deps "$@" || fail "go list -deps $* failed"; }
+if [ -d hub ]; then
+	d=$(deps ./hub) || exit 1
+	if grep -q "^$mod/greenlet" <<<"$d"; then echo "import graph: hub imports greenlet"; rc=1; fi
 fi
-if go list "./cgo" >/dev/null 2>&1; then
-	other=$(deps ./cgo | grep -v "^$mod/cgo$")
+if [ -d cgo ]; then
+	d=$(deps ./cgo) || exit 1
+	other=$(grep "^$mod/" <<<"$d" | grep -v "^$mod/cgo$")
 	if [ -n "$other" ]; then echo "import graph: cgo imports $other"; rc=1; fi
 fi
 # Only the cgo package may use cgo.
-for p in $(go list ./... 2>/dev/null); do
+pkgs=$(go list ./...) || fail "go list ./... failed"
+for p in $pkgs; do
 	[ "$p" = "$mod/cgo" ] && continue
-	files=$(go list -f '{{join .CgoFiles " "}}' "$p")
+	files=$(go list -f '{{join .CgoFiles " "}}' "$p") || fail "go list $p failed"
 	if [ -n "$files" ]; then echo "import graph: $p imports \"C\" ($files)"; rc=1; fi
 done
 [ $rc -eq 0 ] && echo "import graph: ok"

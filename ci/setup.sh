@@ -18,8 +18,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	echo "setup: installing ${missing[*]}"
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
-	$sudo apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	# Time limits: a stuck mirror or lock fails the setup instead of hanging it.
+	timeout --kill-after=1m 10m $sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive timeout --kill-after=1m 20m \
+		$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # Go: the image ships it in /usr/local/go; a login shell may not have it on PATH.
@@ -29,4 +31,4 @@ fi
 command -v go >/dev/null 2>&1 || { echo "setup: no Go toolchain found (expected /usr/local/go)" >&2; exit 1; }
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-(cd "$top" && go mod download)
+(cd "$top" && timeout --kill-after=1m 10m go mod download)

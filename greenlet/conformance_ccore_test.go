@@ -17,7 +17,7 @@ import (
 func TestConformanceC(t *testing.T) {
 	hubs0, gs0 := ccore.LiveHubs(), ccore.LiveGreenlets()
 	runConformance(t, "c")
-	for i := 0; i < 100 && ccore.LiveHubs() > hubs0; i++ {
+	for deadline := time.Now().Add(generous); ccore.LiveHubs() > hubs0 && time.Now().Before(deadline); {
 		runtime.GC()
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -164,7 +164,7 @@ func ExampleSemaphore() {
 func ExampleGroup() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		grp := greenlet.NewGroup(main.Hub())
-		grp.Spawn(sleeper(time.Millisecond, nil))
+		grp.Spawn(ret(nil))
 		grp.Spawn(sleeper(time.Hour, nil))
 		ok, err := grp.Join(main, 5*time.Millisecond, false)
 		fmt.Println("joined:", ok, err, "left:", grp.Len())

@@ -146,12 +146,15 @@ func ExampleSpawnLinkException() {
 // JoinAll returns the greenlets that finished, in completion order.
 func ExampleJoinAll() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
-		var gs []*greenlet.Greenlet
-		for _, d := range []time.Duration{30, 10, 20} {
-			gs = append(gs, greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+		sleep := func(d time.Duration) *greenlet.Greenlet {
+			return greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 				return int(d), greenlet.Sleep(g, d*time.Millisecond)
-			}))
+			})
 		}
+		// Spawned shortest first, so the finishing order does not depend on
+		// how long each took to start; listed in another order.
+		g10, g20, g30 := sleep(10), sleep(20), sleep(30)
+		gs := []*greenlet.Greenlet{g30, g10, g20}
 		done, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
 		for _, g := range done {
 			fmt.Print(g.Value(), " ")

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gevent-go/gevent/greenlet"
@@ -69,13 +70,17 @@ func (s *Conformance) TestPostFromGoroutine() {
 		h := main.Hub()
 		var w hub.Waiter
 		h.Ref()
+		// The goroutine reports to the test through posted, which is read
+		// before the test ends: testify must not be called after that.
+		posted := make(chan error, 1)
 		go func() {
 			time.Sleep(10 * time.Millisecond)
-			s.NoError(h.Post(func() { w.Switch("from outside"); h.Unref() }))
+			posted <- h.Post(func() { w.Switch("from outside"); h.Unref() })
 		}()
 		v, err := w.Get(main.Raw())
 		s.NoError(err)
 		s.Equal("from outside", v)
+		s.NoError(<-posted)
 		// without a Ref, waiting is LoopExit
 		_, err = w.Get(main.Raw())
 		s.ErrorIs(err, greenlet.ErrLoopExit)
@@ -161,6 +166,7 @@ func (s *Conformance) TestIdle() {
 func (s *Conformance) TestParallelHubs() {
 	var wg sync.WaitGroup
 	results := make([]int, 4)
+	errs := make([]error, len(results))
 	for i := range results {
 		wg.Add(1)
 		go func() {
@@ -181,10 +187,11 @@ func (s *Conformance) TestParallelHubs() {
 				_, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
 				return err
 			}, hub.WithCore(s.Core))
-			s.NoError(err)
+			errs[i] = err
 		}()
 	}
 	wg.Wait()
+	s.Equal(make([]error, len(results)), errs)
 	s.Equal([]int{1000, 1000, 1000, 1000}, results)
 }
 
@@ -277,22 +284,26 @@ func (s *Conformance) TestPostConcurrent() {
 		var w hub.Waiter
 		h.Ref()
 		var wg sync.WaitGroup
+		var postErrs atomic.Int32 // the goroutines do not call testify
 		for range goroutines {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				for range posts {
-					s.NoError(h.Post(func() {
+					if h.Post(func() {
 						if n++; n == goroutines*posts {
 							w.Switch(nil)
 						}
-					}))
+					}) != nil {
+						postErrs.Add(1)
+					}
 				}
 			}()
 		}
 		_, err := w.Get(main.Raw())
 		h.Unref()
 		wg.Wait()
+		s.Zero(postErrs.Load(), "failed Posts")
 		s.Equal(goroutines*posts, n)
 		return err
 	})

@@ -106,14 +106,20 @@ func (s *Conformance) TestLinkFilters() {
 				s.NoError(g.Kill(main, nil, true, greenlet.Forever))
 			}
 			s.NoError(g.Join(main, greenlet.Forever))
-			s.NoError(greenlet.Sleep(main, 20*time.Millisecond))
+			// Until the link greenlets are done, however long they take.
+			idle := func() {
+				done, err := greenlet.Wait(main, greenlet.Forever)
+				s.NoError(err)
+				s.True(done)
+			}
+			idle()
 			s.Equal(c.want, got, c.name)
 			// again on the dead greenlet
 			got = nil
 			g.Link(rec("link"))
 			g.LinkValue(rec("value"))
 			g.LinkException(rec("exception"))
-			s.NoError(greenlet.Sleep(main, 20*time.Millisecond))
+			idle()
 			s.Equal(c.want, got, c.name+" after death")
 			return nil
 		})

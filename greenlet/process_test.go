@@ -15,8 +15,15 @@ import (
 func init() {
 	greenlet.RegisterFork("test-child", func(main *greenlet.Greenlet, args []string) error {
 		files := greenlet.ForkFiles()
-		if len(files) != 1 {
+		if len(files) != 1 && len(files) != 2 {
 			return fmt.Errorf("got %d files", len(files))
+		}
+		if len(files) == 2 {
+			// A go-ahead from the parent: it comes from a greenlet of the
+			// parent's that must run while the parent waits for this child.
+			if _, err := files[1].Read(make([]byte, 1)); err != nil {
+				return err
+			}
 		}
 		g := greenlet.Spawn(main, sleeper(time.Millisecond, strings.Join(args, "+")))
 		v, err := g.Get(main, true, greenlet.Forever)
@@ -39,16 +46,26 @@ func (s *Conformance) TestFork() {
 		r, w, err := os.Pipe()
 		s.Require().NoError(err)
 		defer r.Close()
-		p, err := greenlet.Fork(main, "test-child", []string{"a", "b"}, w)
+		goR, goW, err := os.Pipe()
+		s.Require().NoError(err)
+		defer goW.Close()
+		p, err := greenlet.Fork(main, "test-child", []string{"a", "b"}, w, goR)
 		s.Require().NoError(err)
 		w.Close()
+		goR.Close()
+		// The child ends only after the ticker's first tick: its timer must
+		// fire while main waits, whatever the machine's speed.
 		ticks := 0
 		ticker := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			for {
 				if err := greenlet.Sleep(g, time.Millisecond); err != nil {
 					return nil, err
 				}
-				ticks++
+				if ticks++; ticks == 1 {
+					if _, err := goW.Write([]byte{1}); err != nil {
+						return nil, err
+					}
+				}
 			}
 		})
 		st, err := p.Wait(main)

@@ -76,9 +76,9 @@ func TestGoLoopBlockAndWake(t *testing.T) {
 	if len(fired) != 0 {
 		t.Fatalf("fired %v on a wake-up", fired)
 	}
+	t0 := time.Now() // before the clock read the deadline counts from
 	l.UpdateNow()
 	l.Arm(7, l.Now()+int64(5*time.Millisecond))
-	t0 := time.Now()
 	fired, _ = l.Run(true, nil)
 	if len(fired) != 1 || fired[0] != 7 {
 		t.Fatalf("fired %v, want [7]", fired)

@@ -57,9 +57,17 @@ func panicOf(f func()) (msg string) {
 
 // Every misuse panics with an exact message that names the package.
 func TestMisuseMessages(t *testing.T) {
-	h, _ := New(WithCore("go"))
-	other, _ := New(WithCore("go"))
-	_ = h.Run(func(main *G) error {
+	h, err := New(WithCore("go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := New(WithCore("go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := false
+	err = h.Run(func(main *G) error {
+		ran = true
 		foreign := &G{}
 		foreign.Init(other, func(*G) {})
 		cases := map[string]func(){
@@ -90,4 +98,7 @@ func TestMisuseMessages(t *testing.T) {
 		}
 		return nil
 	})
+	if err != nil || !ran {
+		t.Fatalf("Run: %v (body ran: %v)", err, ran)
+	}
 }
