@@ -27,7 +27,8 @@ if [ -f csrc/Makefile ]; then
 	# QUICK=1 shortens the C perf programs (make puts it in their environment), where they know it.
 	if [ -n "$quick" ] && grep -qs 'QUICK' csrc/Makefile csrc/bench/*.c; then make_args+=(QUICK=1); fi
 	echo "bench: make ${make_args[*]}" >&2
-	make "${make_args[@]}" 2>&1 | tee "$csrc_out" || csrc_rc=$?
+	# The build and the perf tables go to stderr; the report (stdout) quotes the tables without the build.
+	make "${make_args[@]}" 2>&1 | tee "$csrc_out" >&2 || csrc_rc=$?
 	if [ "$csrc_rc" -ne 0 ]; then
 		echo "bench: make -C csrc bench exited with status $csrc_rc (a budget FAIL or a build failure: see above); going on with the Go comparison" >&2
 	fi
@@ -35,7 +36,8 @@ fi
 
 cd bench
 go mod download
-go run ./cmd/gevent-bench ${quick:+-quick} ${csrc_out:+-csrc "$csrc_out"} ${args[@]+"${args[@]}"}
+# go run links without DWARF by default; keeping it lets cgosymbolizer give C frames file:line.
+go run -ldflags="-s=false -w=false" ./cmd/gevent-bench ${quick:+-quick} ${csrc_out:+-csrc "$csrc_out"} ${args[@]+"${args[@]}"}
 # A quick run proves the commands work and asserts nothing about speed, and the C perf programs
 # exit non-zero on a missed budget: only a full run passes their status on. (The C core's
 # correctness is ci/test.sh's job: make -C csrc test.)
