@@ -92,18 +92,22 @@ go_pure() { CGO_ENABLED=0 GEVENT_CORE=go go test -count=1 -timeout "$go_pkg_time
 # cgo on, but the purego tag leaves the C core out: the pure-Go core must stand alone there too.
 go_purego_tag() { GEVENT_CORE=go go test -tags purego -count=1 -timeout "$go_pkg_timeout" ./...; }
 
+# The analyzer that users are told to run, over the project's own examples.
+go_greenletvet() { bash ci/greenletvet.sh; }
+
 bench_unit() { (cd bench && go vet ./... && go test -count=1 -timeout "$go_pkg_timeout" ./...); }
 
 bench_quick() { bash ci/bench.sh -quick; }
 
 export go_pkg_timeout
-export -f c_tests go_list go_static go_race go_pure go_purego_tag bench_unit bench_quick
+export -f c_tests go_list go_static go_greenletvet go_race go_pure go_purego_tag bench_unit bench_quick
 
 [ -f csrc/Makefile ] && step "C core: make -C csrc test" "$c_limit" c_tests
 if [ -f go.mod ]; then
 	# A failed go list is a failed step; the Go steps still run and fail loudly on their own.
 	step "Go: go list ./..." "$short_limit" go_list
 	step "Go: gofmt, go vet, import graph" "$short_limit" go_static
+	step "Go: greenletvet over the examples" "$short_limit" go_greenletvet
 	step "Go: go test -race (GEVENT_CORE=go)" "$go_limit" go_race go
 	# The C core joins the Go API through cgo/; until that package exists there is no C loop to test.
 	[ -d cgo ] && step "Go: go test -race (GEVENT_CORE=c)" "$go_limit" go_race c

@@ -98,7 +98,9 @@ func ExampleNew() {
 			fmt.Println("body runs")
 			return nil, nil
 		})
-		_ = greenlet.Sleep(main, 0)
+		if err := greenlet.Sleep(main, 0); err != nil {
+			return err
+		}
 		fmt.Println("after a yield, started:", g.Started())
 		g.Start()
 		return g.Join(main, greenlet.Forever)
@@ -194,7 +196,9 @@ func ExampleNewChannel() {
 		getter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			return c.Get(g, true, greenlet.Forever)
 		})
-		_ = greenlet.Sleep(main, 0) // the getter parks in Get
+		if err := greenlet.Sleep(main, 0); err != nil { // the getter parks in Get
+			return err
+		}
 		fmt.Println("getter waiting:", c.PutNowait(2))
 		v, err := getter.Get(main, true, greenlet.Forever)
 		fmt.Println("getter got:", v, err)
@@ -236,7 +240,9 @@ func ExampleNewPool() {
 		second := greenlet.New(main, ret("second"))
 		err = p.Add(main, second, false, 0)
 		fmt.Println("full:", p.Full(), errors.Is(err, greenlet.ErrPoolFull))
-		_ = first.Join(main, greenlet.Forever)
+		if err := first.Join(main, greenlet.Forever); err != nil {
+			return err
+		}
 		err = p.Start(main, second, true, greenlet.Forever)
 		fmt.Println("started:", err)
 		v, err := second.Get(main, true, greenlet.Forever)
@@ -254,9 +260,14 @@ func ExampleNewPool() {
 func ExampleNewSemaphore() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		s := greenlet.NewSemaphore(main.Hub(), 1)
-		ok, _ := s.Acquire(main, false, 0)
+		ok, err := s.Acquire(main, false, 0)
+		if err != nil {
+			return err
+		}
 		fmt.Println("first:", ok, "locked:", s.Locked())
-		ok, _ = s.Acquire(main, false, 0)
+		if ok, err = s.Acquire(main, false, 0); err != nil {
+			return err
+		}
 		fmt.Println("second:", ok)
 		s.Release()
 		fmt.Println("free after two releases:", s.Release())

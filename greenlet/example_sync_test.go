@@ -20,11 +20,16 @@ func ExampleEvent() {
 				return nil, err
 			}))
 		}
-		_ = greenlet.Sleep(main, 0)
+		if err := greenlet.Sleep(main, 0); err != nil {
+			return err
+		}
 		ready.Set()
-		ok, _ := ready.Wait(main, greenlet.Forever) // queues behind the waiters
+		ok, err := ready.Wait(main, greenlet.Forever) // queues behind the waiters
+		if err != nil {
+			return err
+		}
 		fmt.Println("main woke:", ok)
-		_, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+		_, err = greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
 		return err
 	})
 	// Output:

@@ -35,7 +35,9 @@ func ExampleGreenlet() {
 		fmt.Println("started:", g.Started(), "ready:", g.Ready())
 		g.Start()
 		fmt.Println("started:", g.Started(), "ready:", g.Ready())
-		_ = g.Join(main, greenlet.Forever)
+		if err := g.Join(main, greenlet.Forever); err != nil {
+			return err
+		}
 		fmt.Println("dead:", g.Dead(), "successful:", g.Successful(), "value:", g.Value(), "err:", g.Err())
 		return nil
 	})
@@ -117,7 +119,9 @@ func ExampleSpawnLinkValue() {
 		g := greenlet.SpawnLinkValue(main, func(g *greenlet.Greenlet) (any, error) {
 			return nil, greenlet.Sleep(g, time.Hour)
 		})
-		_ = greenlet.Sleep(main, 0)
+		if err := greenlet.Sleep(main, 0); err != nil {
+			return err
+		}
 		greenlet.Kill(g, nil)
 		err := greenlet.Sleep(main, time.Second)
 		var k *greenlet.LinkedKilled
@@ -192,10 +196,14 @@ func ExampleKill() {
 			fmt.Println("sleep returned:", err)
 			return nil, err
 		})
-		_ = greenlet.Sleep(main, 0)
+		if err := greenlet.Sleep(main, 0); err != nil {
+			return err
+		}
 		greenlet.Kill(g, &greenlet.GreenletExit{Msg: "stop"})
 		fmt.Println("dead right after Kill:", g.Dead())
-		_ = greenlet.Sleep(main, 0)
+		if err := greenlet.Sleep(main, 0); err != nil {
+			return err
+		}
 		fmt.Println("dead after a pass:", g.Dead())
 		return nil
 	})
@@ -279,7 +287,9 @@ func ExampleGreenlet_Link() {
 		})
 		g.LinkValue(func(cur, src *greenlet.Greenlet) error { fmt.Println("value"); return nil })
 		g.LinkException(func(cur, src *greenlet.Greenlet) error {
-			_ = greenlet.Sleep(cur, time.Millisecond)
+			if err := greenlet.Sleep(cur, time.Millisecond); err != nil {
+				return err
+			}
 			fmt.Println("exception, after blocking")
 			return nil
 		})
@@ -405,7 +415,9 @@ func ExampleSleep() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { fmt.Println("other ran"); return nil, nil })
 		fmt.Println("before yield")
-		_ = greenlet.Sleep(main, 0)
+		if err := greenlet.Sleep(main, 0); err != nil {
+			return err
+		}
 		fmt.Println(greenlet.Sleep(main, time.Millisecond), greenlet.Sleep(main, -1))
 		return nil
 	})
@@ -419,7 +431,9 @@ func ExampleSleep() {
 func ExampleIdle() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { fmt.Println("busy work"); return nil, nil })
-		_ = greenlet.Idle(main)
+		if err := greenlet.Idle(main); err != nil {
+			return err
+		}
 		fmt.Println("idle")
 		return nil
 	})
@@ -523,7 +537,9 @@ func ExampleSpawnTyped() {
 		k := greenlet.SpawnTyped(main, func(g *greenlet.Greenlet) (string, error) {
 			return "never", greenlet.Sleep(g, time.Hour)
 		})
-		_ = greenlet.KillAll(main, []*greenlet.Greenlet{k.Greenlet}, nil, false, 0)
+		if err := greenlet.KillAll(main, []*greenlet.Greenlet{k.Greenlet}, nil, false, 0); err != nil {
+			return err
+		}
 		s, err := k.Get(main, true, greenlet.Forever)
 		fmt.Printf("%q %v\n", s, greenlet.IsExit(err))
 		return nil
@@ -540,7 +556,9 @@ func ExampleGreenlet_StartLater() {
 		g := greenlet.New(main, func(*greenlet.Greenlet) (any, error) { fmt.Println("ran"); return nil, nil })
 		g.StartLater(10 * time.Millisecond)
 		g.Start()
-		_ = greenlet.Sleep(main, 0)
+		if err := greenlet.Sleep(main, 0); err != nil {
+			return err
+		}
 		fmt.Println("after a yield, ready:", g.Ready())
 		return g.Join(main, greenlet.Forever)
 	})

@@ -47,18 +47,20 @@ func ExampleWaiter() {
 		var w hub.Waiter
 		g := &hub.G{Owner: named("waiter")}
 		g.Init(h, func(g *hub.G) {
-			v, _ := w.Get(g)
-			fmt.Println("got", v)
+			v, err := w.Get(g)
+			fmt.Println("got", v, err)
 		})
 		h.Start(g)
-		_ = main.Yield() // g runs and parks in Get
+		if err := main.Yield(); err != nil { // g runs and parks in Get
+			return err
+		}
 		fmt.Println(w.String())
 		w.Switch(25)
 		return main.Yield()
 	})
 	// Output:
 	// <Waiter greenlet=waiter>
-	// got 25
+	// got 25 <nil>
 }
 
 type named string
