@@ -50,7 +50,8 @@ func RegisterFork(name string, entry func(main *Greenlet, args []string) error) 
 // ForkMain returns at once in a normal process. In a child started by Fork,
 // it runs the registered entry as the main greenlet of a new hub (options
 // opts) and exits the process: status 0 if the entry returned nil, 1 after
-// printing its error otherwise, 2 if the entry is not registered. Call it
+// printing its error otherwise (a panic, with its stack, and a
+// runtime.Goexit count as errors), 2 if the entry is not registered. Call it
 // at the top of main, or of TestMain for tests that fork.
 func ForkMain(opts ...hub.Option) {
 	name, ok := os.LookupEnv(forkEnv)
@@ -74,7 +75,11 @@ func ForkMain(opts ...hub.Option) {
 		os.Exit(2)
 	}
 	if err := Run(func(main *Greenlet) error { return entry(main, args) }, opts...); err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		if p, ok := err.(*PanicError); ok {
+			fmt.Fprintf(os.Stderr, "greenlet: fork child %q: %v\n\n%s\n", name, p, p.Stack)
+		} else {
+			fmt.Fprintf(os.Stderr, "greenlet: fork child %q: %v\n", name, err)
+		}
 		os.Exit(1)
 	}
 	os.Exit(0)

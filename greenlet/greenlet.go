@@ -97,7 +97,7 @@ func (g *Greenlet) run() {
 			if r := recover(); r != nil {
 				err = hub.NewPanicError(r)
 			} else {
-				err = fmt.Errorf("greenlet: %v called runtime.Goexit", g)
+				err = ErrGoexit
 			}
 		}
 		g.finish(v, err)

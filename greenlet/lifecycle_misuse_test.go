@@ -2,9 +2,11 @@ package greenlet_test
 
 import (
 	"errors"
+	"runtime"
 	"time"
 
 	"github.com/gevent-go/gevent/greenlet"
+	"github.com/gevent-go/gevent/hub"
 )
 
 // Timed waits whose deadline lies past the clock's range never fire, and
@@ -41,4 +43,125 @@ func (s *Conformance) TestHugeDeadlinesSaturate() {
 		}
 		return greenlet.KillAll(main, parked, nil, true, greenlet.Forever)
 	})
+}
+
+// A panic in the main greenlet's body is Run's result, on greenlet.RunOn
+// and on hub.Run alike; the greenlets still parked are stopped.
+func (s *Conformance) TestMainPanicIsRunResult() {
+	h := s.newHub()
+	stopped := false
+	err := greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
+		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			defer func() { stopped = true }()
+			return nil, greenlet.Sleep(g, time.Hour)
+		})
+		s.Require().NoError(greenlet.Sleep(main, 0))
+		panic("main went wrong")
+	})
+	var p *greenlet.PanicError
+	s.Require().True(errors.As(err, &p), "RunOn returns the *PanicError, got %v", err)
+	s.Equal("main went wrong", p.Value)
+	s.Contains(string(p.Stack), "TestMainPanicIsRunResult")
+	s.True(stopped)
+	s.Equal(hub.Census{}, h.Census())
+
+	raw := s.newHub()
+	err = raw.Run(func(*hub.G) error { panic(errors.New("raw main went wrong")) })
+	s.Require().True(errors.As(err, &p), "hub.Run returns the *PanicError, got %v", err)
+	s.EqualError(errors.Unwrap(err), "raw main went wrong")
+	s.Empty(s.takeHandled(), "the main's panic is Run's result, not the handler's")
+}
+
+// runtime.Goexit in a greenlet (what t.FailNow and require do) ends that
+// greenlet only, with ErrGoexit after its deferred code ran; its links fire
+// and the hub goes on. A raw G's Goexit goes to the error handler.
+func (s *Conformance) TestGoexitEndsOnlyItsGreenlet() {
+	var cleaned, after bool
+	s.run(func(main *greenlet.Greenlet) error {
+		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			defer func() { cleaned = true }()
+			s.Require().NoError(greenlet.Sleep(g, time.Millisecond))
+			runtime.Goexit()
+			return nil, nil
+		})
+		linked := false
+		g.Rawlink(func(*greenlet.Greenlet) { linked = true })
+		other := greenlet.Spawn(main, sleeper(2*time.Millisecond, "other"))
+		s.Require().NoError(g.Join(main, greenlet.Forever))
+		s.True(errors.Is(g.Err(), greenlet.ErrGoexit), "got %v", g.Err())
+		s.True(cleaned, "deferred code ran")
+		v, err := other.Get(main, true, greenlet.Forever)
+		s.Require().NoError(err)
+		s.Equal("other", v)
+		s.Require().NoError(greenlet.Sleep(main, 0))
+		s.True(linked, "links fired")
+
+		raw := greenlet.SpawnRaw(main, func(*hub.G) { runtime.Goexit() })
+		s.Require().NoError(greenlet.Sleep(main, 0))
+		s.True(raw.Dead())
+
+		// Greenlets started by timers due in one turn: those after a
+		// Goexit still start.
+		ran := 0
+		var late []*greenlet.Greenlet
+		for i := 0; i < 6; i++ {
+			exit := i%2 == 0
+			late = append(late, greenlet.SpawnLater(main, time.Millisecond, func(*greenlet.Greenlet) (any, error) {
+				ran++
+				if exit {
+					runtime.Goexit()
+				}
+				return nil, nil
+			}))
+		}
+		done, err := greenlet.JoinAll(main, late, greenlet.Forever, false, -1)
+		s.Require().NoError(err)
+		s.Len(done, len(late))
+		s.Equal(6, ran)
+
+		// A Goexit in deferred code while the hub shuts down.
+		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			defer runtime.Goexit()
+			return nil, greenlet.Sleep(g, time.Hour)
+		})
+		s.Require().NoError(greenlet.Sleep(main, 0))
+		after = true
+		return nil
+	})
+	s.True(after)
+	var goexits, raws int
+	for _, f := range s.takeHandled() {
+		s.True(errors.Is(f.err, greenlet.ErrGoexit), "%v: %v", f.ctx, f.err)
+		goexits++
+		if _, ok := f.ctx.(*hub.G); ok {
+			raws++
+		}
+	}
+	s.Equal(1+3+1+1, goexits, "every Goexit is reported once")
+	s.Equal(1, raws)
+}
+
+// A main greenlet that calls runtime.Goexit makes Run return ErrGoexit (on
+// greenlet.RunOn and hub.Run alike); the calling goroutine goes on and
+// nothing is left behind.
+func (s *Conformance) TestMainGoexitIsRunResult() {
+	h := s.newHub()
+	stopped := false
+	err := greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
+		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			defer func() { stopped = true }()
+			return nil, greenlet.Sleep(g, time.Hour)
+		})
+		s.Require().NoError(greenlet.Sleep(main, 0))
+		runtime.Goexit()
+		return nil
+	})
+	s.ErrorIs(err, greenlet.ErrGoexit)
+	s.True(stopped)
+	s.Equal(hub.Census{}, h.Census())
+
+	raw := s.newHub()
+	err = raw.Run(func(*hub.G) error { runtime.Goexit(); return nil })
+	s.ErrorIs(err, hub.ErrGoexit)
+	s.Empty(s.takeHandled(), "the main's Goexit is Run's result, not the handler's")
 }

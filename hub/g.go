@@ -280,17 +280,46 @@ func (w *worker) loop(yield func(struct{}) bool) {
 }
 
 // runBody runs g's body; a panic that escapes it is reported to the hub as
-// a failure of g, so that the hub and the worker survive.
+// a failure of g, so that the hub and the worker survive. A runtime.Goexit
+// cannot be stopped: see goexited.
 func (g *G) runBody() {
 	if g.h.labels {
 		pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("greenlet", g.label())))
 	}
+	returned := false
 	defer func() {
 		if r := recover(); r != nil {
 			g.h.HandleError(g, newPanicError(r))
+		} else if !returned {
+			g.goexited()
 		}
 	}()
 	g.fn(g)
+	returned = true
+}
+
+// goexitSignal is the panic value that carries a G's runtime.Goexit to its
+// hub (see goexited).
+type goexitSignal struct{}
+
+// goexited runs in runBody's deferred function when g's body called
+// runtime.Goexit, which no recover can cancel: the coroutine's goroutine
+// will end, and iter.Pull would carry the Goexit into the hub's goroutine at
+// its next or stop. Panicking here, with the hub told beforehand, turns that
+// into a panic of next or stop that only the hub recovers (iter.Pull stores a
+// panic of the sequence in place of the Goexit, and the Goexit still ends the
+// coroutine). The worker is not reused: its coroutine is gone.
+//
+// A G with an Owner records and reports the failure itself (the greenlet
+// package does); the main G's failure is Run's result. Any other G's
+// ErrGoexit goes to the error handler, as a panic would.
+func (g *G) goexited() {
+	h := g.h
+	if g.Owner == nil && g != h.main {
+		h.HandleError(g, ErrGoexit)
+	}
+	h.goexitG = g
+	panic(goexitSignal{})
 }
 
 func (g *G) label() string {

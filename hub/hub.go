@@ -40,6 +40,7 @@ type Hub struct {
 	inCallback bool // a hub callback (not a G) is running
 	destroying bool
 	mainDone   bool
+	goexitG    *G // the G whose runtime.Goexit is on its way to the hub
 	ran        bool
 	idents     uint64
 
@@ -177,11 +178,29 @@ func (h *Hub) Main() *G { return h.main }
 // still queued are dropped. A body that ignores ErrHubDestroyed and keeps
 // making blocking calls in a loop never ends, and Run never returns.
 //
+// A panic in body is recovered and returned as a *PanicError (not reported
+// to the error handler: the caller gets it); a body that calls
+// runtime.Goexit (t.FailNow) makes Run return ErrGoexit, and the calling
+// goroutine goes on.
+//
 // Run may be called once per hub.
 func (h *Hub) Run(body func(main *G) error) error {
 	var err error
 	g := &G{}
-	g.Init(h, func(g *G) { err = body(g) })
+	g.Init(h, func(g *G) {
+		returned := false
+		defer func() {
+			if !returned {
+				if r := recover(); r != nil {
+					err = newPanicError(r)
+				} else {
+					err = ErrGoexit
+				}
+			}
+		}()
+		err = body(g)
+		returned = true
+	})
 	h.RunMain(g)
 	return err
 }
@@ -201,7 +220,56 @@ func (h *Hub) RunMain(main *G) {
 	defer h.destroy()
 	h.main = main
 	h.Start(main)
+	for !h.runGuarded() {
+	}
+}
+
+// runGuarded runs the hub loop and reports true once the main G is done. A
+// G that called runtime.Goexit interrupts the loop in the middle of a switch
+// with a goexitSignal panic (see G.goexited): runGuarded recovers it, and
+// only it, finishes that G and reports false, so that the loop is entered
+// again. Keeping the recover here, out of the loop, costs the handoff path
+// nothing.
+func (h *Hub) runGuarded() (done bool) {
+	defer func() {
+		if !done && h.goexitG != nil {
+			h.recoverGoexit(recover())
+			g := h.goexitG
+			h.goexitG = nil
+			h.current = nil
+			if g.state != gDead {
+				h.finish(g, false)
+			}
+		}
+	}()
+	if len(h.firing) > 0 {
+		h.runFiring() // the timers left by an interrupted fire
+	}
 	h.runLoop()
+	return true
+}
+
+// recoverGoexit checks that what the hub recovered is the goexitSignal it
+// was told about, and panics again with anything else.
+func (h *Hub) recoverGoexit(r any) {
+	if _, ok := r.(goexitSignal); !ok {
+		h.goexitG = nil
+		panic(r)
+	}
+}
+
+// stopWorker stops w's coroutine (its G's pending Park returns
+// ErrHubDestroyed, or its idle loop ends). A body whose deferred code calls
+// runtime.Goexit meanwhile reaches here as a goexitSignal panic of stop; the
+// caller finishes that G.
+func (h *Hub) stopWorker(w *worker) {
+	defer func() {
+		if h.goexitG != nil {
+			h.recoverGoexit(recover())
+			h.goexitG = nil
+		}
+	}()
+	w.stop()
 }
 
 // runLoop is the scheduler. Each turn: run ready callbacks FIFO (bounded by
@@ -496,8 +564,7 @@ func (h *Hub) destroy() {
 		g := h.liveHead
 		h.current = g
 		g.state = gRunning
-		w := g.w
-		w.stop() // Park returns ErrHubDestroyed; the body runs to its end
+		h.stopWorker(g.w) // Park returns ErrHubDestroyed; the body runs to its end
 		h.current = nil
 		if g.state != gDead {
 			h.finish(g, false)

@@ -195,9 +195,16 @@ func (h *Hub) fire(ids []uint64) {
 		t.state = timerFiring
 		h.firing = append(h.firing, t)
 	}
+	h.runFiring()
+}
+
+// runFiring runs the actions of the timers in h.firing. Each entry is
+// cleared before its action runs, so that after a G's runtime.Goexit
+// interrupted an action (see runGuarded) a second call runs only the rest.
+func (h *Hub) runFiring() {
 	for i, t := range h.firing {
 		h.firing[i] = nil
-		if t.state != timerFiring {
+		if t == nil || t.state != timerFiring {
 			continue
 		}
 		t.state = timerIdle
