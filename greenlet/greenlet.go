@@ -226,7 +226,7 @@ func (g *Greenlet) result() (any, error) {
 // any) belongs to the same hub; it returns ErrBlockingSwitchOut inside a hub
 // callback.
 func (cur *Greenlet) check(op string, target *Greenlet) error {
-	if cur != nil && cur.h.Current() == &cur.raw && (target == nil || target.h == cur.h) {
+	if cur != nil && cur.raw.Running() && (target == nil || target.h == cur.h) {
 		return nil
 	}
 	return cur.checkSlow(op, target)
@@ -237,6 +237,7 @@ func (cur *Greenlet) checkSlow(op string, target *Greenlet) error {
 	if cur == nil {
 		panic("greenlet: " + op + ": nil calling greenlet (pass the greenlet making the call)")
 	}
+	cur.raw.CheckGoroutine("greenlet: " + op) // before reading the hub's state
 	if target != nil && target.h != cur.h {
 		panic(fmt.Sprintf("greenlet: %s: %v belongs to another hub than %v", op, target, cur))
 	}

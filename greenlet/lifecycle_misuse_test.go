@@ -3,6 +3,7 @@ package greenlet_test
 import (
 	"errors"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/gevent-go/gevent/greenlet"
@@ -164,4 +165,49 @@ func (s *Conformance) TestMainGoexitIsRunResult() {
 	err = raw.Run(func(*hub.G) error { runtime.Goexit(); return nil })
 	s.ErrorIs(err, hub.ErrGoexit)
 	s.Empty(s.takeHandled(), "the main's Goexit is Run's result, not the handler's")
+}
+
+// foreignCall runs f on a new goroutine and returns what it panicked with.
+func foreignCall(f func()) string {
+	done := make(chan string, 1)
+	go func() { done <- panicMessage(f) }()
+	return <-done
+}
+
+// A blocking call made from a goroutine other than the hub's is refused
+// with a "greenlet: ..." or "hub: ..." panic that the caller can recover,
+// before any coroutine or hub state is touched; the hub carries on. Both
+// while the named greenlet runs and while it is parked.
+func (s *Conformance) TestForeignGoroutineBlockingCallPanics() {
+	s.run(func(main *greenlet.Greenlet) error {
+		other := greenlet.Spawn(main, sleeper(time.Hour, nil))
+		calls := map[string]func(){
+			"greenlet: Sleep: ":     func() { _ = greenlet.Sleep(main, time.Millisecond) },
+			"greenlet: Sleep: \x00": func() { _ = greenlet.Sleep(main, 0) },
+			"greenlet: Idle: ":      func() { _ = greenlet.Idle(main) },
+			"greenlet: Wait: ":      func() { _, _ = greenlet.Wait(main, time.Millisecond) },
+			"greenlet: Join: ":      func() { _ = other.Join(main, greenlet.Forever) },
+			"greenlet: Get: ":       func() { _, _ = other.Get(main, true, greenlet.Forever) },
+			"hub: Park: ":           func() { _ = main.Raw().Park() },
+			"hub: Yield: ":          func() { _ = main.Raw().Yield() },
+			"hub: Waiter.Get: ":     func() { _ = main.Raw().Check("Waiter.Get") },
+		}
+		const says = "called from a goroutine that is not its hub's"
+		for prefix, f := range calls {
+			prefix = strings.TrimSuffix(prefix, "\x00")
+			// main is running: the foreign goroutine races the hub itself.
+			msg := foreignCall(f)
+			s.True(strings.HasPrefix(msg, prefix) && strings.Contains(msg, says), "%q: %s", prefix, msg)
+			// main is parked: the hub is in its loop meanwhile.
+			done := make(chan string, 1)
+			go func() { done <- panicMessage(f) }()
+			for len(done) == 0 {
+				s.Require().NoError(greenlet.Sleep(main, time.Millisecond))
+			}
+			msg = <-done
+			s.True(strings.HasPrefix(msg, prefix) && strings.Contains(msg, says), "%q: %s", prefix, msg)
+		}
+		s.Require().NoError(greenlet.Sleep(main, time.Millisecond), "the hub carries on")
+		return other.Kill(main, nil, true, greenlet.Forever)
+	})
 }

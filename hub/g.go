@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"runtime/pprof"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,6 +27,11 @@ type G struct {
 	fn  func(g *G)
 	w   *worker             // the coroutine running g; set at launch
 	yld func(struct{}) bool // w's yield, copied for the park fast path
+
+	// gid is the goroutine (getg) of w's coroutine while g's body runs, 0
+	// before and after. It is atomic because it is what a call from another
+	// goroutine reads first, to be refused before it reads anything else.
+	gid atomic.Uintptr
 
 	// seq is the wake-up epoch: it grows each time the G is switched into,
 	// so a Token taken before a park is stale once the G has resumed.
@@ -83,8 +89,9 @@ func (g *G) Dead() bool { return g.state == gDead }
 // run yet.
 func (g *G) Pending() bool { return g.state == gStarted }
 
-// Running reports whether g is the G its hub is running now.
-func (g *G) Running() bool { return g.h != nil && g.h.current == g }
+// Running reports whether g is the G its hub is running now and the caller
+// is g itself. It is safe from any goroutine (another goroutine gets false).
+func (g *G) Running() bool { return g.h != nil && g.gid.Load() == getg() && g.h.current == g }
 
 // String formats g as its Owner, or as "<G at 0x...>".
 func (g *G) String() string {
@@ -132,7 +139,7 @@ func (g *G) Park() error { return g.ParkFor("hub: Park") }
 // stopped the coroutine, the runtime makes its yield return false at once.
 func (g *G) ParkFor(op string) error {
 	h := g.h
-	if h == nil || h.current != g {
+	if h == nil || g.gid.Load() != getg() || h.current != g {
 		return g.misuse(op)
 	}
 	g.state = gParked
@@ -152,7 +159,7 @@ func (g *G) Yield() error { return g.YieldFor("hub: Yield") }
 // YieldFor is Yield with op naming the caller's operation in misuse messages.
 func (g *G) YieldFor(op string) error {
 	h := g.h
-	if h == nil || h.current != g {
+	if h == nil || g.gid.Load() != getg() || h.current != g {
 		return g.misuse(op)
 	}
 	h.cbq.push(callback{g: g, seq: g.seq, kind: cbWake})
@@ -178,7 +185,7 @@ func (g *G) SleepFor(d time.Duration, op string) error {
 	if d != 0 {
 		return g.sleepTimer(d, op)
 	}
-	if g == nil || g.h.current != g {
+	if g == nil || g.gid.Load() != getg() || g.h.current != g {
 		return g.misuse(op)
 	}
 	// YieldFor's body, written out rather than called: every frame between a
@@ -197,7 +204,7 @@ func (g *G) SleepFor(d time.Duration, op string) error {
 }
 
 func (g *G) sleepTimer(d time.Duration, op string) error {
-	if g == nil || g.h.current != g || g.h.destroying {
+	if g == nil || g.gid.Load() != getg() || g.h.current != g || g.h.destroying {
 		return g.misuse(op)
 	}
 	if d < 0 {
@@ -221,7 +228,9 @@ func (g *G) sleepTimer(d time.Duration, op string) error {
 // misuse returns ErrHubDestroyed once the hub is shutting down (the
 // coroutine was stopped and the runtime makes every further yield return
 // false at once), ErrBlockingSwitchOut for a blocking call from a hub
-// callback, and panics for any other caller that is not the running G.
+// callback, and panics for any other caller that is not the running G. A
+// caller on another goroutine than the hub's and its greenlets' gets its
+// panic before it reads any hub state (which would race with the hub).
 func (g *G) misuse(op string) error {
 	if g == nil {
 		panic(op + ": nil greenlet (pass the greenlet making the call)")
@@ -230,6 +239,7 @@ func (g *G) misuse(op string) error {
 	if h == nil {
 		panic(op + ": G was never initialised")
 	}
+	g.CheckGoroutine(op)
 	if h.current == g && h.destroying {
 		return ErrHubDestroyed
 	}
@@ -247,10 +257,23 @@ func (g *G) misuse(op string) error {
 // at the top of each blocking operation so that misuse is reported before
 // anything is queued.
 func (g *G) Check(op string) error {
-	if g.h == nil || g.h.current != g || g.h.destroying {
+	if g.h == nil || g.gid.Load() != getg() || g.h.current != g || g.h.destroying {
 		return g.misuse("hub: " + op)
 	}
 	return nil
+}
+
+// CheckGoroutine panics, with a message starting with op, if the caller runs
+// on another goroutine than g's hub and its greenlets: a foreign goroutine
+// must not touch the hub (its state belongs to the hub's goroutine, and a
+// coroutine switch from another thread kills the process). It reads only
+// atomics, so it is safe from any goroutine; layers above call it before
+// they read anything of a hub on a path that a foreign goroutine may reach.
+func (g *G) CheckGoroutine(op string) {
+	if me := getg(); g.gid.Load() != me && !g.h.ownGoroutine(me) {
+		panic(fmt.Sprintf("%s: called from a goroutine that is not its hub's (greenlet at %p): "+
+			"greenlets run on their hub's goroutine only; use Hub.Post to reach a hub from another goroutine", op, g))
+	}
 }
 
 // A worker is a coroutine (iter.Pull) that runs Gs one after another. When
@@ -270,7 +293,12 @@ const maxIdleWorkers = 1024
 // loop is the worker coroutine's function: run the assigned G, report back
 // to the hub, wait for the next assignment. It ends when the hub stops it.
 func (w *worker) loop(yield func(struct{}) bool) {
+	h := w.g.h
+	me := getg()
+	h.addGoroutine(me)
+	defer h.removeGoroutine(me) // also after a Goexit
 	for {
+		w.g.gid.Store(me)
 		w.g.yld = yield
 		w.g.runBody() // no local keeps the G alive while the worker idles
 		if !yield(struct{}{}) {
@@ -371,6 +399,7 @@ func (h *Hub) switchTo(g *G) {
 // goes back to the idle list.
 func (h *Hub) finish(g *G, ok bool) {
 	g.state = gDead
+	g.gid.Store(0)
 	w := g.w
 	g.w, g.yld = nil, nil
 	w.g = nil

@@ -65,6 +65,12 @@ type Hub struct {
 	postFlag atomic.Bool
 	refs     atomic.Int64
 	closed   atomic.Bool
+
+	// The goroutines of the hub (see ownGoroutine): read by any goroutine
+	// to tell the hub's own from foreign ones before touching anything.
+	hubG atomic.Uintptr // the goroutine in Run, 0 outside Run
+	gmu  sync.Mutex
+	gids map[uintptr]struct{} // the live worker coroutines; guarded by gmu
 }
 
 // noCopy makes go vet report copies of a Hub.
@@ -217,6 +223,8 @@ func (h *Hub) RunMain(main *G) {
 	h.ran = true
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	h.hubG.Store(getg())
+	defer h.hubG.Store(0)
 	defer h.destroy()
 	h.main = main
 	h.Start(main)
@@ -594,4 +602,32 @@ func (h *Hub) destroy() {
 	h.posted = nil
 	h.postMu.Unlock()
 	h.loop.Close()
+}
+
+// ownGoroutine reports whether the goroutine gid is the hub's (in Run) or
+// one of its worker coroutines: the goroutines that may read hub state. Safe
+// from any goroutine; it is reached only on misuse paths.
+func (h *Hub) ownGoroutine(gid uintptr) bool {
+	if h.hubG.Load() == gid {
+		return true
+	}
+	h.gmu.Lock()
+	_, ok := h.gids[gid]
+	h.gmu.Unlock()
+	return ok
+}
+
+func (h *Hub) addGoroutine(gid uintptr) {
+	h.gmu.Lock()
+	if h.gids == nil {
+		h.gids = make(map[uintptr]struct{})
+	}
+	h.gids[gid] = struct{}{}
+	h.gmu.Unlock()
+}
+
+func (h *Hub) removeGoroutine(gid uintptr) {
+	h.gmu.Lock()
+	delete(h.gids, gid)
+	h.gmu.Unlock()
 }
