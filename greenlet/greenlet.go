@@ -130,11 +130,13 @@ func (g *Greenlet) finish(v any, err error) {
 // Start schedules the greenlet to run at the next hub pass, after the
 // callbacks already queued. Starting a greenlet that was started, killed or
 // finished does nothing (modern gevent). The spawn callbacks run first,
-// synchronously.
+// synchronously. It panics once the hub is destroyed (Run returned): the
+// greenlet could never run.
 func (g *Greenlet) Start() {
 	if g.started || g.ready {
 		return
 	}
+	mustLive(g.h, "Start")
 	g.started = true
 	runSpawnCallbacks(g)
 	g.h.Start(&g.raw)
@@ -146,6 +148,7 @@ func (g *Greenlet) StartLater(d time.Duration) {
 	if g.started || g.ready {
 		return
 	}
+	mustLive(g.h, "StartLater")
 	g.started = true
 	runSpawnCallbacks(g)
 	// The greenlet's own timer is free until the body runs.

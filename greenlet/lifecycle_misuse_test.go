@@ -4,6 +4,7 @@ import (
 	"errors"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gevent-go/gevent/greenlet"
@@ -210,4 +211,45 @@ func (s *Conformance) TestForeignGoroutineBlockingCallPanics() {
 		s.Require().NoError(greenlet.Sleep(main, time.Millisecond), "the hub carries on")
 		return other.Kill(main, nil, true, greenlet.Forever)
 	})
+}
+
+// Once Run has returned, every entry point that would need the hub refuses
+// the same way on every core: starting or arming panics with "... after the
+// hub was destroyed", a blocking call panics with "... the hub was
+// destroyed", Reinit and Post return ErrClosed; queries keep working.
+func (s *Conformance) TestUseAfterDestroy() {
+	h := s.newHub()
+	var main0, unstarted *greenlet.Greenlet
+	s.Require().NoError(greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
+		main0 = main
+		unstarted = greenlet.New(main, ret(1))
+		return nil
+	}))
+	s.True(h.Destroyed())
+	s.ErrorIs(h.Reinit(), hub.ErrClosed)
+	s.ErrorIs(greenlet.Reinit(h), hub.ErrClosed)
+	s.ErrorIs(h.Post(func() {}), hub.ErrClosed)
+	s.Equal(hub.Census{}, h.Census())
+	cases := map[string]func(){
+		"greenlet: Start after the hub was destroyed":      func() { greenlet.Spawn(main0, ret(1)) },
+		"greenlet: StartLater after the hub was destroyed": func() { greenlet.SpawnLater(main0, time.Millisecond, ret(1)) },
+		"greenlet: SpawnRaw after the hub was destroyed":   func() { greenlet.SpawnRaw(main0, func(*hub.G) {}) },
+		"hub: Start after the hub was destroyed":           func() { h.Start(unstarted.Raw()) },
+		"hub: Timer.Start after the hub was destroyed": func() {
+			greenlet.NewTimeout(time.Second, nil).Start(main0)
+		},
+		"hub: Timer.Start after the hub was destroyed\x00": func() { h.NewTimer(func() {}).Start(0) },
+		"hub: Signal after the hub was destroyed":          func() { h.Signal(syscall.SIGUSR2, func() {}) },
+		"greenlet: Sleep: the hub was destroyed":           func() { _ = greenlet.Sleep(main0, time.Millisecond) },
+		"greenlet: Sleep: the hub was destroyed\x00":       func() { _ = greenlet.Sleep(main0, 0) },
+		"greenlet: Join: the hub was destroyed":            func() { _ = unstarted.Join(main0, greenlet.Forever) },
+		"greenlet: Idle: the hub was destroyed":            func() { _ = greenlet.Idle(main0) },
+		"hub: Park: the hub was destroyed":                 func() { _ = main0.Raw().Park() },
+	}
+	for want, f := range cases {
+		want = strings.TrimSuffix(want, "\x00")
+		s.True(strings.HasPrefix(panicMessage(f), want), "want %q, got %q", want, panicMessage(f))
+	}
+	s.False(unstarted.Started(), "a refused start changes nothing")
+	s.Equal(hub.Census{}, h.Census())
 }

@@ -269,7 +269,13 @@ func (g *G) Check(op string) error {
 // coroutine switch from another thread kills the process). It reads only
 // atomics, so it is safe from any goroutine; layers above call it before
 // they read anything of a hub on a path that a foreign goroutine may reach.
+//
+// Once the hub is destroyed it panics for every caller: no greenlet of the
+// hub can run any more.
 func (g *G) CheckGoroutine(op string) {
+	if g.h.dead.Load() {
+		panic(op + ": the hub was destroyed (its Run returned); nothing can block on it")
+	}
 	if me := getg(); g.gid.Load() != me && !g.h.ownGoroutine(me) {
 		panic(fmt.Sprintf("%s: called from a goroutine that is not its hub's (greenlet at %p): "+
 			"greenlets run on their hub's goroutine only; use Hub.Post to reach a hub from another goroutine", op, g))

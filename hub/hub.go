@@ -65,6 +65,7 @@ type Hub struct {
 	postFlag atomic.Bool
 	refs     atomic.Int64
 	closed   atomic.Bool
+	dead     atomic.Bool // destroyed: Run has returned (see Destroyed)
 
 	// The goroutines of the hub (see ownGoroutine): read by any goroutine
 	// to tell the hub's own from foreign ones before touching anything.
@@ -168,6 +169,22 @@ func (h *Hub) InCallback() bool { return h.inCallback }
 // NextIdent returns 1, 2, 3, ... on each call: small per-hub numbers for
 // default greenlet names.
 func (h *Hub) NextIdent() uint64 { h.idents++; return h.idents }
+
+// Destroyed reports whether the hub has been shut down: Run has returned (or
+// is returning) and its loop is released. Nothing can run on it any more, so
+// the entry points that would need it refuse: Start, Timer.Start, Signal and
+// every blocking call panic with "... after the hub was destroyed", Reinit
+// and Post return ErrClosed. Queries (Census, Now, Core) keep working. Safe
+// from any goroutine.
+func (h *Hub) Destroyed() bool { return h.dead.Load() }
+
+// mustLive panics if the hub was destroyed: what op would queue or arm could
+// never run.
+func (h *Hub) mustLive(op string) {
+	if h.dead.Load() {
+		panic("hub: " + op + " after the hub was destroyed (its Run returned)")
+	}
+}
 
 // Main returns the main G of the running hub, nil before Run.
 func (h *Hub) Main() *G { return h.main }
@@ -414,11 +431,13 @@ func (h *Hub) call(fn func(), fnArg func(any), arg any, ctx any) {
 }
 
 // Start queues g's first switch: g runs after the callbacks already queued
-// (gevent's start()). Starting a G that is not new does nothing.
+// (gevent's start()). Starting a G that is not new does nothing. It panics
+// once the hub is destroyed (the G could never run).
 func (h *Hub) Start(g *G) {
 	if g.h != h {
 		panic("hub: Start of a G of another hub")
 	}
+	h.mustLive("Start")
 	if g.state != gNew {
 		return
 	}
@@ -538,8 +557,14 @@ func (c *Callback) Pending() bool { return c.pending }
 func (c *Callback) Stop() { c.pending = false }
 
 // Reinit re-creates the loop's kernel resources (gevent's reinit after a
-// fork). Call it from the hub's goroutine.
-func (h *Hub) Reinit() error { return h.loop.Reinit() }
+// fork). Call it from the hub's goroutine. It returns ErrClosed once the hub
+// is destroyed: there is no loop left to re-create.
+func (h *Hub) Reinit() error {
+	if h.dead.Load() {
+		return ErrClosed
+	}
+	return h.loop.Reinit()
+}
 
 // A Census counts what a hub holds; all zero after Run means nothing leaked.
 type Census struct {
@@ -602,6 +627,7 @@ func (h *Hub) destroy() {
 	h.posted = nil
 	h.postMu.Unlock()
 	h.loop.Close()
+	h.dead.Store(true)
 }
 
 // ownGoroutine reports whether the goroutine gid is the hub's (in Run) or

@@ -100,7 +100,8 @@ const MaxDeadline int64 = math.MaxInt64 / 2
 // Start arms the timer to fire after d (0 or less: at the next loop
 // iteration, after the ready callbacks; a d reaching past MaxDeadline:
 // at MaxDeadline, so never). The clock is refreshed first, as gevent's
-// update=True does. Starting an armed timer moves its deadline.
+// update=True does. Starting an armed timer moves its deadline. It panics
+// once the hub is destroyed (the timer could never fire).
 func (t *Timer) Start(d time.Duration) {
 	h := t.h
 	if h == nil {
@@ -116,9 +117,14 @@ func (t *Timer) Start(d time.Duration) {
 }
 
 // StartAt arms the timer for an absolute deadline on the loop's clock
-// (Hub.Now); a deadline past MaxDeadline is MaxDeadline.
+// (Hub.Now); a deadline past MaxDeadline is MaxDeadline. It panics like
+// Start.
 func (t *Timer) StartAt(deadline int64) {
 	h := t.h
+	if h == nil {
+		panic("hub: Timer.StartAt on a timer with no hub (use Hub.NewTimer or Init)")
+	}
+	h.mustLive("Timer.Start")
 	deadline = min(deadline, MaxDeadline)
 	if t.kind == timerNone {
 		panic("hub: Timer.Start before any Set method chose its action")
