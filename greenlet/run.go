@@ -27,6 +27,9 @@ import (
 // A panic in body is recovered and returned as a *PanicError. A body that
 // calls runtime.Goexit (t.FailNow and require do) makes Run return
 // ErrGoexit once the hub has shut down; the calling goroutine goes on.
+//
+// In a child started by Fork whose main did not call ForkMain, Run prints
+// why and exits the process with status 2 (see Fork).
 func Run(body func(main *Greenlet) error, opts ...hub.Option) error {
 	h, err := hub.New(opts...)
 	if err != nil {
@@ -43,6 +46,7 @@ var ErrGoexit = hub.ErrGoexit
 
 // RunOn is Run on a hub made by hub.New.
 func RunOn(h *hub.Hub, body func(main *Greenlet) error) error {
+	exitIfUnclaimedForkChild("Run")
 	var berr error
 	returned := false
 	m := NewOn(h, func(g *Greenlet) (any, error) {
