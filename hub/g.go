@@ -29,8 +29,10 @@ type G struct {
 	yld func(struct{}) bool // w's yield, copied for the park fast path
 
 	// gid is the goroutine (getg) of w's coroutine while g's body runs, 0
-	// before and after. It is atomic because it is what a call from another
-	// goroutine reads first, to be refused before it reads anything else.
+	// before and after. So gid == getg() holds exactly when g is the G its
+	// hub is running and the caller is g itself: the one test of every
+	// blocking call. It is atomic because a call from another goroutine
+	// reads it first, to be refused before it reads anything else.
 	gid atomic.Uintptr
 
 	// seq is the wake-up epoch: it grows each time the G is switched into,
@@ -91,7 +93,7 @@ func (g *G) Pending() bool { return g.state == gStarted }
 
 // Running reports whether g is the G its hub is running now and the caller
 // is g itself. It is safe from any goroutine (another goroutine gets false).
-func (g *G) Running() bool { return g.h != nil && g.gid.Load() == getg() && g.h.current == g }
+func (g *G) Running() bool { return g.gid.Load() == getg() }
 
 // String formats g as its Owner, or as "<G at 0x...>".
 func (g *G) String() string {
@@ -138,8 +140,7 @@ func (g *G) Park() error { return g.ParkFor("hub: Park") }
 // keep the chain short. Shutdown needs no check here: once the hub has
 // stopped the coroutine, the runtime makes its yield return false at once.
 func (g *G) ParkFor(op string) error {
-	h := g.h
-	if h == nil || g.gid.Load() != getg() || h.current != g {
+	if g.gid.Load() != getg() {
 		return g.misuse(op)
 	}
 	g.state = gParked
@@ -158,10 +159,10 @@ func (g *G) Yield() error { return g.YieldFor("hub: Yield") }
 
 // YieldFor is Yield with op naming the caller's operation in misuse messages.
 func (g *G) YieldFor(op string) error {
-	h := g.h
-	if h == nil || g.gid.Load() != getg() || h.current != g {
+	if g.gid.Load() != getg() {
 		return g.misuse(op)
 	}
+	h := g.h
 	h.cbq.push(callback{g: g, seq: g.seq, kind: cbWake})
 	g.state = gParked
 	if !g.yld(struct{}{}) {
@@ -185,7 +186,7 @@ func (g *G) SleepFor(d time.Duration, op string) error {
 	if d != 0 {
 		return g.sleepTimer(d, op)
 	}
-	if g == nil || g.gid.Load() != getg() || g.h.current != g {
+	if g == nil || g.gid.Load() != getg() {
 		return g.misuse(op)
 	}
 	// YieldFor's body, written out rather than called: every frame between a
@@ -204,7 +205,7 @@ func (g *G) SleepFor(d time.Duration, op string) error {
 }
 
 func (g *G) sleepTimer(d time.Duration, op string) error {
-	if g == nil || g.gid.Load() != getg() || g.h.current != g || g.h.destroying {
+	if g == nil || g.gid.Load() != getg() || g.h.destroying {
 		return g.misuse(op)
 	}
 	if d < 0 {
@@ -257,7 +258,7 @@ func (g *G) misuse(op string) error {
 // at the top of each blocking operation so that misuse is reported before
 // anything is queued.
 func (g *G) Check(op string) error {
-	if g.h == nil || g.gid.Load() != getg() || g.h.current != g || g.h.destroying {
+	if g.gid.Load() != getg() || g.h.destroying {
 		return g.misuse("hub: " + op)
 	}
 	return nil
