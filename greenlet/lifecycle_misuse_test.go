@@ -253,3 +253,43 @@ func (s *Conformance) TestUseAfterDestroy() {
 	s.False(unstarted.Started(), "a refused start changes nothing")
 	s.Equal(hub.Census{}, h.Census())
 }
+
+// A Scope whose body calls runtime.Goexit kills its greenlet with ErrGoexit
+// on the way out, as it would for a panic; the caller ends with ErrGoexit.
+func (s *Conformance) TestScopeGoexitKillsItsGreenlet() {
+	var inner *greenlet.Greenlet
+	s.run(func(main *greenlet.Greenlet) error {
+		outer := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			inner = greenlet.Spawn(g, sleeper(time.Hour, nil))
+			return nil, inner.Scope(g, func() error { runtime.Goexit(); return nil })
+		})
+		s.Require().NoError(outer.Join(main, greenlet.Forever))
+		s.ErrorIs(outer.Err(), greenlet.ErrGoexit)
+		s.ErrorIs(inner.Err(), greenlet.ErrGoexit)
+		return nil
+	})
+	s.Len(s.takeHandled(), 2) // both failures reported
+}
+
+// A hub callback (not a greenlet body) that calls runtime.Goexit ends the
+// goroutine that called Run, as it would any goroutine: the hub still stops
+// its greenlets on the way out, so nothing is left behind.
+func (s *Conformance) TestGoexitInCallbackEndsRunGoroutine() {
+	done := make(chan struct{})
+	returned, cleaned := false, false
+	go func() {
+		defer close(done)
+		_ = greenlet.Run(func(main *greenlet.Greenlet) error {
+			greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+				defer func() { cleaned = true }()
+				return nil, greenlet.Sleep(g, time.Hour)
+			})
+			main.Hub().RunCallback(func() { runtime.Goexit() })
+			return greenlet.Sleep(main, time.Hour)
+		}, hub.WithCore(s.Core), hub.WithErrorStream(nil))
+		returned = true
+	}()
+	<-done
+	s.False(returned, "a callback's Goexit ends Run's goroutine")
+	s.True(cleaned, "the parked greenlet was stopped")
+}

@@ -26,7 +26,9 @@ import (
 //
 // A panic in body is recovered and returned as a *PanicError. A body that
 // calls runtime.Goexit (t.FailNow and require do) makes Run return
-// ErrGoexit once the hub has shut down; the calling goroutine goes on.
+// ErrGoexit once the hub has shut down; the calling goroutine goes on. (A
+// hub callback, such as a Rawlink function, runs on that goroutine itself:
+// its runtime.Goexit ends it, after the hub has shut down.)
 //
 // In a child started by Fork whose main did not call ForkMain, Run prints
 // why and exits the process with status 2 (see Fork).

@@ -204,7 +204,10 @@ func (h *Hub) Main() *G { return h.main }
 // A panic in body is recovered and returned as a *PanicError (not reported
 // to the error handler: the caller gets it); a body that calls
 // runtime.Goexit (t.FailNow) makes Run return ErrGoexit, and the calling
-// goroutine goes on.
+// goroutine goes on; so does every other G's (see ErrGoexit). A hub
+// callback, which runs on the calling goroutine itself, that calls
+// runtime.Goexit ends that goroutine as it would any other; the hub still
+// shuts down on the way out.
 //
 // Run may be called once per hub.
 func (h *Hub) Run(body func(main *G) error) error {
