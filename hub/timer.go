@@ -107,6 +107,7 @@ func (t *Timer) Start(d time.Duration) {
 	if h == nil {
 		panic("hub: Timer.Start on a timer with no hub (use Hub.NewTimer or Init)")
 	}
+	h.mustLive("Timer.Start") // before the clock of a closed loop is read
 	h.loop.UpdateNow()
 	now := h.loop.Now()
 	deadline := MaxDeadline
