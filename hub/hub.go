@@ -58,8 +58,9 @@ type Hub struct {
 	watchers []*SignalWatcher
 	nidle    int
 
-	// The foreign side: Post and Ref are the only fields other goroutines
-	// touch. The hub looks at postFlag once per turn.
+	// The foreign side: the fields of Post and Ref, and the atomics that
+	// misuse checks read first, are the only ones other goroutines touch.
+	// The hub looks at postFlag once per turn.
 	postMu   sync.Mutex
 	posted   []callback // guarded by postMu
 	postFlag atomic.Bool
