@@ -204,6 +204,7 @@ func (h *Hub) Destroy() {
 // never dropped). Pure Go: it writes C memory in place, no cgo call. The
 // pointer is valid until the next Turn.
 func (h *Hub) Push() *Cmd {
+	h.mustLive("Push")
 	n := h.host.ncmds
 	if n >= h.host.cmd_cap {
 		return nil
@@ -306,7 +307,15 @@ func (h *Hub) Interrupt() {
 	h.mu.RUnlock()
 }
 
-// ErrDestroyed is returned by Post after Destroy.
+// mustLive panics if the hub was destroyed: its C memory is gone.
+func (h *Hub) mustLive(op string) {
+	if h.p == nil {
+		panic("cgo: " + op + " after the hub was destroyed")
+	}
+}
+
+// ErrDestroyed is returned by Post, SetSwitchInterval and Reinit after
+// Destroy; Push, SetStackSize and Verify panic then, and Census is zero.
 var ErrDestroyed = errors.New("cgo: hub destroyed")
 
 // Post queues an EvWake event with id for the next turn and wakes a blocked
@@ -327,6 +336,9 @@ func (h *Hub) Post(id uint64) error {
 // SetSwitchInterval bounds how long one drain of C greenlets may run before
 // the loop polls (gev_hub_set_switch_interval; seconds > 0). One cgo call.
 func (h *Hub) SetSwitchInterval(seconds float64) error {
+	if h.p == nil {
+		return ErrDestroyed
+	}
 	h.calls++
 	if rc := C.gev_hub_set_switch_interval(h.p, C.double(seconds)); rc != 0 {
 		return Error(rc)
@@ -337,6 +349,7 @@ func (h *Hub) SetSwitchInterval(seconds float64) error {
 // SetStackSize sets the usable stack of C greenlets spawned from now on (0:
 // the default, 64 KiB). One cgo call.
 func (h *Hub) SetStackSize(bytes int) {
+	h.mustLive("SetStackSize")
 	h.calls++
 	C.gev_hub_set_stack_size(h.p, C.size_t(bytes))
 }
@@ -344,6 +357,9 @@ func (h *Hub) SetStackSize(bytes int) {
 // Reinit re-creates the hub's per-process resources after fork
 // (gev_hub_reinit). One cgo call.
 func (h *Hub) Reinit() error {
+	if h.p == nil {
+		return ErrDestroyed
+	}
 	h.calls++
 	if rc := C.gev_hub_reinit(h.p); rc != 0 {
 		return Error(rc)
@@ -354,6 +370,7 @@ func (h *Hub) Reinit() error {
 // Verify checks every invariant of the C hub and aborts the process with a
 // message naming a broken one (gev_hub_verify). Tests call it; one cgo call.
 func (h *Hub) Verify() {
+	h.mustLive("Verify")
 	h.calls++
 	C.gev_hub_verify(h.p)
 }
@@ -373,6 +390,9 @@ type Census struct {
 
 // Census reports what the hub holds now. One cgo call.
 func (h *Hub) Census() Census {
+	if h.p == nil {
+		return Census{} // a destroyed hub holds nothing
+	}
 	h.calls++
 	C.gev_hub_get_census(h.p, h.cen)
 	return censusOf(h.cen)

@@ -27,8 +27,10 @@ int gevgo_turn(gev_hub *h, double max_wait)
 		gev_hub_cmd *c = &host->cmds[i];
 		if (c->op != GEV_HUB_CMD_TIMER_START || c->arg == NULL)
 			continue;
-		int64_t left = (int64_t)(intptr_t)c->arg - now;
-		c->seconds = left > 0 ? (double)left / 1e9 : 0.0;
+		/* The difference is taken only when positive, and in unsigned arithmetic:
+		 * no deadline, however far, can overflow it (a far one just never fires). */
+		int64_t deadline = (int64_t)(intptr_t)c->arg;
+		c->seconds = deadline > now ? (double)((uint64_t)deadline - (uint64_t)now) / 1e9 : 0.0;
 		c->arg = NULL;
 	}
 	return gev_hub_turn(h, max_wait);

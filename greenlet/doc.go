@@ -29,9 +29,10 @@
 // Value. A Timeout delivers itself: the error is the *Timeout, so "is this my
 // timeout" is err == t, and an outer timeout passes through inner waits. A
 // panic in a body becomes the greenlet's error (a *PanicError with the
-// stack); the hub survives. Failures are reported to the hub's error handler,
-// which prints like gevent by default (see hub.ErrorHandler). Nothing
-// re-panics on another goroutine.
+// stack); the hub survives, and so it does when a body calls runtime.Goexit
+// (t.FailNow, require), which ends the greenlet with ErrGoexit. Failures are
+// reported to the hub's error handler, which prints like gevent by default
+// (see hub.ErrorHandler). Nothing re-panics on another goroutine.
 //
 // # gevent's basic utilities in Go
 //

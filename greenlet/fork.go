@@ -50,8 +50,10 @@ func RegisterFork(name string, entry func(main *Greenlet, args []string) error) 
 // ForkMain returns at once in a normal process. In a child started by Fork,
 // it runs the registered entry as the main greenlet of a new hub (options
 // opts) and exits the process: status 0 if the entry returned nil, 1 after
-// printing its error otherwise, 2 if the entry is not registered. Call it
-// at the top of main, or of TestMain for tests that fork.
+// printing its error otherwise (a panic, with its stack, and a
+// runtime.Goexit count as errors), 2 if the entry is not registered. Call it
+// at the top of main, or of TestMain for tests that fork: a child whose main
+// does not call it stops at its first Run or Fork (see Fork).
 func ForkMain(opts ...hub.Option) {
 	name, ok := os.LookupEnv(forkEnv)
 	if !ok {
@@ -74,10 +76,29 @@ func ForkMain(opts ...hub.Option) {
 		os.Exit(2)
 	}
 	if err := Run(func(main *Greenlet) error { return entry(main, args) }, opts...); err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		if p, ok := err.(*PanicError); ok {
+			fmt.Fprintf(os.Stderr, "greenlet: fork child %q: %v\n\n%s\n", name, p, p.Stack)
+		} else {
+			fmt.Fprintf(os.Stderr, "greenlet: fork child %q: %v\n", name, err)
+		}
 		os.Exit(1)
 	}
 	os.Exit(0)
+}
+
+// exitIfUnclaimedForkChild ends the process, saying why, with status 2 when
+// it runs in a child started by Fork whose main did not call ForkMain (which
+// removes the marker before it runs the entry): such a child runs main again
+// instead of the entry, and a program that forks unconditionally would fork
+// without end. Run and Fork call it first.
+func exitIfUnclaimedForkChild(op string) {
+	name, ok := os.LookupEnv(forkEnv)
+	if !ok {
+		return
+	}
+	fmt.Fprintf(os.Stderr, "greenlet: %s in a child started by Fork (entry %q) whose main did not call greenlet.ForkMain: "+
+		"call it first thing in main (or TestMain); exiting with status 2\n", op, name)
+	os.Exit(2)
 }
 
 // ForkFiles returns, in a Fork child, the files the parent passed (in
@@ -109,7 +130,12 @@ type Process struct {
 // stderr and environment. It returns once the child is started; Wait waits
 // for it cooperatively. The hub keeps a reference while the child runs, so
 // a main greenlet waiting for it does not get LoopExit.
+//
+// In a child started by Fork whose main did not call ForkMain, Fork (like
+// Run) prints why and exits the process with status 2, so that a program
+// that forgot ForkMain cannot fork without end.
 func Fork(cur *Greenlet, name string, args []string, files ...*os.File) (*Process, error) {
+	exitIfUnclaimedForkChild("Fork")
 	forkMu.Lock() //greenletvet:ignore a registry lock held for a map read, never across a park
 	_, ok := forkEntries[name]
 	forkMu.Unlock()

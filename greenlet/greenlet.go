@@ -100,7 +100,7 @@ func (g *Greenlet) run() {
 			if r := recover(); r != nil {
 				err = hub.NewPanicError(r)
 			} else {
-				err = fmt.Errorf("greenlet: %v called runtime.Goexit", g)
+				err = ErrGoexit
 			}
 		}
 		g.finish(v, err)
@@ -136,11 +136,13 @@ func (g *Greenlet) finish(v any, err error) {
 // Start schedules the greenlet to run at the next hub pass, after the
 // callbacks already queued. Starting a greenlet that was started, killed or
 // finished does nothing (modern gevent). The spawn callbacks run first,
-// synchronously.
+// synchronously. It panics once the hub is destroyed (Run returned): the
+// greenlet could never run.
 func (g *Greenlet) Start() {
 	if g.started || g.ready {
 		return
 	}
+	mustLive(g.h, "Start")
 	g.started = true
 	runSpawnCallbacks(g)
 	g.h.Start(&g.raw)
@@ -152,6 +154,7 @@ func (g *Greenlet) StartLater(d time.Duration) {
 	if g.started || g.ready {
 		return
 	}
+	mustLive(g.h, "StartLater")
 	g.started = true
 	runSpawnCallbacks(g)
 	// The greenlet's own timer is free until the body runs.
@@ -232,7 +235,7 @@ func (g *Greenlet) result() (any, error) {
 // any) belongs to the same hub; it returns ErrBlockingSwitchOut inside a hub
 // callback.
 func (cur *Greenlet) check(op string, target *Greenlet) error {
-	if cur != nil && cur.h.Current() == &cur.raw && (target == nil || target.h == cur.h) {
+	if cur != nil && cur.raw.Running() && (target == nil || target.h == cur.h) {
 		return nil
 	}
 	return cur.checkSlow(op, target)
@@ -243,6 +246,7 @@ func (cur *Greenlet) checkSlow(op string, target *Greenlet) error {
 	if cur == nil {
 		panic("greenlet: " + op + ": nil calling greenlet (pass the greenlet making the call)")
 	}
+	cur.raw.CheckGoroutine("greenlet: " + op) // before reading the hub's state
 	if target != nil && target.h != cur.h {
 		panic(fmt.Sprintf("greenlet: %s: %v belongs to another hub than %v", op, target, cur))
 	}

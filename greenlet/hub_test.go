@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"runtime"
 	"runtime/pprof"
 	"sync"
 	"sync/atomic"
@@ -233,31 +232,6 @@ func (s *Conformance) TestProfileLabels() {
 		s.Contains(buf.String(), `"greenlet":"main"`)
 		return g.Kill(main, nil, true, greenlet.Forever)
 	}, hub.WithProfileLabels(true))
-}
-
-// runtime.Goexit in a body (t.FailNow does it) cannot be stopped by the
-// coroutine runtime: it ends the goroutine that called Run. The hub still
-// shuts down on the way out, so no greenlet goroutine is left behind.
-func (s *Conformance) TestGoexitEndsRun() {
-	done := make(chan struct{})
-	returned := false
-	var cleaned bool
-	go func() {
-		defer close(done)
-		_ = greenlet.Run(func(main *greenlet.Greenlet) error {
-			greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-				defer func() { cleaned = true }()
-				return nil, greenlet.Sleep(g, time.Hour)
-			})
-			greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { runtime.Goexit(); return nil, nil })
-			_ = greenlet.Sleep(main, time.Hour)
-			return nil
-		}, hub.WithCore(s.Core), hub.WithErrorStream(nil))
-		returned = true
-	}()
-	<-done
-	s.False(returned, "Goexit propagates to Run's goroutine")
-	s.True(cleaned, "the parked greenlet was stopped")
 }
 
 // A timer callback that panics is reported once; the loop goes on.

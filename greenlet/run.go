@@ -24,9 +24,14 @@ import (
 // never run are dropped. Many Runs may proceed at once on different
 // goroutines.
 //
-// A body that calls runtime.Goexit (t.FailNow does) ends the goroutine that
-// called Run, which the coroutine runtime cannot prevent; the hub still stops
-// its greenlets on the way out.
+// A panic in body is recovered and returned as a *PanicError. A body that
+// calls runtime.Goexit (t.FailNow and require do) makes Run return
+// ErrGoexit once the hub has shut down; the calling goroutine goes on. (A
+// hub callback, such as a Rawlink function, runs on that goroutine itself:
+// its runtime.Goexit ends it, after the hub has shut down.)
+//
+// In a child started by Fork whose main did not call ForkMain, Run prints
+// why and exits the process with status 2 (see Fork).
 func Run(body func(main *Greenlet) error, opts ...hub.Option) error {
 	h, err := hub.New(opts...)
 	if err != nil {
@@ -35,17 +40,29 @@ func Run(body func(main *Greenlet) error, opts ...hub.Option) error {
 	return RunOn(h, body)
 }
 
+// ErrGoexit is the failure of a greenlet whose body called runtime.Goexit
+// (t.FailNow, t.Fatal and testify's require do): its deferred code ran, its
+// links fire, and the hub goes on; for the main greenlet, Run returns it. It
+// is hub.ErrGoexit.
+var ErrGoexit = hub.ErrGoexit
+
 // RunOn is Run on a hub made by hub.New.
 func RunOn(h *hub.Hub, body func(main *Greenlet) error) error {
+	exitIfUnclaimedForkChild("Run")
 	var berr error
+	returned := false
 	m := NewOn(h, func(g *Greenlet) (any, error) {
 		berr = body(g)
+		returned = true
 		return nil, berr
 	})
 	m.isMain = true
 	m.started = true
 	m.SetName("main")
 	h.RunMain(m.Raw())
+	if !returned {
+		return m.err // a *PanicError or ErrGoexit
+	}
 	return berr
 }
 

@@ -5,8 +5,9 @@ package greenlet
 // finished): the block does not end before g. When body returns an error,
 // g is killed with that error (g fails with it; no join) and Scope returns
 // it. If body panics, g is killed with the panic as a *PanicError and the
-// panic continues. Otherwise Scope returns the first error delivered to cur
-// by the join or the kill.
+// panic continues; if body calls runtime.Goexit, g is killed with ErrGoexit
+// and the Goexit continues. Otherwise Scope returns the first error
+// delivered to cur by the join or the kill.
 func (g *Greenlet) Scope(cur *Greenlet, body func() error) (err error) {
 	if e := cur.check("Scope", g); e != nil {
 		return e
@@ -15,6 +16,12 @@ func (g *Greenlet) Scope(cur *Greenlet, body func() error) (err error) {
 	defer func() {
 		if panicked {
 			r := recover()
+			if r == nil {
+				// runtime.Goexit (no panic is nil since Go 1.21): it cannot
+				// be stopped, and g goes with it.
+				_ = g.Kill(cur, ErrGoexit, true, Forever)
+				return
+			}
 			_ = g.Kill(cur, &PanicError{Value: r}, true, Forever)
 			panic(r)
 		}

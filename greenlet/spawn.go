@@ -11,7 +11,8 @@ import (
 // Spawn creates a greenlet running fn on the hub of on (usually the calling
 // greenlet; any greenlet of the hub will do) and starts it: fn runs at the
 // next hub pass, after the callbacks already queued. Spawned greenlets run in
-// the order they were spawned, and outlive their spawner.
+// the order they were spawned, and outlive their spawner. Spawn, SpawnLater
+// and SpawnRaw panic once the hub is destroyed (its Run returned).
 func Spawn(on *Greenlet, fn Func) *Greenlet {
 	g := New(on, fn)
 	g.Start()
@@ -33,6 +34,7 @@ func SpawnRaw(on *Greenlet, fn func(g *hub.G)) *hub.G {
 	if fn == nil {
 		panic("greenlet: SpawnRaw with a nil body")
 	}
+	mustLive(on.h, "SpawnRaw")
 	g := &hub.G{}
 	g.Init(on.h, fn)
 	on.h.Start(g)
@@ -125,5 +127,13 @@ func runSpawnCallbacks(g *Greenlet) {
 	}
 	for _, c := range *spawnCbs.Load() {
 		c.fn(g)
+	}
+}
+
+// mustLive panics if h was destroyed: a greenlet started now could never
+// run.
+func mustLive(h *hub.Hub, op string) {
+	if h.Destroyed() {
+		panic("greenlet: " + op + " after the hub was destroyed (its Run returned)")
 	}
 }

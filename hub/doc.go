@@ -40,12 +40,15 @@
 //
 // A blocking call names its G, and the hub panics with a "hub: " message
 // (or the caller's prefix, such as "greenlet: ") when that G is not the one
-// it is running. The check cannot see a G's own body handing its *G to
-// another goroutine while it runs; touching a hub from a goroutine other
-// than its own, except through Post, Ref, Unref and Loop.Wake, is undefined
-// (go test -race reports it). Bodies must not call runtime.LockOSThread or
-// UnlockOSThread: the runtime requires every switch of a hub's coroutines to
-// see the lock state they were created with.
+// it is running. A blocking call made from a goroutine that is not the hub's
+// (a G's body handing its *G to a go statement) panics too, before it reads
+// anything of the hub, so the caller can recover it; other calls from a
+// foreign goroutine, except Post, Ref, Unref and Loop.Wake, are undefined
+// (go test -race reports them). A body that calls runtime.Goexit (t.FailNow)
+// ends only its G, with ErrGoexit. Once Run has returned, the hub refuses
+// to start or arm anything (see Hub.Destroyed). Bodies must not call
+// runtime.LockOSThread or UnlockOSThread: the runtime requires every switch
+// of a hub's coroutines to see the lock state they were created with.
 //
 // # Cores
 //

@@ -55,6 +55,15 @@ var ErrHubDestroyed error = hubDestroyed{}
 // blocking (a kill, a wake-up) still happens.
 var ErrBlockingSwitchOut = errors.New("hub: impossible to call a blocking function in the event loop callback")
 
+// ErrGoexit is the failure of a greenlet whose body called runtime.Goexit,
+// as t.FailNow, t.Fatal and testify's require do: the body's deferred code
+// runs, the greenlet ends with ErrGoexit, and the hub goes on (the coroutine
+// runtime would otherwise carry the Goexit into the hub's goroutine and Run
+// would never return). A main greenlet that calls it makes Run return
+// ErrGoexit. In a test, t is marked failed by FailNow itself and the test
+// function returns once Run has.
+var ErrGoexit = errors.New("hub: greenlet body called runtime.Goexit (t.FailNow, t.Fatal, require)")
+
 // ErrClosed is returned by Post after the hub has shut down.
 var ErrClosed = errors.New("hub: hub is closed")
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"runtime/pprof"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,6 +27,13 @@ type G struct {
 	fn  func(g *G)
 	w   *worker             // the coroutine running g; set at launch
 	yld func(struct{}) bool // w's yield, copied for the park fast path
+
+	// gid is the goroutine (getg) of w's coroutine while g's body runs, 0
+	// before and after. So gid == getg() holds exactly when g is the G its
+	// hub is running and the caller is g itself: the one test of every
+	// blocking call. It is atomic because a call from another goroutine
+	// reads it first, to be refused before it reads anything else.
+	gid atomic.Uintptr
 
 	// seq is the wake-up epoch: it grows each time the G is switched into,
 	// so a Token taken before a park is stale once the G has resumed.
@@ -83,8 +91,9 @@ func (g *G) Dead() bool { return g.state == gDead }
 // run yet.
 func (g *G) Pending() bool { return g.state == gStarted }
 
-// Running reports whether g is the G its hub is running now.
-func (g *G) Running() bool { return g.h != nil && g.h.current == g }
+// Running reports whether g is the G its hub is running now and the caller
+// is g itself. It is safe from any goroutine (another goroutine gets false).
+func (g *G) Running() bool { return g.gid.Load() == getg() }
 
 // String formats g as its Owner, or as "<G at 0x...>".
 func (g *G) String() string {
@@ -131,8 +140,7 @@ func (g *G) Park() error { return g.ParkFor("hub: Park") }
 // keep the chain short. Shutdown needs no check here: once the hub has
 // stopped the coroutine, the runtime makes its yield return false at once.
 func (g *G) ParkFor(op string) error {
-	h := g.h
-	if h == nil || h.current != g {
+	if g.gid.Load() != getg() {
 		return g.misuse(op)
 	}
 	g.state = gParked
@@ -151,10 +159,10 @@ func (g *G) Yield() error { return g.YieldFor("hub: Yield") }
 
 // YieldFor is Yield with op naming the caller's operation in misuse messages.
 func (g *G) YieldFor(op string) error {
-	h := g.h
-	if h == nil || h.current != g {
+	if g.gid.Load() != getg() {
 		return g.misuse(op)
 	}
+	h := g.h
 	h.cbq.push(callback{g: g, seq: g.seq, kind: cbWake})
 	g.state = gParked
 	if !g.yld(struct{}{}) {
@@ -178,7 +186,7 @@ func (g *G) SleepFor(d time.Duration, op string) error {
 	if d != 0 {
 		return g.sleepTimer(d, op)
 	}
-	if g == nil || g.h.current != g {
+	if g == nil || g.gid.Load() != getg() {
 		return g.misuse(op)
 	}
 	// YieldFor's body, written out rather than called: every frame between a
@@ -197,7 +205,7 @@ func (g *G) SleepFor(d time.Duration, op string) error {
 }
 
 func (g *G) sleepTimer(d time.Duration, op string) error {
-	if g == nil || g.h.current != g || g.h.destroying {
+	if g == nil || g.gid.Load() != getg() || g.h.destroying {
 		return g.misuse(op)
 	}
 	if d < 0 {
@@ -221,7 +229,9 @@ func (g *G) sleepTimer(d time.Duration, op string) error {
 // misuse returns ErrHubDestroyed once the hub is shutting down (the
 // coroutine was stopped and the runtime makes every further yield return
 // false at once), ErrBlockingSwitchOut for a blocking call from a hub
-// callback, and panics for any other caller that is not the running G.
+// callback, and panics for any other caller that is not the running G. A
+// caller on another goroutine than the hub's and its greenlets' gets its
+// panic before it reads any hub state (which would race with the hub).
 func (g *G) misuse(op string) error {
 	if g == nil {
 		panic(op + ": nil greenlet (pass the greenlet making the call)")
@@ -230,6 +240,7 @@ func (g *G) misuse(op string) error {
 	if h == nil {
 		panic(op + ": G was never initialised")
 	}
+	g.CheckGoroutine(op)
 	if h.current == g && h.destroying {
 		return ErrHubDestroyed
 	}
@@ -247,10 +258,29 @@ func (g *G) misuse(op string) error {
 // at the top of each blocking operation so that misuse is reported before
 // anything is queued.
 func (g *G) Check(op string) error {
-	if g.h == nil || g.h.current != g || g.h.destroying {
+	if g.gid.Load() != getg() || g.h.destroying {
 		return g.misuse("hub: " + op)
 	}
 	return nil
+}
+
+// CheckGoroutine panics, with a message starting with op, if the caller runs
+// on another goroutine than g's hub and its greenlets: a foreign goroutine
+// must not touch the hub (its state belongs to the hub's goroutine, and a
+// coroutine switch from another thread kills the process). It reads only
+// atomics, so it is safe from any goroutine; layers above call it before
+// they read anything of a hub on a path that a foreign goroutine may reach.
+//
+// Once the hub is destroyed it panics for every caller: no greenlet of the
+// hub can run any more.
+func (g *G) CheckGoroutine(op string) {
+	if g.h.dead.Load() {
+		panic(op + ": the hub was destroyed (its Run returned); nothing can block on it")
+	}
+	if me := getg(); g.gid.Load() != me && !g.h.ownGoroutine(me) {
+		panic(fmt.Sprintf("%s: called from a goroutine that is not its hub's (greenlet at %p): "+
+			"greenlets run on their hub's goroutine only; use Hub.Post to reach a hub from another goroutine", op, g))
+	}
 }
 
 // A worker is a coroutine (iter.Pull) that runs Gs one after another. When
@@ -270,7 +300,12 @@ const maxIdleWorkers = 1024
 // loop is the worker coroutine's function: run the assigned G, report back
 // to the hub, wait for the next assignment. It ends when the hub stops it.
 func (w *worker) loop(yield func(struct{}) bool) {
+	h := w.g.h
+	me := getg()
+	h.addGoroutine(me)
+	defer h.removeGoroutine(me) // also after a Goexit
 	for {
+		w.g.gid.Store(me)
 		w.g.yld = yield
 		w.g.runBody() // no local keeps the G alive while the worker idles
 		if !yield(struct{}{}) {
@@ -280,17 +315,46 @@ func (w *worker) loop(yield func(struct{}) bool) {
 }
 
 // runBody runs g's body; a panic that escapes it is reported to the hub as
-// a failure of g, so that the hub and the worker survive.
+// a failure of g, so that the hub and the worker survive. A runtime.Goexit
+// cannot be stopped: see goexited.
 func (g *G) runBody() {
 	if g.h.labels {
 		pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("greenlet", g.label())))
 	}
+	returned := false
 	defer func() {
 		if r := recover(); r != nil {
 			g.h.HandleError(g, newPanicError(r))
+		} else if !returned {
+			g.goexited()
 		}
 	}()
 	g.fn(g)
+	returned = true
+}
+
+// goexitSignal is the panic value that carries a G's runtime.Goexit to its
+// hub (see goexited).
+type goexitSignal struct{}
+
+// goexited runs in runBody's deferred function when g's body called
+// runtime.Goexit, which no recover can cancel: the coroutine's goroutine
+// will end, and iter.Pull would carry the Goexit into the hub's goroutine at
+// its next or stop. Panicking here, with the hub told beforehand, turns that
+// into a panic of next or stop that only the hub recovers (iter.Pull stores a
+// panic of the sequence in place of the Goexit, and the Goexit still ends the
+// coroutine). The worker is not reused: its coroutine is gone.
+//
+// A G with an Owner records and reports the failure itself (the greenlet
+// package does); the main G's failure is Run's result. Any other G's
+// ErrGoexit goes to the error handler, as a panic would.
+func (g *G) goexited() {
+	h := g.h
+	if g.Owner == nil && g != h.main {
+		h.HandleError(g, ErrGoexit)
+	}
+	h.goexitG = g
+	panic(goexitSignal{})
 }
 
 func (g *G) label() string {
@@ -342,6 +406,7 @@ func (h *Hub) switchTo(g *G) {
 // goes back to the idle list.
 func (h *Hub) finish(g *G, ok bool) {
 	g.state = gDead
+	g.gid.Store(0)
 	w := g.w
 	g.w, g.yld = nil, nil
 	w.g = nil

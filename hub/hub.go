@@ -40,6 +40,7 @@ type Hub struct {
 	inCallback bool // a hub callback (not a G) is running
 	destroying bool
 	mainDone   bool
+	goexitG    *G // the G whose runtime.Goexit is on its way to the hub
 	ran        bool
 	idents     uint64
 
@@ -57,13 +58,21 @@ type Hub struct {
 	watchers []*SignalWatcher
 	nidle    int
 
-	// The foreign side: Post and Ref are the only fields other goroutines
-	// touch. The hub looks at postFlag once per turn.
+	// The foreign side: the fields of Post and Ref, and the atomics that
+	// misuse checks read first, are the only ones other goroutines touch.
+	// The hub looks at postFlag once per turn.
 	postMu   sync.Mutex
 	posted   []callback // guarded by postMu
 	postFlag atomic.Bool
 	refs     atomic.Int64
 	closed   atomic.Bool
+	dead     atomic.Bool // destroyed: Run has returned (see Destroyed)
+
+	// The goroutines of the hub (see ownGoroutine): read by any goroutine
+	// to tell the hub's own from foreign ones before touching anything.
+	hubG atomic.Uintptr // the goroutine in Run, 0 outside Run
+	gmu  sync.Mutex
+	gids map[uintptr]struct{} // the live worker coroutines; guarded by gmu
 }
 
 // noCopy makes go vet report copies of a Hub.
@@ -162,6 +171,22 @@ func (h *Hub) InCallback() bool { return h.inCallback }
 // default greenlet names.
 func (h *Hub) NextIdent() uint64 { h.idents++; return h.idents }
 
+// Destroyed reports whether the hub has been shut down: Run has returned (or
+// is returning) and its loop is released. Nothing can run on it any more, so
+// the entry points that would need it refuse: Start, Timer.Start, Signal and
+// every blocking call panic with "... after the hub was destroyed", Reinit
+// and Post return ErrClosed. Queries (Census, Now, Core) keep working. Safe
+// from any goroutine.
+func (h *Hub) Destroyed() bool { return h.dead.Load() }
+
+// mustLive panics if the hub was destroyed: what op would queue or arm could
+// never run.
+func (h *Hub) mustLive(op string) {
+	if h.dead.Load() {
+		panic("hub: " + op + " after the hub was destroyed (its Run returned)")
+	}
+}
+
 // Main returns the main G of the running hub, nil before Run.
 func (h *Hub) Main() *G { return h.main }
 
@@ -177,11 +202,32 @@ func (h *Hub) Main() *G { return h.main }
 // still queued are dropped. A body that ignores ErrHubDestroyed and keeps
 // making blocking calls in a loop never ends, and Run never returns.
 //
+// A panic in body is recovered and returned as a *PanicError (not reported
+// to the error handler: the caller gets it); a body that calls
+// runtime.Goexit (t.FailNow) makes Run return ErrGoexit, and the calling
+// goroutine goes on; so does every other G's (see ErrGoexit). A hub
+// callback, which runs on the calling goroutine itself, that calls
+// runtime.Goexit ends that goroutine as it would any other; the hub still
+// shuts down on the way out.
+//
 // Run may be called once per hub.
 func (h *Hub) Run(body func(main *G) error) error {
 	var err error
 	g := &G{}
-	g.Init(h, func(g *G) { err = body(g) })
+	g.Init(h, func(g *G) {
+		returned := false
+		defer func() {
+			if !returned {
+				if r := recover(); r != nil {
+					err = newPanicError(r)
+				} else {
+					err = ErrGoexit
+				}
+			}
+		}()
+		err = body(g)
+		returned = true
+	})
 	h.RunMain(g)
 	return err
 }
@@ -198,10 +244,61 @@ func (h *Hub) RunMain(main *G) {
 	h.ran = true
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	h.hubG.Store(getg())
+	defer h.hubG.Store(0)
 	defer h.destroy()
 	h.main = main
 	h.Start(main)
+	for !h.runGuarded() {
+	}
+}
+
+// runGuarded runs the hub loop and reports true once the main G is done. A
+// G that called runtime.Goexit interrupts the loop in the middle of a switch
+// with a goexitSignal panic (see G.goexited): runGuarded recovers it, and
+// only it, finishes that G and reports false, so that the loop is entered
+// again. Keeping the recover here, out of the loop, costs the handoff path
+// nothing.
+func (h *Hub) runGuarded() (done bool) {
+	defer func() {
+		if !done && h.goexitG != nil {
+			h.recoverGoexit(recover())
+			g := h.goexitG
+			h.goexitG = nil
+			h.current = nil
+			if g.state != gDead {
+				h.finish(g, false)
+			}
+		}
+	}()
+	if len(h.firing) > 0 {
+		h.runFiring() // the timers left by an interrupted fire
+	}
 	h.runLoop()
+	return true
+}
+
+// recoverGoexit checks that what the hub recovered is the goexitSignal it
+// was told about, and panics again with anything else.
+func (h *Hub) recoverGoexit(r any) {
+	if _, ok := r.(goexitSignal); !ok {
+		h.goexitG = nil
+		panic(r)
+	}
+}
+
+// stopWorker stops w's coroutine (its G's pending Park returns
+// ErrHubDestroyed, or its idle loop ends). A body whose deferred code calls
+// runtime.Goexit meanwhile reaches here as a goexitSignal panic of stop; the
+// caller finishes that G.
+func (h *Hub) stopWorker(w *worker) {
+	defer func() {
+		if h.goexitG != nil {
+			h.recoverGoexit(recover())
+			h.goexitG = nil
+		}
+	}()
+	w.stop()
 }
 
 // runLoop is the scheduler. Each turn: run ready callbacks FIFO (bounded by
@@ -338,11 +435,13 @@ func (h *Hub) call(fn func(), fnArg func(any), arg any, ctx any) {
 }
 
 // Start queues g's first switch: g runs after the callbacks already queued
-// (gevent's start()). Starting a G that is not new does nothing.
+// (gevent's start()). Starting a G that is not new does nothing. It panics
+// once the hub is destroyed (the G could never run).
 func (h *Hub) Start(g *G) {
 	if g.h != h {
 		panic("hub: Start of a G of another hub")
 	}
+	h.mustLive("Start")
 	if g.state != gNew {
 		return
 	}
@@ -462,8 +561,14 @@ func (c *Callback) Pending() bool { return c.pending }
 func (c *Callback) Stop() { c.pending = false }
 
 // Reinit re-creates the loop's kernel resources (gevent's reinit after a
-// fork). Call it from the hub's goroutine.
-func (h *Hub) Reinit() error { return h.loop.Reinit() }
+// fork). Call it from the hub's goroutine. It returns ErrClosed once the hub
+// is destroyed: there is no loop left to re-create.
+func (h *Hub) Reinit() error {
+	if h.dead.Load() {
+		return ErrClosed
+	}
+	return h.loop.Reinit()
+}
 
 // A Census counts what a hub holds; all zero after Run means nothing leaked.
 type Census struct {
@@ -496,8 +601,7 @@ func (h *Hub) destroy() {
 		g := h.liveHead
 		h.current = g
 		g.state = gRunning
-		w := g.w
-		w.stop() // Park returns ErrHubDestroyed; the body runs to its end
+		h.stopWorker(g.w) // Park returns ErrHubDestroyed; the body runs to its end
 		h.current = nil
 		if g.state != gDead {
 			h.finish(g, false)
@@ -527,4 +631,33 @@ func (h *Hub) destroy() {
 	h.posted = nil
 	h.postMu.Unlock()
 	h.loop.Close()
+	h.dead.Store(true)
+}
+
+// ownGoroutine reports whether the goroutine gid is the hub's (in Run) or
+// one of its worker coroutines: the goroutines that may read hub state. Safe
+// from any goroutine; it is reached only on misuse paths.
+func (h *Hub) ownGoroutine(gid uintptr) bool {
+	if h.hubG.Load() == gid {
+		return true
+	}
+	h.gmu.Lock()
+	_, ok := h.gids[gid]
+	h.gmu.Unlock()
+	return ok
+}
+
+func (h *Hub) addGoroutine(gid uintptr) {
+	h.gmu.Lock()
+	if h.gids == nil {
+		h.gids = make(map[uintptr]struct{})
+	}
+	h.gids[gid] = struct{}{}
+	h.gmu.Unlock()
+}
+
+func (h *Hub) removeGoroutine(gid uintptr) {
+	h.gmu.Lock()
+	delete(h.gids, gid)
+	h.gmu.Unlock()
 }

@@ -93,7 +93,7 @@ func TestMisuseMessages(t *testing.T) {
 			}
 		}
 		h.refs.Store(0)
-		if got := panicOf(func() { _ = foreign.Park() }); got != "hub: Park: <G at "+fmt.Sprintf("%p", foreign)+"> is not running (the hub is in its loop, or this is a foreign goroutine)" {
+		if got := panicOf(func() { _ = foreign.Park() }); got != "hub: Park: called from a goroutine that is not its hub's (greenlet at "+fmt.Sprintf("%p", foreign)+"): greenlets run on their hub's goroutine only; use Hub.Post to reach a hub from another goroutine" {
 			t.Errorf("foreign Park: %q", got)
 		}
 		return nil

@@ -22,6 +22,7 @@ type SignalWatcher struct {
 // block) each time sig arrives. Signals that arrive faster than the hub runs
 // may be coalesced, as os/signal does.
 func (h *Hub) Signal(sig os.Signal, fn func()) *SignalWatcher {
+	h.mustLive("Signal")
 	w := &SignalWatcher{ch: make(chan os.Signal, 1), done: make(chan struct{})}
 	h.watchers = append(h.watchers, w)
 	signal.Notify(w.ch, sig)

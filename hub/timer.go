@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"math"
 	"time"
 )
 
@@ -88,22 +89,44 @@ func (t *Timer) SetRef(ref bool) {
 	t.unref = !ref
 }
 
+// MaxDeadline is the latest deadline a timer can have, on the Hub.Now
+// scale: a later one, or a duration that would reach past it (such as
+// greenlet.Forever-1), is saturated to it, and a timer due then never fires
+// in practice (it lies about a century and a half after the hub's clock
+// started). It is half the int64 range so that a core may add its clock's
+// base to a deadline without overflow.
+const MaxDeadline int64 = math.MaxInt64 / 2
+
 // Start arms the timer to fire after d (0 or less: at the next loop
-// iteration, after the ready callbacks). The clock is refreshed first, as
-// gevent's update=True does. Starting an armed timer moves its deadline.
+// iteration, after the ready callbacks; a d reaching past MaxDeadline:
+// at MaxDeadline, so never). The clock is refreshed first, as gevent's
+// update=True does. Starting an armed timer moves its deadline. It panics
+// once the hub is destroyed (the timer could never fire).
 func (t *Timer) Start(d time.Duration) {
 	h := t.h
 	if h == nil {
 		panic("hub: Timer.Start on a timer with no hub (use Hub.NewTimer or Init)")
 	}
+	h.mustLive("Timer.Start") // before the clock of a closed loop is read
 	h.loop.UpdateNow()
-	t.StartAt(h.loop.Now() + int64(max(d, 0)))
+	now := h.loop.Now()
+	deadline := MaxDeadline
+	if d := int64(max(d, 0)); d < MaxDeadline-now {
+		deadline = now + d
+	}
+	t.StartAt(deadline)
 }
 
 // StartAt arms the timer for an absolute deadline on the loop's clock
-// (Hub.Now).
+// (Hub.Now); a deadline past MaxDeadline is MaxDeadline. It panics like
+// Start.
 func (t *Timer) StartAt(deadline int64) {
 	h := t.h
+	if h == nil {
+		panic("hub: Timer.StartAt on a timer with no hub (use Hub.NewTimer or Init)")
+	}
+	h.mustLive("Timer.Start")
+	deadline = min(deadline, MaxDeadline)
 	if t.kind == timerNone {
 		panic("hub: Timer.Start before any Set method chose its action")
 	}
@@ -179,9 +202,16 @@ func (h *Hub) fire(ids []uint64) {
 		t.state = timerFiring
 		h.firing = append(h.firing, t)
 	}
+	h.runFiring()
+}
+
+// runFiring runs the actions of the timers in h.firing. Each entry is
+// cleared before its action runs, so that after a G's runtime.Goexit
+// interrupted an action (see runGuarded) a second call runs only the rest.
+func (h *Hub) runFiring() {
 	for i, t := range h.firing {
 		h.firing[i] = nil
-		if t.state != timerFiring {
+		if t == nil || t.state != timerFiring {
 			continue
 		}
 		t.state = timerIdle
