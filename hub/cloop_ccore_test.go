@@ -193,3 +193,36 @@ func TestCLoopSkipsIdlePolls(t *testing.T) {
 		}
 	})
 }
+
+// Timers of equal deadline fire in the order they were last armed on the C
+// core, whatever turn or path (flush or libev) reports them, and a re-arm
+// moves an id behind the others of its deadline.
+func TestCLoopEqualDeadlinesFireInArmOrder(t *testing.T) {
+	withCLoop(t, func(l *cLoop) {
+		const n = 2*cmdCapacity + 10
+		l.UpdateNow()
+		at := l.Now() + int64(time.Millisecond)
+		past := l.Now() - 1
+		var want []uint64
+		for i := range n {
+			id := uint64(n - 1 - i) // ids armed in decreasing order
+			if i%2 == 0 {
+				l.Arm(id, past)
+			} else {
+				l.Arm(id, at)
+			}
+		}
+		l.Arm(n-1, past) // re-armed: now the last of the past-due ones
+		for i := 1; i < n; i += 2 {
+			want = append(want, uint64(n-1-i))
+		}
+		var pastIDs []uint64
+		for i := 2; i < n; i += 2 {
+			pastIDs = append(pastIDs, uint64(n-1-i))
+		}
+		want = append(append(pastIDs, n-1), want...)
+		if got := runUntil(t, l, n); !slices.Equal(got, want) {
+			t.Fatalf("fired %v...,\nwant %v...", got[:8], want[:8])
+		}
+	})
+}
