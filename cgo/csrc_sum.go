@@ -6,4 +6,4 @@ package cgo
 // against. It is here so that a change in csrc/ (which the go command does
 // not see: those files live outside this directory) also changes this
 // package's sources, and so forces a rebuild. TestCsrcSumCurrent checks it.
-const csrcSum = "e4fda4a29fcae4a639fc71298f75a3ee258f8264a745b28d518a9cfb36046869"
+const csrcSum = "44f5447a734de7801c10e2d3611e374256ee1e69f3ddfb019c6e51aa8d25aca3"

@@ -188,6 +188,7 @@ struct gev_hub {
 	struct hub_host_timer *free_timers;
 	struct hub_host_io *free_ios;
 	ev_timer turn_timer;
+	ev_timer clock_probe;     /* reads libev's timer clock (hub_timer_clock) */
 
 	/* posts from other threads */
 	pthread_mutex_t post_mu;
@@ -254,6 +255,7 @@ static inline int hub_tick(gev_hub *h)
 }
 
 void hub_clock_refresh(gev_hub *h);
+double hub_timer_clock(gev_hub *h);
 /* hub_active counts the referenced watchers the hub knows of (libev has no getter). */
 size_t hub_active(gev_hub *h);
 void hub_drain(gev_hub *h);

@@ -36,16 +36,15 @@ const cmdCapacity = 1024
 // The clock: Now is CLOCK_MONOTONIC in nanoseconds from an arbitrary base,
 // read through the Go runtime's nanotime (ccore.Now), so UpdateNow costs no
 // cgo call, and it is the clock libev's timers run on. Deadlines stay
-// absolute: a TIMER_START carries its absolute deadline, and the binding's
-// turn wrapper turns it into libev's relative seconds in C, reading the clock
-// just before the turn refreshes libev's own; so a C timer fires at its
-// deadline or a little later, never earlier, and timers flushed in different
-// turns keep their deadline order down to about a microsecond (the width of
-// the conversion loop plus the turn's prologue), which nothing in Go can
-// widen. A command whose deadline has already passed at the flush is not sent
-// to C at all: Run reports it itself. Run returns the ids of one call in
-// deadline order, so timers whose deadlines differ by more than that fire in
-// the same order on both cores.
+// absolute: a TIMER_START carries its absolute deadline, and the C hub arms
+// it at exactly that time on libev's clock (it converts every deadline of a
+// turn against libev's own clock reading, the one libev adds back); so a C
+// timer fires at its deadline or a little later, never earlier, and timers
+// flushed in different turns keep their deadline order exactly. A command
+// whose deadline has already passed at the flush is not sent to C at all:
+// Run reports it itself. Run returns the ids of one call in deadline order,
+// ties in the order they were armed, so timers fire in deadline order on
+// both cores.
 //
 // Idle polls: a non-blocking Run (the hub polls between runs of ready
 // callbacks) skips the C turn when no C greenlet exists and no armed timer
@@ -236,7 +235,15 @@ func (l *cLoop) flush() {
 			l.dueFlag[id] = true
 			continue
 		}
-		c.Arg = uintptr(l.deadline[id] + l.base) // absolute: converted in C by Turn
+		// Absolute, on the ccore.Now clock; converted in C by the turn. A
+		// deadline too far to express there saturates (it never fires).
+		at := l.deadline[id]
+		if at <= math.MaxInt64-l.base {
+			at += l.base
+		} else {
+			at = math.MaxInt64
+		}
+		c.Arg = uintptr(at)
 		l.inC[id] = true
 	}
 }

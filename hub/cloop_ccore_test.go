@@ -61,16 +61,15 @@ func runUntil(t *testing.T, l Loop, want int) []uint64 {
 
 // More timers than the command array holds, armed in random id order in one
 // turn, some cancelled: the array is flushed by extra turns, the survivors
-// fire once each, in deadline order although their deadlines were converted
-// to libev's relative form in different turns (the first of which also
-// creates the thread's root coroutine). Deadlines are 20 µs apart: each
-// turn's conversion is off by the time between its clock read and libev's
-// (tens of ns idle, a few µs seen under -race on a loaded machine), so order
-// across turns is exact only for deadlines further apart than that.
+// fire once each, in exact deadline order although their deadlines reached C
+// in different turns (the first of which also creates the thread's root
+// coroutine), whatever time passed between the flushes. Deadlines are 1 µs
+// apart, finer than the gap between Go's clock read and libev's, which used
+// to invert them across turns.
 func TestCLoopManyTimersInDeadlineOrder(t *testing.T) {
 	withCLoop(t, func(l *cLoop) {
 		const n = 3 * cmdCapacity
-		const spacing = 20 * time.Microsecond
+		const spacing = time.Microsecond
 		l.UpdateNow()
 		base := l.Now() + int64(2*time.Millisecond)
 		ids := rand.New(rand.NewPCG(1, 2)).Perm(n)
