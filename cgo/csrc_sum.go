@@ -6,4 +6,4 @@ package cgo
 // against. It is here so that a change in csrc/ (which the go command does
 // not see: those files live outside this directory) also changes this
 // package's sources, and so forces a rebuild. TestCsrcSumCurrent checks it.
-const csrcSum = "44f5447a734de7801c10e2d3611e374256ee1e69f3ddfb019c6e51aa8d25aca3"
+const csrcSum = "da8d899c0d6f1c2702ca11f3339e6f7cf486f4359bab825d15cd7068800b1e2b"

@@ -259,9 +259,9 @@ int gev_greenlet_get(gev_greenlet *g, void **value, double timeout);
  *  - g not started yet (spawned or spawned_later, never run): synchronous; the body never
  *    runs, g is dead with status `code`, its links fire asynchronously; no yield.
  *  - otherwise a hub callback (FIFO) delivers `code` as the return value of the blocking
- *    call at which g is parked (if g already has a wake-up queued, at its next blocking
- *    call). A greenlet that ignores it keeps running. A second kill while one is still
- *    undelivered is merged into it (the code is delivered once).
+ *    call at which g is parked (if g already has a wake-up queued, at a later blocking
+ *    call: see ORDER OF THROWS). A greenlet that ignores it keeps running. A second kill
+ *    while one is still undelivered is merged into it (the code is delivered once).
  *  With block != 0 the caller then waits like gev_greenlet_join(g, timeout) and returns 0
  *  even when the timeout expires with g still alive (gevent: kill never raises), or the
  *  error delivered to the caller. block in hub context gives GEV_HUB_EBLOCKING, but the kill
@@ -317,6 +317,22 @@ int gev_hub_park_forever(gev_hub *h);
  * blocking call). The blocking call then reports which timeout fired through
  * gev_hub_fired_timeout, so "not my timeout" is `gev_hub_fired_timeout(h) != &mine`.
  * A timeout must be cancelled before its memory goes away (census counts armed ones).
+ *
+ * ORDER OF THROWS (kills and timeout expiries; gevent's rule, which Go greenlets follow on
+ * both cores too, except that there a throw to a greenlet with a wake-up queued is
+ * delivered at once and the wake-up dropped, where C keeps the wake-up first, #394):
+ *   - A throw is issued when its kill callback runs (not when gev_greenlet_kill is called:
+ *     the callback is FIFO with the other ready work) or when its timeout expires.
+ *   - A throw issued while its greenlet is parked is delivered by that blocking call: a
+ *     kill resumes it at once, a timeout queues its resumption.
+ *   - A throw issued while its greenlet already has a wake-up queued (it is ready to run,
+ *     e.g. after gev_hub_sleep(h, 0), or woken by an earlier throw) is kept: the queued
+ *     wake-up is delivered first (gevent #394), and the kept throws follow, one per
+ *     blocking call, in the order they were issued: two timeouts in expiry order, and a
+ *     kill after the timeouts that expired before it and before those that expire after.
+ *   - Cancelling an undelivered timeout removes only it; the others keep their order.
+ *   - Throws still undelivered when the greenlet dies are dropped: their timeouts are no
+ *     longer pending, the kill has no effect.
  */
 typedef struct gev_timeout {
 	ev_timer w;             /* private */

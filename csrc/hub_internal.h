@@ -99,6 +99,8 @@ struct gev_greenlet {
 	unsigned refs;
 	gev_link *links_head, *links_tail;
 	gev_timeout *throws_head, *throws_tail; /* expired, undelivered timeouts (FIFO) */
+	gev_timeout *kill_after;  /* with kill_at_park: the undelivered timeout issued just
+	                             before the kill, which goes after it; NULL: kill first */
 	gev_timeout *fired;       /* the timeout returned by the last blocking call */
 	struct hub_later *later;  /* spawn_later start timer, NULL otherwise */
 	gev_greenlet *all_next, *all_prev;
