@@ -87,3 +87,63 @@ func TestPastDueTimersInDeadlineOrder(t *testing.T) {
 		})
 	}
 }
+
+// hubPastDue runs a hub on core that starts n timers whose deadlines have
+// passed, in decreasing deadline order, and yields until all have fired;
+// it returns the order in which their callbacks ran (by rank of deadline,
+// 0 the earliest).
+func hubPastDue(tb testing.TB, core string, n int) []int {
+	tb.Helper()
+	h, err := New(WithCore(core))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	order := make([]int, 0, n)
+	err = h.Run(func(main *G) error {
+		h.loop.UpdateNow()
+		now := h.Now()
+		for i := range n {
+			rank := n - 1 - i
+			h.NewTimer(func() { order = append(order, rank) }).StartAt(now - int64(i) - 1)
+		}
+		for len(order) < n {
+			if err := main.Yield(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return order
+}
+
+// BenchmarkHubPastDueTimers is BenchmarkPastDueTimers through a hub: timers
+// started with Hub.NewTimer, their callbacks run by the hub.
+func BenchmarkHubPastDueTimers(b *testing.B) {
+	const n = 100_000
+	for _, core := range Cores() {
+		b.Run(core, func(b *testing.B) {
+			for b.Loop() {
+				if got := hubPastDue(b, core, n); len(got) != n {
+					b.Fatalf("fired %d", len(got))
+				}
+			}
+		})
+	}
+}
+
+// Through a hub too, past-due timers run in deadline order on every core.
+func TestHubPastDueTimersInDeadlineOrder(t *testing.T) {
+	for _, core := range Cores() {
+		t.Run(core, func(t *testing.T) {
+			const n = 5000
+			for i, rank := range hubPastDue(t, core, n) {
+				if rank != i {
+					t.Fatalf("callback %d ran with deadline rank %d", i, rank)
+				}
+			}
+		})
+	}
+}
