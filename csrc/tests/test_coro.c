@@ -24,6 +24,8 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <poll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -109,10 +111,30 @@ static void run_child(void (*fn)(void), struct death *d)
 		_exit(0); /* the child was expected to die before this */
 	}
 	close(p[1]);
+	/* A child that neither dies nor ends within CHILD_LIMIT_S is killed and reported as
+	 * hung (SIGKILL): a death test must fail, not stall its lane. */
+	enum { CHILD_LIMIT_S = 120 };
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	size_t n = 0;
-	ssize_t r;
-	while ((r = read(p[0], d->err + n, sizeof d->err - 1 - n)) > 0)
-		n += (size_t)r;
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		long left_ms = CHILD_LIMIT_S * 1000L - ((t.tv_sec - t0.tv_sec) * 1000L +
+							(t.tv_nsec - t0.tv_nsec) / 1000000L);
+		struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+		if (left_ms <= 0 || poll(&pfd, 1, (int)left_ms) == 0) {
+			kill(pid, SIGKILL);
+			snprintf(d->err + n, sizeof d->err - n, "\n[run_child: no end after %d s]\n",
+				 (int)CHILD_LIMIT_S);
+			n = strlen(d->err);
+			break;
+		}
+		ssize_t r = read(p[0], d->err + n, sizeof d->err - 1 - n);
+		if (r > 0)
+			n += (size_t)r;
+		else if (r == 0 || errno != EINTR)
+			break;
+	}
 	d->err[n] = 0;
 	close(p[0]);
 	int st;
