@@ -39,4 +39,9 @@ var (
 	BodyYield = body(C.gev_greenlet_fn(C.gevgo_body_yield))
 	// BodyPark parks until killed and returns the kill code.
 	BodyPark = body(C.gev_greenlet_fn(C.gevgo_body_park))
+	// BodyThrowOrder starts two C timeouts that expire together while it is
+	// queued, then yields until arg throws have reached it, and succeeds
+	// with their order as decimal digits: 1 and 2 for its timeouts in start
+	// order, 9 for a kill (gevgo_body_throw_order in bodies.h).
+	BodyThrowOrder = body(C.gev_greenlet_fn(C.gevgo_body_throw_order))
 )

@@ -26,4 +26,11 @@ int gevgo_body_yield(gev_hub *h, void *arg, void **value);
 /* gevgo_body_park parks until an error is delivered (a kill) and returns that code. */
 int gevgo_body_park(gev_hub *h, void *arg, void **value);
 
+/* gevgo_body_throw_order tests the order of throws (gev_hub.h): it starts two gev_timeouts
+ * t1 then t2 (t2 later), both due at once, stays queued across a turn so that both expire
+ * undelivered, then yields until (uintptr_t)arg throws have been delivered, and succeeds
+ * with their order as decimal digits in value: 1 for t1, 2 for t2, 9 for anything else (a
+ * kill). */
+int gevgo_body_throw_order(gev_hub *h, void *arg, void **value);
+
 #endif /* GEVGO_BODIES_H */

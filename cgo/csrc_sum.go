@@ -6,4 +6,4 @@ package cgo
 // against. It is here so that a change in csrc/ (which the go command does
 // not see: those files live outside this directory) also changes this
 // package's sources, and so forces a rebuild. TestCsrcSumCurrent checks it.
-const csrcSum = "a3f591fe167046d3b772bbc1e970c286d5b96471230fce69b552059a588ea545"
+const csrcSum = "f9499f38f5acea9979cdd6996b95e379cd32cb4662fede9e889f0b205ba453e0"

@@ -64,11 +64,11 @@ type Cmd struct {
 }
 
 // A TimerStart command with a non-zero Arg carries an absolute deadline in
-// Arg, on the Now clock (CLOCK_MONOTONIC nanoseconds): Turn converts it to
-// Seconds in C just before the turn (gevgo_turn in turn.h), so that deadlines
-// flushed in different turns keep their order to about a nanosecond per
-// command, whatever the Go scheduler does between the push and the call.
-// With Arg zero, Seconds is relative, as in C.
+// Arg, on the Now clock (CLOCK_MONOTONIC nanoseconds): Turn hands it to the C
+// hub as an absolute deadline (gevgo_turn in turn.h), which arms the timer at
+// exactly that time on libev's clock, so deadlines flushed in different turns
+// keep their order exactly, whatever the Go scheduler does between the push
+// and the call. With Arg zero, Seconds is relative, as in C.
 
 // Now returns the clock of absolute timer deadlines: CLOCK_MONOTONIC in
 // nanoseconds, the clock libev's timers run on, read without a cgo call (the

@@ -144,6 +144,10 @@ int gev_hub_set_switch_interval(gev_hub *h, double seconds);
 /* gev_hub_now returns the loop clock (ev_now); gev_hub_now_update refreshes it. */
 double gev_hub_now(gev_hub *h);
 void gev_hub_now_update(gev_hub *h);
+/* gev_hub_timer_now returns the clock libev's timers run on, as of the last refresh:
+ * CLOCK_MONOTONIC in seconds (ev_now is the wall clock, a different scale). Absolute host
+ * timer deadlines (GEV_HUB_TIMER_AT) are on this clock. */
+double gev_hub_timer_now(gev_hub *h);
 
 /* gev_hub_reinit must be called in a forked child before any other use of the hub: see FORK
  * above. Returns 0. Calling it again (or in a process that did not fork) is harmless. */
@@ -255,9 +259,9 @@ int gev_greenlet_get(gev_greenlet *g, void **value, double timeout);
  *  - g not started yet (spawned or spawned_later, never run): synchronous; the body never
  *    runs, g is dead with status `code`, its links fire asynchronously; no yield.
  *  - otherwise a hub callback (FIFO) delivers `code` as the return value of the blocking
- *    call at which g is parked (if g already has a wake-up queued, at its next blocking
- *    call). A greenlet that ignores it keeps running. A second kill while one is still
- *    undelivered is merged into it (the code is delivered once).
+ *    call at which g is parked (if g already has a wake-up queued, at a later blocking
+ *    call: see ORDER OF THROWS). A greenlet that ignores it keeps running. A second kill
+ *    while one is still undelivered is merged into it (the code is delivered once).
  *  With block != 0 the caller then waits like gev_greenlet_join(g, timeout) and returns 0
  *  even when the timeout expires with g still alive (gevent: kill never raises), or the
  *  error delivered to the caller. block in hub context gives GEV_HUB_EBLOCKING, but the kill
@@ -313,6 +317,22 @@ int gev_hub_park_forever(gev_hub *h);
  * blocking call). The blocking call then reports which timeout fired through
  * gev_hub_fired_timeout, so "not my timeout" is `gev_hub_fired_timeout(h) != &mine`.
  * A timeout must be cancelled before its memory goes away (census counts armed ones).
+ *
+ * ORDER OF THROWS (kills and timeout expiries; gevent's rule, which Go greenlets follow on
+ * both cores too, except that there a throw to a greenlet with a wake-up queued is
+ * delivered at once and the wake-up dropped, where C keeps the wake-up first, #394):
+ *   - A throw is issued when its kill callback runs (not when gev_greenlet_kill is called:
+ *     the callback is FIFO with the other ready work) or when its timeout expires.
+ *   - A throw issued while its greenlet is parked is delivered by that blocking call: a
+ *     kill resumes it at once, a timeout queues its resumption.
+ *   - A throw issued while its greenlet already has a wake-up queued (it is ready to run,
+ *     e.g. after gev_hub_sleep(h, 0), or woken by an earlier throw) is kept: the queued
+ *     wake-up is delivered first (gevent #394), and the kept throws follow, one per
+ *     blocking call, in the order they were issued: two timeouts in expiry order, and a
+ *     kill after the timeouts that expired before it and before those that expire after.
+ *   - Cancelling an undelivered timeout removes only it; the others keep their order.
+ *   - Throws still undelivered when the greenlet dies are dropped: their timeouts are no
+ *     longer pending, the kill has no effect.
  */
 typedef struct gev_timeout {
 	ev_timer w;             /* private */
@@ -355,10 +375,19 @@ gev_timeout *gev_hub_fired_timeout(gev_hub *h);
  * Host timers and C-side timers share the loop's heap, so they expire in deadline order:
  * within one ev_run, the host's timer events are appended in deadline order, and the C
  * greenlets that ev_run woke run at the start of the next turn (before that turn polls).
+ *
+ * Absolute deadlines: a TIMER_START with GEV_HUB_TIMER_AT in `code` carries in `seconds` a
+ * deadline on the timer clock (gev_hub_timer_now: CLOCK_MONOTONIC seconds) instead of a
+ * delay. The turn converts every such deadline against one reading of libev's own timer
+ * clock, the value libev adds back, so the timer is armed at exactly that deadline (when it
+ * is less than twice the clock, i.e. always in practice): host timers armed in different
+ * turns fire in the order of their deadlines, whatever time passed between the host's
+ * clock read and the turn. A deadline already past fires at the turn's own ev_run.
  */
 
 enum gev_hub_cmd_op {
-	GEV_HUB_CMD_TIMER_START = 1, /* arm host timer `id` after `seconds`, then every `repeat`
+	GEV_HUB_CMD_TIMER_START = 1, /* arm host timer `id` after `seconds` (at `seconds` with
+	                                GEV_HUB_TIMER_AT in `code`), then every `repeat`
 	                                (0 = one-shot); re-arms (set+start) if already armed */
 	GEV_HUB_CMD_TIMER_STOP = 2,  /* disarm host timer `id`; unknown or fired ids: no-op */
 	GEV_HUB_CMD_IO_START = 3,    /* watch the fd in `code` for `events` (EV_READ|EV_WRITE)
@@ -372,15 +401,19 @@ enum gev_hub_cmd_op {
 	                                kill; 0 means GEV_HUB_EXIT); unknown or done: no-op */
 };
 
+/* GEV_HUB_TIMER_AT in a TIMER_START's `code`: `seconds` is an absolute deadline on the
+ * timer clock, any finite value (see "Absolute deadlines" above). Other bits: EINVAL. */
+#define GEV_HUB_TIMER_AT 1
+
 /* gev_hub_cmd is one host command: 56 bytes on 64-bit targets, no pointers into Go memory
  * (fn and arg are C pointers). */
 typedef struct gev_hub_cmd {
 	uint64_t id;        /* host id of the timer/io/greenlet */
 	uint32_t op;        /* enum gev_hub_cmd_op */
-	int32_t code;       /* IO_START: fd; KILL: kill code */
+	int32_t code;       /* IO_START: fd; KILL: kill code; TIMER_START: 0 or GEV_HUB_TIMER_AT */
 	int32_t events;     /* IO_START: EV_READ|EV_WRITE */
 	int32_t pad_;
-	double seconds;     /* TIMER_START: after; SPAWN: delay (0 = now) */
+	double seconds;     /* TIMER_START: after (or deadline); SPAWN: delay (0 = now) */
 	double repeat;      /* TIMER_START: period, 0 = one-shot */
 	gev_greenlet_fn fn; /* SPAWN */
 	void *arg;          /* SPAWN */

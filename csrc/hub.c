@@ -78,7 +78,20 @@ void hub_clock_refresh(gev_hub *h)
 	h->coarse_at_update = hub_coarse_now();
 }
 
+/* hub_timer_clock returns libev's timer clock (mn_now, CLOCK_MONOTONIC in seconds) as of
+ * the last refresh. libev keeps it private but adds it, unrounded, to a timer's `after` at
+ * ev_timer_start: a timer started with after 0 sits at exactly that clock. */
+double hub_timer_clock(gev_hub *h)
+{
+	ev_timer_set(&h->clock_probe, 0., 0.);
+	ev_timer_start(h->loop, &h->clock_probe);
+	double now = h->clock_probe.at;
+	ev_timer_stop(h->loop, &h->clock_probe);
+	return now;
+}
+
 double gev_hub_now(gev_hub *h) { return ev_now(h->loop); }
+double gev_hub_timer_now(gev_hub *h) { return hub_timer_clock(h); }
 void gev_hub_now_update(gev_hub *h) { hub_clock_refresh(h); }
 
 int gev_hub_set_switch_interval(gev_hub *h, double seconds)

@@ -155,6 +155,7 @@ static void hub_finish(gev_hub *h, gev_greenlet *g, int status, void *value)
 	h->nalive--;
 	g->kill_at_park = 0;
 	g->kill_code = 0;
+	g->kill_after = NULL;
 	if (hub_node_queued(&g->kill_node))
 		hub_queue_remove(h, &g->kill_node);
 	hub_timeout_drop_throws(g);
@@ -278,8 +279,10 @@ static void hub_deliver_kill(gev_hub *h, gev_greenlet *g)
 		g->kill_code = 0;
 		hub_run_now(h, g);
 	} else {
-		/* READY: a wake-up is already queued; the kill waits for the next blocking call. */
+		/* READY: a wake-up is already queued; the kill waits for the next blocking call,
+		 * behind the timeouts that expired before it (throws go in issue order). */
 		g->kill_at_park = 1;
+		g->kill_after = g->throws_tail;
 	}
 }
 

@@ -99,6 +99,8 @@ struct gev_greenlet {
 	unsigned refs;
 	gev_link *links_head, *links_tail;
 	gev_timeout *throws_head, *throws_tail; /* expired, undelivered timeouts (FIFO) */
+	gev_timeout *kill_after;  /* with kill_at_park: the undelivered timeout issued just
+	                             before the kill, which goes after it; NULL: kill first */
 	gev_timeout *fired;       /* the timeout returned by the last blocking call */
 	struct hub_later *later;  /* spawn_later start timer, NULL otherwise */
 	gev_greenlet *all_next, *all_prev;
@@ -188,6 +190,7 @@ struct gev_hub {
 	struct hub_host_timer *free_timers;
 	struct hub_host_io *free_ios;
 	ev_timer turn_timer;
+	ev_timer clock_probe;     /* reads libev's timer clock (hub_timer_clock) */
 
 	/* posts from other threads */
 	pthread_mutex_t post_mu;
@@ -254,6 +257,7 @@ static inline int hub_tick(gev_hub *h)
 }
 
 void hub_clock_refresh(gev_hub *h);
+double hub_timer_clock(gev_hub *h);
 /* hub_active counts the referenced watchers the hub knows of (libev has no getter). */
 size_t hub_active(gev_hub *h);
 void hub_drain(gev_hub *h);

@@ -83,6 +83,8 @@ static void __attribute__((noinline)) hub_timeout_cancel_undelivered(gev_timeout
 			g->throws_head = t->next_throw;
 		if (g->throws_tail == t)
 			g->throws_tail = prev;
+		if (g->kill_after == t)
+			g->kill_after = prev; /* the kill keeps its place among the others */
 		break;
 	}
 	t->next_throw = NULL;
@@ -117,11 +119,12 @@ gev_timeout *gev_hub_fired_timeout(gev_hub *h)
 	return g ? g->fired : NULL;
 }
 
-/* hub_take_throw pops the first undelivered throw of g (a kill first, then timeouts in
- * expiry order) and returns its code. The caller checked that there is one. */
+/* hub_take_throw pops the first undelivered throw of g, in issue order (timeouts in expiry
+ * order, a pending kill after the timeouts that expired before its delivery was attempted)
+ * and returns its code. The caller checked that there is one. */
 int hub_take_throw(gev_greenlet *g, gev_timeout **fired)
 {
-	if (g->kill_at_park) {
+	if (g->kill_at_park && !g->kill_after) {
 		int code = g->kill_code;
 		g->kill_at_park = 0;
 		g->kill_code = 0;
@@ -132,6 +135,8 @@ int hub_take_throw(gev_greenlet *g, gev_timeout **fired)
 	g->throws_head = t->next_throw;
 	if (!g->throws_head)
 		g->throws_tail = NULL;
+	if (g->kill_after == t)
+		g->kill_after = NULL; /* the kill is next */
 	t->next_throw = NULL;
 	t->state = HUB_T_IDLE;
 	t->target = NULL;
@@ -153,4 +158,5 @@ void hub_timeout_drop_throws(gev_greenlet *g)
 		t = next;
 	}
 	g->throws_head = g->throws_tail = NULL;
+	g->kill_after = NULL;
 }

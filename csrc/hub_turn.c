@@ -84,11 +84,26 @@ static struct hub_host_timer *hub_direct_timer(gev_hub *h, uint64_t id, int crea
 	return &h->timer_chunks[ci][id & (HUB_CHUNK - 1)];
 }
 
-static int hub_cmd_timer_start(gev_hub *h, const gev_hub_cmd *c)
+/* hub_cmd_timer_start applies a TIMER_START. *clock is libev's timer clock for this turn's
+ * commands, read at the first absolute deadline (NAN until then): every deadline of the
+ * turn is converted against the one reading, and against the very value libev adds back. */
+static int hub_cmd_timer_start(gev_hub *h, const gev_hub_cmd *c, double *clock)
 {
-	if (HUB_UNLIKELY(!(c->seconds >= 0) || !(c->repeat >= 0) || isinf(c->seconds) ||
-			 isinf(c->repeat)))
+	double after = c->seconds;
+	if (HUB_UNLIKELY(c->code & ~GEV_HUB_TIMER_AT) || isnan(after) || isinf(after) ||
+	    !(c->repeat >= 0) || isinf(c->repeat))
 		return GEV_HUB_EINVAL;
+	if (c->code & GEV_HUB_TIMER_AT) {
+		if (isnan(*clock))
+			*clock = hub_timer_clock(h);
+		/* at = clock + (deadline - clock): exactly the deadline when the two are within a
+		 * factor of two (Sterbenz), so deadline order holds across turns. */
+		after -= *clock;
+		if (!(after > 0))
+			after = 0; /* already due: fires at this turn's ev_run */
+	} else if (HUB_UNLIKELY(!(after >= 0))) {
+		return GEV_HUB_EINVAL;
+	}
 	struct hub_host_timer *t;
 	if (HUB_LIKELY(c->id < HUB_DIRECT_IDS)) {
 		t = hub_direct_timer(h, c->id, 1);
@@ -117,7 +132,7 @@ static int hub_cmd_timer_start(gev_hub *h, const gev_hub_cmd *c)
 		h->nhost_timers++;
 	}
 	/* set before start, always: a stop+start would resume the old remaining time (#1890). */
-	ev_timer_set(&t->w, c->seconds, c->repeat);
+	ev_timer_set(&t->w, after, c->repeat);
 	ev_timer_start(h->loop, &t->w);
 	return 0;
 }
@@ -217,11 +232,12 @@ static void hub_apply_cmds(gev_hub *h)
 	uint32_t n = h->host.ncmds;
 	HUB_CHECK(n <= h->host.cmd_cap, "gev_hub_turn", "ncmds %u exceeds cmd_cap %u", n,
 		  h->host.cmd_cap);
+	double clock = NAN;
 	for (uint32_t i = 0; i < n; i++) {
 		const gev_hub_cmd *c = &h->host.cmds[i];
 		int rc = 0;
 		switch (c->op) {
-		case GEV_HUB_CMD_TIMER_START: rc = hub_cmd_timer_start(h, c); break;
+		case GEV_HUB_CMD_TIMER_START: rc = hub_cmd_timer_start(h, c, &clock); break;
 		case GEV_HUB_CMD_TIMER_STOP: hub_cmd_timer_stop(h, c->id); break;
 		case GEV_HUB_CMD_IO_START: rc = hub_cmd_io_start(h, c); break;
 		case GEV_HUB_CMD_IO_STOP: hub_cmd_io_stop(h, c->id); break;
@@ -265,7 +281,11 @@ static void hub_turn_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents; /* only ends ev_run's wait */
 }
 
-void hub_host_init(gev_hub *h) { ev_init(&h->turn_timer, hub_turn_timer_cb); }
+void hub_host_init(gev_hub *h)
+{
+	ev_init(&h->turn_timer, hub_turn_timer_cb);
+	ev_init(&h->clock_probe, hub_turn_timer_cb);
+}
 
 void hub_host_free(gev_hub *h)
 {

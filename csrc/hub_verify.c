@@ -112,6 +112,12 @@ static void hub_verify_greenlet(gev_hub *h, gev_greenlet *g, size_t *alive, size
 		V(t->target == g && t->state == HUB_T_UNDELIVERED,
 		  "greenlet %p: bad undelivered timeout %p", (void *)g, (const void *)t);
 	V(g->throws_tail == tp, "greenlet %p: throws tail mismatch", (void *)g);
+	int kill_place = g->kill_after == NULL;
+	for (const gev_timeout *t = g->throws_head; t && !kill_place; t = t->next_throw)
+		kill_place = t == g->kill_after;
+	V(kill_place && (!g->kill_after || g->kill_at_park),
+	  "greenlet %p: the pending kill's place %p is not an undelivered timeout", (void *)g,
+	  (void *)g->kill_after);
 }
 
 void gev_hub_verify(gev_hub *h)

@@ -3,9 +3,11 @@
 package hub
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 
 	ccore "github.com/gevent-go/gevent/cgo"
 )
@@ -34,16 +36,15 @@ const cmdCapacity = 1024
 // The clock: Now is CLOCK_MONOTONIC in nanoseconds from an arbitrary base,
 // read through the Go runtime's nanotime (ccore.Now), so UpdateNow costs no
 // cgo call, and it is the clock libev's timers run on. Deadlines stay
-// absolute: a TIMER_START carries its absolute deadline, and the binding's
-// turn wrapper turns it into libev's relative seconds in C, reading the clock
-// just before the turn refreshes libev's own; so a C timer fires at its
-// deadline or a little later, never earlier, and timers flushed in different
-// turns keep their deadline order down to about a microsecond (the width of
-// the conversion loop plus the turn's prologue), which nothing in Go can
-// widen. A command whose deadline has already passed at the flush is not sent
-// to C at all: Run reports it itself. Run returns the ids of one call in
-// deadline order, so timers whose deadlines differ by more than that fire in
-// the same order on both cores.
+// absolute: a TIMER_START carries its absolute deadline, and the C hub arms
+// it at exactly that time on libev's clock (it converts every deadline of a
+// turn against libev's own clock reading, the one libev adds back); so a C
+// timer fires at its deadline or a little later, never earlier, and timers
+// flushed in different turns keep their deadline order exactly. A command
+// whose deadline has already passed at the flush is not sent to C at all:
+// Run reports it itself. Run returns the ids of one call in deadline order,
+// ties in the order they were armed, so timers fire in deadline order on
+// both cores.
 //
 // Idle polls: a non-blocking Run (the hub polls between runs of ready
 // callbacks) skips the C turn when no C greenlet exists and no armed timer
@@ -71,6 +72,11 @@ type cLoop struct {
 	armed    []bool
 	inC      []bool
 	pend     []int32
+	// seq orders the ids of one deadline: the Arm count at each id's last
+	// Arm, so timers with equal deadlines fire in the order they were armed.
+	seq     []uint64
+	nextSeq uint64
+	byDue   func(a, b uint64) int // (deadline, seq) order, made once
 	// due holds ids found due by a flush, or fired by a flush turn, that Run
 	// has not reported yet; dueFlag marks those still to report (an Arm or
 	// Cancel since clears it).
@@ -118,6 +124,12 @@ func newCLoop() (*cLoop, error) {
 		return nil, err
 	}
 	l := &cLoop{c: c, base: ccore.Now(), minDue: math.MaxInt64}
+	l.byDue = func(a, b uint64) int {
+		if c := cmp.Compare(l.deadline[a], l.deadline[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(l.seq[a], l.seq[b])
+	}
 	// A hub that is created but never run is never closed: free its C hub
 	// when the loop becomes unreachable. It has run no turn, so it holds no
 	// coroutine and no thread-bound state; a closed one is not freed twice.
@@ -135,6 +147,7 @@ func (l *cLoop) grow(id uint64) {
 		l.armed = append(l.armed, false)
 		l.inC = append(l.inC, false)
 		l.pend = append(l.pend, -1)
+		l.seq = append(l.seq, 0)
 		l.dueFlag = append(l.dueFlag, false)
 	}
 }
@@ -149,6 +162,8 @@ func (l *cLoop) Arm(id uint64, deadline int64) {
 	}
 	l.dueFlag[id] = false
 	l.deadline[id] = deadline
+	l.seq[id] = l.nextSeq
+	l.nextSeq++
 	l.minDue = min(l.minDue, deadline)
 	if l.pend[id] >= 0 {
 		return // the pending TIMER_START takes the new deadline at the flush
@@ -220,7 +235,15 @@ func (l *cLoop) flush() {
 			l.dueFlag[id] = true
 			continue
 		}
-		c.Arg = uintptr(l.deadline[id] + l.base) // absolute: converted in C by Turn
+		// Absolute, on the ccore.Now clock; converted in C by the turn. A
+		// deadline too far to express there saturates (it never fires).
+		at := l.deadline[id]
+		if at <= math.MaxInt64-l.base {
+			at += l.base
+		} else {
+			at = math.MaxInt64
+		}
+		c.Arg = uintptr(at)
 		l.inC[id] = true
 	}
 }
@@ -319,12 +342,12 @@ func (l *cLoop) Run(block bool, fired []uint64) ([]uint64, error) {
 		fired = append(fired, id)
 	}
 	l.due = l.due[:0]
-	// Deadline order, as the pure-Go heap pops them (insertion sort: a turn
-	// fires few timers, mostly already in order).
-	for i := start + 1; i < len(fired); i++ {
-		for j := i; j > start && l.deadline[fired[j]] < l.deadline[fired[j-1]]; j-- {
-			fired[j], fired[j-1] = fired[j-1], fired[j]
-		}
+	// Deadline order, as the pure-Go heap pops them, ties in arm order. The
+	// ids of one call come from several turns and from the flush, so they
+	// may be in any order; a turn's usual few ids are already sorted and cost
+	// one pass, and any other order costs n log n.
+	if f := fired[start:]; !slices.IsSortedFunc(f, l.byDue) {
+		slices.SortFunc(f, l.byDue)
 	}
 	return fired, err
 }

@@ -61,16 +61,15 @@ func runUntil(t *testing.T, l Loop, want int) []uint64 {
 
 // More timers than the command array holds, armed in random id order in one
 // turn, some cancelled: the array is flushed by extra turns, the survivors
-// fire once each, in deadline order although their deadlines were converted
-// to libev's relative form in different turns (the first of which also
-// creates the thread's root coroutine). Deadlines are 20 µs apart: each
-// turn's conversion is off by the time between its clock read and libev's
-// (tens of ns idle, a few µs seen under -race on a loaded machine), so order
-// across turns is exact only for deadlines further apart than that.
+// fire once each, in exact deadline order although their deadlines reached C
+// in different turns (the first of which also creates the thread's root
+// coroutine), whatever time passed between the flushes. Deadlines are 1 µs
+// apart, finer than the gap between Go's clock read and libev's, which used
+// to invert them across turns.
 func TestCLoopManyTimersInDeadlineOrder(t *testing.T) {
 	withCLoop(t, func(l *cLoop) {
 		const n = 3 * cmdCapacity
-		const spacing = 20 * time.Microsecond
+		const spacing = time.Microsecond
 		l.UpdateNow()
 		base := l.Now() + int64(2*time.Millisecond)
 		ids := rand.New(rand.NewPCG(1, 2)).Perm(n)
@@ -192,6 +191,39 @@ func TestCLoopSkipsIdlePolls(t *testing.T) {
 		l.Cancel(0)
 		if err := l.turn(false); err != nil { // apply the stop before the census
 			t.Fatal(err)
+		}
+	})
+}
+
+// Timers of equal deadline fire in the order they were last armed on the C
+// core, whatever turn or path (flush or libev) reports them, and a re-arm
+// moves an id behind the others of its deadline.
+func TestCLoopEqualDeadlinesFireInArmOrder(t *testing.T) {
+	withCLoop(t, func(l *cLoop) {
+		const n = 2*cmdCapacity + 10
+		l.UpdateNow()
+		at := l.Now() + int64(time.Millisecond)
+		past := l.Now() - 1
+		var want []uint64
+		for i := range n {
+			id := uint64(n - 1 - i) // ids armed in decreasing order
+			if i%2 == 0 {
+				l.Arm(id, past)
+			} else {
+				l.Arm(id, at)
+			}
+		}
+		l.Arm(n-1, past) // re-armed: now the last of the past-due ones
+		for i := 1; i < n; i += 2 {
+			want = append(want, uint64(n-1-i))
+		}
+		var pastIDs []uint64
+		for i := 2; i < n; i += 2 {
+			pastIDs = append(pastIDs, uint64(n-1-i))
+		}
+		want = append(append(pastIDs, n-1), want...)
+		if got := runUntil(t, l, n); !slices.Equal(got, want) {
+			t.Fatalf("fired %v...,\nwant %v...", got[:8], want[:8])
 		}
 	})
 }

@@ -341,3 +341,37 @@ func TestCGreenletParkedForGoodIsLoopExit(t *testing.T) {
 		return nil
 	})
 }
+
+// Throws reach a C greenlet in the order they were issued, one per blocking
+// call (gev_hub.h, "Order of throws"): two C timeouts that expire together,
+// while the greenlet is queued, arrive in expiry order, and a kill from Go
+// issued after them arrives last.
+func TestCGreenletThrowOrder(t *testing.T) {
+	runC(t, func(h *Hub, main *G) error {
+		two, err := h.SpawnC(cfn(ccore.BodyThrowOrder), 2)
+		if err != nil {
+			return err
+		}
+		three, err := h.SpawnC(cfn(ccore.BodyThrowOrder), 3)
+		if err != nil {
+			return err
+		}
+		// two ends once both its timeouts reached it; three's expired in
+		// the same turn and reached it in the same drain, before two's end
+		// was reported: the kill comes after them.
+		if err := two.Wait(main); err != nil {
+			return err
+		}
+		three.Kill(7)
+		if err := three.Wait(main); err != nil {
+			return err
+		}
+		if two.Status() != 0 || two.Value() != 12 {
+			t.Errorf("two timeouts: status %d, order %d, want 12", two.Status(), two.Value())
+		}
+		if three.Status() != 0 || three.Value() != 129 {
+			t.Errorf("two timeouts then a kill: status %d, order %d, want 129", three.Status(), three.Value())
+		}
+		return nil
+	})
+}

@@ -24,6 +24,8 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <poll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -109,10 +111,30 @@ static void run_child(void (*fn)(void), struct death *d)
 		_exit(0); /* the child was expected to die before this */
 	}
 	close(p[1]);
+	/* A child that neither dies nor ends within CHILD_LIMIT_S is killed and reported as
+	 * hung (SIGKILL): a death test must fail, not stall its lane. */
+	enum { CHILD_LIMIT_S = 120 };
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	size_t n = 0;
-	ssize_t r;
-	while ((r = read(p[0], d->err + n, sizeof d->err - 1 - n)) > 0)
-		n += (size_t)r;
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		long left_ms = CHILD_LIMIT_S * 1000L - ((t.tv_sec - t0.tv_sec) * 1000L +
+							(t.tv_nsec - t0.tv_nsec) / 1000000L);
+		struct pollfd pfd = {.fd = p[0], .events = POLLIN};
+		if (left_ms <= 0 || poll(&pfd, 1, (int)left_ms) == 0) {
+			kill(pid, SIGKILL);
+			snprintf(d->err + n, sizeof d->err - n, "\n[run_child: no end after %d s]\n",
+				 (int)CHILD_LIMIT_S);
+			n = strlen(d->err);
+			break;
+		}
+		ssize_t r = read(p[0], d->err + n, sizeof d->err - 1 - n);
+		if (r > 0)
+			n += (size_t)r;
+		else if (r == 0 || errno != EINTR)
+			break;
+	}
 	d->err[n] = 0;
 	close(p[0]);
 	int st;
@@ -133,18 +155,96 @@ static void expect_abort(void (*fn)(void), const char *msg)
 			 msg, d.signaled, d.sig, d.code, d.err);
 }
 
-/* The child must die of SIGSEGV; under ASan, its SEGV handler reports and exits instead. */
-static void expect_segv(void (*fn)(void))
+/* Guard-page deaths. The child announces the guard page of the stack under test on stderr
+ * ("guard page 0x...-0x...") and installs report_segv on an alternate stack; report_segv
+ * writes the fault address ("SIGSEGV at 0x...") and returns with the default action back,
+ * so the faulting write kills the child with SIGSEGV. The parent accepts only a fault
+ * inside the announced page: a SIGSEGV anywhere else (a wild pointer, a corrupted frame)
+ * is a failure, not the overflow detection under test. */
+static char segv_altstack[64 * 1024];
+
+static void write_hex(const char *prefix, uintptr_t v)
+{
+	char buf[64];
+	size_t n = strlen(prefix);
+	memcpy(buf, prefix, n);
+	buf[n++] = '0';
+	buf[n++] = 'x';
+	for (int sh = (int)sizeof v * 8 - 4; sh >= 0; sh -= 4)
+		buf[n++] = "0123456789abcdef"[(v >> sh) & 15];
+	buf[n++] = '\n';
+	ssize_t r = write(STDERR_FILENO, buf, n);
+	(void)r;
+}
+
+static void report_segv(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	write_hex("SIGSEGV at ", (uintptr_t)si->si_addr); /* async-signal-safe: write(2) only */
+}
+
+/* announce_guard (in the child) names co's guard page and arms report_segv. */
+static void announce_guard(gev_coro *co)
+{
+	void *lo = NULL;
+	if (gev_coro_stack_bounds(co, &lo, NULL) != 0)
+		_exit(4);
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	fprintf(stderr, "guard page %#lx-%#lx\n", (unsigned long)((uintptr_t)lo - page),
+		(unsigned long)(uintptr_t)lo);
+	fflush(stderr);
+	stack_t ss = {.ss_sp = segv_altstack, .ss_size = sizeof segv_altstack};
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = report_segv;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	if (sigaltstack(&ss, NULL) != 0 || sigaction(SIGSEGV, &sa, NULL) != 0)
+		_exit(5);
+}
+
+/* fault_in_guard: the child's stderr names a fault address (ours, or ASan's report) inside
+ * the guard page it announced. */
+static int fault_in_guard(const char *err, char *why, size_t whylen)
+{
+	unsigned long glo, ghi, at;
+	const char *g = strstr(err, "guard page ");
+	if (!g || sscanf(g, "guard page %lx-%lx", &glo, &ghi) != 2) {
+		snprintf(why, whylen, "the child announced no guard page");
+		return 0;
+	}
+	const char *a = strstr(err, "SIGSEGV at ");
+	if (a && sscanf(a, "SIGSEGV at %lx", &at) == 1)
+		;
+	else if (UNDER_ASAN && (a = strstr(err, "on address ")) && sscanf(a, "on address %lx", &at) == 1)
+		;
+	else {
+		snprintf(why, whylen, "no fault address reported");
+		return 0;
+	}
+	if (at < glo || at >= ghi) {
+		snprintf(why, whylen, "fault at %#lx, outside the guard page %#lx-%#lx", at, glo, ghi);
+		return 0;
+	}
+	return 1;
+}
+
+/* The child must die of SIGSEGV (under ASan, its SEGV handler may report and exit instead)
+ * at an address inside the guard page it announced (announce_guard). */
+static void expect_guard_segv(void (*fn)(void))
 {
 	struct death d;
+	char why[160] = "";
 	run_child(fn, &d);
-	if (d.signaled && d.sig == SIGSEGV)
-		return;
-	if (UNDER_ASAN && d.exited && d.code != 0 && strstr(d.err, "AddressSanitizer") &&
+	int died = d.signaled && d.sig == SIGSEGV;
+	if (!died && UNDER_ASAN && d.exited && d.code != 0 && strstr(d.err, "AddressSanitizer") &&
 	    (strstr(d.err, "stack-overflow") || strstr(d.err, "SEGV")))
+		died = 1;
+	if (died && fault_in_guard(d.err, why, sizeof why))
 		return;
-	fail_msg("expected death by SIGSEGV; got signaled=%d sig=%d exit=%d stderr:\n%s",
-		 d.signaled, d.sig, d.code, d.err);
+	fail_msg("expected death by SIGSEGV in the guard page%s%s; got signaled=%d sig=%d exit=%d "
+		 "stderr:\n%s", why[0] ? ": " : "", why, d.signaled, d.sig, d.code, d.err);
 }
 
 /* ------------------------------------------------------------------------------------ */
@@ -989,13 +1089,46 @@ static void child_guard_overflow(void)
 	root = gev_coro_current();
 	if (gev_coro_create(&co, unbounded_body, NULL, 0) != 0 || !gev_coro_is_guarded(co))
 		_exit(3);
+	announce_guard(co);
 	gev_coro_switch(co, NULL);
 }
 
 static void test_guard_page_overflow_segfaults(void **state)
 {
 	(void)state;
-	expect_segv(child_guard_overflow);
+	expect_guard_segv(child_guard_overflow);
+}
+
+/* The check itself: a SIGSEGV outside the guard page (a wild write far from any stack)
+ * must not pass for an overflow. */
+static volatile uintptr_t wild_addr = 64; /* unmapped: the first page never is */
+
+static void wild_body(void *arg)
+{
+	(void)arg;
+	*(volatile char *)wild_addr = 1;
+	gev_coro_exit(root, NULL);
+}
+
+static void child_wild_segv(void)
+{
+	gev_coro *co;
+	root = gev_coro_current();
+	if (gev_coro_create(&co, wild_body, NULL, 0) != 0 || !gev_coro_is_guarded(co))
+		_exit(3);
+	announce_guard(co);
+	gev_coro_switch(co, NULL);
+}
+
+static void test_segv_outside_guard_is_not_an_overflow(void **state)
+{
+	(void)state;
+	struct death d;
+	char why[160] = "";
+	run_child(child_wild_segv, &d);
+	assert_false(fault_in_guard(d.err, why, sizeof why));
+	if (!strstr(why, "outside the guard page"))
+		fail_msg("expected a fault outside the guard page, got \"%s\"; stderr:\n%s", why, d.err);
 }
 
 /* Walk down to within 512 bytes of the stack limit, then move sp ~600 bytes below it with
@@ -1220,6 +1353,7 @@ int main(void)
 		T(test_guard_budget),
 		T(test_thread_exit_unmaps_pool),
 		T(test_guard_page_overflow_segfaults),
+		T(test_segv_outside_guard_is_not_an_overflow),
 		T(test_unguarded_sp_bounds_overflow_aborts),
 		T(test_unguarded_canary_overflow_aborts),
 		T(test_misuse_aborts),

@@ -333,6 +333,138 @@ static void test_kill_while_timeout_armed(void **state)
 	gev_greenlet_release(g);
 }
 
+/* ------------------------------------------------------------------------------------
+ * Throw order (gev_hub.h, "Order of throws"): throws are delivered in the order they were
+ * issued, one per blocking call; undelivered ones die with their greenlet.
+ */
+
+struct order_case {
+	gev_timeout t1, t2;
+	volatile int armed;      /* the body started both timeouts */
+	volatile int kill_sent;  /* the host issued its kill */
+	int kill;                /* the host kills after both timeouts expired */
+	int cancel_t2;           /* the body cancels t2 once t1 was delivered */
+	int die_undelivered;     /* the body returns with its throws undelivered */
+	int t2_pending_at_death, t1_pending_at_death;
+};
+
+/* start_two starts t1 then t2, t2 strictly later on the loop clock, both due at once. */
+static void start_two(gev_hub *h, struct order_case *c)
+{
+	gev_timeout_init(&c->t1, h);
+	gev_timeout_init(&c->t2, h);
+	gev_hub_now_update(h);
+	assert_int_equal(gev_timeout_start(&c->t1, 0), 0);
+	double t0 = mono();
+	while (mono() < t0 + 2e-6)
+		;
+	gev_hub_now_update(h);
+	assert_int_equal(gev_timeout_start(&c->t2, 0), 0);
+}
+
+static void tr_rc(gev_hub *h, struct order_case *c, int rc)
+{
+	gev_timeout *f = gev_hub_fired_timeout(h);
+	if (rc == GEV_HUB_ETIMEOUT)
+		tr("%s", f == &c->t1 ? "T1" : f == &c->t2 ? "T2" : "T?");
+	else if (rc != 0)
+		tr("K%d", rc);
+	else
+		tr("0");
+}
+
+static int body_order(gev_hub *h, void *arg, void **value)
+{
+	(void)value;
+	struct order_case *c = arg;
+	start_two(h, c);
+	c->armed = 1;
+	/* Busy-yield: this turn's drain ends at the switch interval with us queued, its ev_run
+	 * expires both timeouts (undelivered: a wake-up of ours is queued, #394). */
+	unsigned long turns = gev_hub_host_of(h)->turns;
+	while (gev_hub_host_of(h)->turns < turns + 1 || (c->kill && !c->kill_sent))
+		assert_int_equal(gev_hub_sleep(h, 0), 0);
+	if (c->die_undelivered) {
+		c->t1_pending_at_death = gev_timeout_pending(&c->t1);
+		c->t2_pending_at_death = gev_timeout_pending(&c->t2);
+		return 0;
+	}
+	for (int i = 0; i < 4; i++) {
+		int rc = gev_hub_sleep(h, 0);
+		tr_rc(h, c, rc);
+		if (i == 0 && c->cancel_t2)
+			gev_timeout_cancel(&c->t2);
+	}
+	gev_timeout_cancel(&c->t1);
+	gev_timeout_cancel(&c->t2);
+	return 0;
+}
+
+/* run_order runs body_order; with c->kill the host kills it (code 7) right after the turn
+ * in which both timeouts expired, so the kill is issued after them. */
+static gev_greenlet *run_order(gev_hub *h, struct order_case *c)
+{
+	gev_greenlet *g;
+	assert_int_equal(gev_hub_spawn(h, &g, body_order, c), 0);
+	while (!c->armed)
+		assert_true(gev_hub_turn(h, 0) >= 0);
+	/* The turn that saw `armed` ended with both timeouts expired and undelivered. */
+	assert_true(gev_timeout_pending(&c->t1) && gev_timeout_pending(&c->t2));
+	if (c->kill) {
+		assert_int_equal(gev_greenlet_kill(g, 7, 0, 0), 0);
+		c->kill_sent = 1;
+	}
+	run_ok(h);
+	return g;
+}
+
+/* Two timeouts that expired while the greenlet was queued: expiry order, one per call. */
+static void test_throws_two_timeouts_in_expiry_order(void **state)
+{
+	gev_hub *h = *state;
+	struct order_case c = {0};
+	gev_greenlet *g = run_order(h, &c);
+	assert_string_equal(trace_buf, "T1 T2 0 0");
+	gev_greenlet_release(g);
+}
+
+/* A kill issued after both timeouts expired goes after them, although its delivery was
+ * attempted (and deferred) while the first was being delivered. */
+static void test_throws_kill_after_expired_timeouts(void **state)
+{
+	gev_hub *h = *state;
+	struct order_case c = {.kill = 1};
+	gev_greenlet *g = run_order(h, &c);
+	assert_string_equal(trace_buf, "T1 T2 K7 0");
+	gev_greenlet_release(g);
+}
+
+/* Cancelling an undelivered timeout ahead of a pending kill moves the kill up: the kill
+ * is neither lost nor delivered twice. */
+static void test_throws_cancel_ahead_of_kill(void **state)
+{
+	gev_hub *h = *state;
+	struct order_case c = {.kill = 1, .cancel_t2 = 1};
+	gev_greenlet *g = run_order(h, &c);
+	assert_string_equal(trace_buf, "T1 K7 0 0");
+	gev_greenlet_release(g);
+}
+
+/* A greenlet that dies with undelivered throws (two timeouts and a kill) drops them: the
+ * timeouts are no longer pending, the kill changes nothing, nothing leaks (teardown). */
+static void test_throws_dropped_at_death(void **state)
+{
+	gev_hub *h = *state;
+	struct order_case c = {.kill = 1, .die_undelivered = 1};
+	gev_greenlet *g = run_order(h, &c);
+	assert_true(c.t1_pending_at_death && c.t2_pending_at_death);
+	assert_false(gev_timeout_pending(&c.t1));
+	assert_false(gev_timeout_pending(&c.t2));
+	assert_int_equal(gev_greenlet_status(g), 0);
+	assert_string_equal(trace_buf, "");
+	gev_greenlet_release(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +480,10 @@ int main(void)
 		HUB_TEST(test_restart_counts_from_now),
 		HUB_TEST(test_timeout_bad_use),
 		HUB_TEST(test_kill_while_timeout_armed),
+		HUB_TEST(test_throws_two_timeouts_in_expiry_order),
+		HUB_TEST(test_throws_kill_after_expired_timeouts),
+		HUB_TEST(test_throws_cancel_ahead_of_kill),
+		HUB_TEST(test_throws_dropped_at_death),
 	};
 	return cmocka_run_group_tests_name("hub timeouts", tests, NULL, NULL);
 }

@@ -123,6 +123,63 @@ static void test_host_and_c_sleepers_in_deadline_order(void **state)
 	assert_string_equal(trace_buf, "C10 H40 C70 H100");
 }
 
+static void timer_at(gev_hub *h, uint64_t id, double deadline)
+{
+	gev_hub_cmd *c = push(h, GEV_HUB_CMD_TIMER_START, id);
+	c->code = GEV_HUB_TIMER_AT;
+	c->seconds = deadline;
+}
+
+/* Absolute deadlines 1 ns apart, one per turn, with time spent between the turns: they fire
+ * in exact deadline order (a conversion against any clock reading but libev's own would be
+ * off by a different amount in each turn, and invert them), never before their deadline on
+ * the timer clock. Each turn's deadline is later than the last, so timers that a slow
+ * machine lets expire while others are still being armed fire in order too. */
+static void test_host_timer_absolute_deadlines_exact_order(void **state)
+{
+	gev_hub *h = *state;
+	enum { K = 64 };
+	gev_hub_now_update(h);
+	double d0 = gev_hub_timer_now(h) + 0.005;
+	assert_true(fabs(d0 - 0.005 - mono()) < 0.5); /* the timer clock is CLOCK_MONOTONIC */
+	int got = 0;
+	for (int k = 0; k < K || got < K; k++) {
+		if (k < K) {
+			timer_at(h, (uint64_t)k, d0 + k * 1e-9);
+			double spin = mono() + 20e-6;
+			while (mono() < spin)
+				;
+		}
+		int n = gev_hub_turn(h, k < K ? 0 : GEV_HUB_FOREVER);
+		assert_true(n >= 0);
+		double now = gev_hub_timer_now(h);
+		for (int j = 0; j < n; j++) {
+			gev_hub_event e = gev_hub_host_of(h)->events[j];
+			assert_int_equal(e.kind, GEV_HUB_EV_TIMER);
+			assert_int_equal(e.id, got);
+			assert_true(now >= d0 + (double)e.id * 1e-9);
+			got++;
+		}
+	}
+	/* A past deadline fires at the turn's own ev_run; bad ones are refused. */
+	timer_at(h, 1, gev_hub_timer_now(h) - 1.0);
+	timer_at(h, 2, -1e300);
+	timer_at(h, 3, NAN);
+	timer_at(h, 4, INFINITY);
+	push(h, GEV_HUB_CMD_TIMER_START, 5)->code = 2; /* an unknown flag */
+	int n = gev_hub_turn(h, 0);
+	assert_int_equal(n, 5);
+	gev_hub_event *ev = gev_hub_host_of(h)->events;
+	for (int j = 0; j < 3; j++) {
+		assert_int_equal(ev[j].kind, GEV_HUB_EV_CMD_ERROR);
+		assert_int_equal(ev[j].id, 3 + j);
+		assert_int_equal(ev[j].status, GEV_HUB_EINVAL);
+	}
+	assert_int_equal(ev[3].kind, GEV_HUB_EV_TIMER);
+	assert_int_equal(ev[4].kind, GEV_HUB_EV_TIMER);
+	assert_int_equal(ev[3].id + ev[4].id, 3);
+}
+
 static void test_host_timer_ids_direct_and_hashed(void **state)
 {
 	gev_hub *h = *state;
@@ -508,6 +565,7 @@ int main(void)
 		HUB_TEST(test_host_timer_restart_counts_from_now),
 		HUB_TEST(test_host_timer_repeat),
 		HUB_TEST(test_host_and_c_sleepers_in_deadline_order),
+		HUB_TEST(test_host_timer_absolute_deadlines_exact_order),
 		HUB_TEST(test_host_timer_ids_direct_and_hashed),
 		HUB_TEST(test_host_io),
 		HUB_TEST(test_host_spawn_kill_done),
