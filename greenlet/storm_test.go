@@ -255,6 +255,8 @@ type stormRun struct {
 	puts     int
 	gets     int
 	stats    stormStats
+	waits    [][]int // per greenlet: the greenlets its pending calls may link to
+	gwaits   []int   // per greenlet: its pending Group calls, which link to members
 	problems []string
 	handled  []handled
 }
@@ -381,11 +383,64 @@ func (x *stormG) block(ops []stormOp) error {
 		if x.g.Raw().Timer.Active() {
 			x.r.problem("g%d: %s returned (%v) with cur's timer armed", x.i, stormNames[op.kind], err)
 		}
+		x.r.checkLinks(x.i, op)
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// wait notes the greenlets that cur's call now starting may link to (and
+// whether it links to group members); the returned function ends it.
+func (x *stormG) wait(ts []int, group bool) func() {
+	r := x.r
+	n := len(r.waits[x.i])
+	r.waits[x.i] = append(r.waits[x.i], ts...)
+	if group {
+		r.gwaits[x.i]++
+	}
+	return func() {
+		r.waits[x.i] = r.waits[x.i][:n]
+		if group {
+			r.gwaits[x.i]--
+		}
+	}
+}
+
+// checkLinks bounds the links of every greenlet that has not finished: the
+// program's own links, group and pool membership, and one per pending call
+// that may wait on it. A blocking call that leaves its link behind when it
+// returns early (killed, timed out) exceeds the bound.
+func (r *stormRun) checkLinks(i int, op stormOp) {
+	for t, g := range r.gs {
+		if g.Ready() {
+			continue
+		}
+		bound := 0
+		for _, l := range r.links {
+			if l.g == t && !l.gone {
+				bound++
+			}
+		}
+		if r.grp.Contains(g) {
+			bound++
+		}
+		if r.pool.Contains(g) {
+			bound++
+		}
+		for j := range r.waits {
+			for _, w := range r.waits[j] {
+				if w == t {
+					bound++
+				}
+			}
+			bound += r.gwaits[j]
+		}
+		if n := g.HasLinks(); n > bound {
+			r.problem("after g%d's %s: g%d holds %d links, at most %d accounted for", i, stormNames[op.kind], t, n, bound)
+		}
+	}
 }
 
 func (x *stormG) targets(ts []int) []*greenlet.Greenlet {
@@ -441,6 +496,7 @@ func (x *stormG) op(op stormOp) error {
 			return x.result(err, errors.Is(err, greenlet.ErrPoolFull), op)
 		case stormSpawnScope:
 			target.Start()
+			defer x.wait([]int{op.target}, false)()
 			var inner error
 			err := target.Scope(g, func() error {
 				inner = x.block(op.body)
@@ -461,16 +517,21 @@ func (x *stormG) op(op stormOp) error {
 			r.problem("g%d: Kill of the new g%d left it without an outcome", x.i, op.target)
 		}
 	case skKillBlock:
+		defer x.wait([]int{op.target}, false)()
 		return x.delivered(target.Kill(g, r.kerr(op.flag), true, op.d), op)
 	case skJoin:
+		defer x.wait([]int{op.target}, false)()
 		return x.delivered(target.Join(g, op.d), op)
 	case skGet:
+		defer x.wait([]int{op.target}, false)()
 		_, err := target.Get(g, true, op.d)
 		return x.result(err, (target.Ready() && err == target.Err()) || x.isOwnTimeoutResult(err), op)
 	case skJoinAll:
+		defer x.wait(op.targets, false)()
 		_, err := greenlet.JoinAll(g, x.targets(op.targets), op.d, op.flag, op.mode)
 		return x.result(err, op.flag && x.failureOf(err), op)
 	case skKillAll:
+		defer x.wait(op.targets, false)()
 		block := op.mode != -1
 		cur := g
 		if !block && op.flag {
@@ -525,16 +586,20 @@ func (x *stormG) op(op stormOp) error {
 		r.sem.Release()
 		return err
 	case skGroupJoin:
+		defer x.wait(nil, true)()
 		_, err := r.grp.Join(g, op.d, op.flag)
 		return x.result(err, op.flag && x.failureOf(err), op)
 	case skGroupKill:
+		defer x.wait(nil, true)()
 		return x.delivered(r.grp.Kill(g, r.kerr(op.flag), true, op.d), op)
 	case skGroupKillone:
+		defer x.wait([]int{op.target}, true)()
 		return x.delivered(r.grp.Killone(g, target, r.kerr(op.flag), true, op.d), op)
 	case skPoolWait:
 		_, err := r.pool.WaitAvailable(g, op.d)
 		return x.delivered(err, op)
 	case skWaitObjects:
+		defer x.wait(op.targets, false)()
 		objs := []greenlet.Waitable{r.ev, r.sem}
 		for _, t := range x.targets(op.targets) {
 			objs = append(objs, t)
@@ -574,6 +639,8 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 	r.pool = greenlet.NewPool(h, p.poolN)
 	r.gs = make([]*greenlet.Greenlet, len(p.ops))
 	r.idx = map[*greenlet.Greenlet]int{}
+	r.waits = make([][]int, len(p.ops)+1) // the last for main
+	r.gwaits = make([]int, len(p.ops)+1)
 	r.thrown = map[error]bool{}
 	for i := range r.gs {
 		r.gs[i] = greenlet.New(main, r.body(i))
@@ -594,9 +661,11 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 	}
 	for {
 		var pending []*greenlet.Greenlet
-		for _, g := range r.gs {
+		r.waits[len(r.gs)] = r.waits[len(r.gs)][:0]
+		for i, g := range r.gs {
 			if g.Started() {
 				pending = append(pending, g)
+				r.waits[len(r.gs)] = append(r.waits[len(r.gs)], i)
 			}
 		}
 		if len(pending) == 0 {
