@@ -63,13 +63,19 @@ const (
 	skGroupKillone                  // Group.Killone(cur, target, ..., block, d)
 	skPoolWait                      // Pool.WaitAvailable(cur, d)
 	skWaitObjects                   // WaitObjects(cur, [event, semaphore, targets], d, count)
+	skGateWait                      // gate Event.Wait(cur, Forever)
+	skGateGet                       // gate Queue.Get(cur, true, Forever)
+	skGatePut                       // gate Queue.PutNowait
+	skGateAcquire                   // gate Semaphore.Acquire(cur, true, Forever)
+	skGateRelease                   // gate Semaphore.Release
 	skFail                          // the body returns a failure (last op only)
 	skPanic                         // the body panics (last op only)
 )
 
 var stormNames = []string{"sleep", "timeout", "withtimeout", "spawn", "kill", "killblock", "join", "get",
 	"joinall", "killall", "link", "unlink", "set", "wait", "put", "qget", "qjoin", "acquire",
-	"gjoin", "gkill", "gkillone", "poolwait", "waitobjects", "fail", "panic"}
+	"gjoin", "gkill", "gkillone", "poolwait", "waitobjects", "gatewait", "gateget", "gateput",
+	"gateacquire", "gaterelease", "fail", "panic"}
 
 // stormMix weights the ops that are neither spawns nor endings.
 var stormMix = []stormKind{
@@ -77,6 +83,7 @@ var stormMix = []stormKind{
 	skJoin, skJoin, skGet, skJoinAll, skKillAll, skLink, skUnlink, skEventSet, skEventSet,
 	skEventWait, skEventWait, skPut, skPut, skQueueGet, skQueueGet, skQueueJoin, skAcquire,
 	skAcquire, skGroupJoin, skGroupKill, skGroupKillone, skPoolWait, skWaitObjects,
+	skGateWait, skGateGet, skGatePut, skGateAcquire, skGateRelease,
 }
 
 const (
@@ -106,6 +113,7 @@ type stormOp struct {
 	targets []int // JoinAll, KillAll, WaitObjects
 	mode    int   // spawn mode, link kind, a count
 	flag    bool  // kill with a failure; raise; block; Clear after Set
+	forever bool  // wait without a timeout (targets are all later greenlets)
 	body    []stormOp
 }
 
@@ -120,6 +128,7 @@ type stormProg struct {
 	qsize int
 	semN  int
 	poolN int
+	gateN int // gate Acquire ops: main releases the gate semaphore that often
 }
 
 var stormDurations = []time.Duration{0, 50 * time.Microsecond, 200 * time.Microsecond,
@@ -141,8 +150,23 @@ func genStorm(seed uint64) *stormProg {
 		return ts
 	}
 	var block func(depth, max int) []stormOp
+	self := 0 // the greenlet whose ops are drawn
+	later := func(ts ...int) bool {
+		for _, t := range ts {
+			if t <= self {
+				return false
+			}
+		}
+		return true
+	}
 	one := func(depth int) stormOp {
 		op := stormOp{kind: stormMix[r.IntN(len(stormMix))], d: dur(), target: r.IntN(n), flag: r.IntN(2) == 0}
+		switch op.kind {
+		case skJoin, skGet, skKillBlock:
+			op.forever = later(op.target) && r.IntN(2) == 0
+		case skGateAcquire:
+			p.gateN++
+		}
 		switch op.kind {
 		case skTimeout, skWithTimeout, skAcquire:
 			if depth >= 2 {
@@ -153,6 +177,7 @@ func genStorm(seed uint64) *stormProg {
 		case skJoinAll, skKillAll, skWaitObjects:
 			op.targets = pick()
 			op.mode = r.IntN(len(op.targets)+1) - 1 // count, -1: all
+			op.forever = op.kind == skJoinAll && later(op.targets...) && r.IntN(2) == 0
 		case skLink:
 			op.mode = r.IntN(stormLinkKinds)
 		case skUnlink:
@@ -168,6 +193,7 @@ func genStorm(seed uint64) *stormProg {
 		return ops
 	}
 	for i := range n {
+		self = i
 		p.ops[i] = block(0, 5)
 		if x := r.IntN(10); x == 0 {
 			p.ops[i] = append(p.ops[i], stormOp{kind: skFail})
@@ -187,6 +213,7 @@ func genStorm(seed uint64) *stormProg {
 		parent := r.IntN(i)
 		op := stormOp{kind: skSpawn, target: i, mode: r.IntN(stormSpawnModes), d: dur(), flag: r.IntN(2) == 0}
 		if op.mode == stormSpawnScope {
+			self = parent
 			op.body = block(1, 3)
 		}
 		at := r.IntN(len(p.ops[parent]) + 1)
@@ -204,7 +231,11 @@ func (p *stormProg) String() string {
 	var block func(ops []stormOp, indent string)
 	block = func(ops []stormOp, indent string) {
 		for _, op := range ops {
-			fmt.Fprintf(&b, "%s%s d=%v t=g%d ts=%v mode=%d flag=%v\n", indent, stormNames[op.kind], op.d, op.target, op.targets, op.mode, op.flag)
+			d := fmt.Sprint(op.d)
+			if op.forever {
+				d = "forever"
+			}
+			fmt.Fprintf(&b, "%s%s d=%s t=g%d ts=%v mode=%d flag=%v\n", indent, stormNames[op.kind], d, op.target, op.targets, op.mode, op.flag)
 			block(op.body, indent+"  ")
 		}
 	}
@@ -249,6 +280,14 @@ type stormRun struct {
 	sem      *greenlet.Semaphore
 	grp      *greenlet.Group
 	pool     *greenlet.Pool
+	gateEv   *greenlet.Event
+	gateQ    *greenlet.Queue[int]
+	gateSem  *greenlet.Semaphore
+	gated    bool // main opened the gates
+	gatePuts int
+	gateGets int
+	gateRels int // releases by the program's ops, then by main
+	gateAcqs int
 	links    []*stormLink
 	first    [][]*stormLink // the links registered before the start, for Unlink
 	thrown   map[error]bool // errors Scope killed a child with
@@ -455,6 +494,9 @@ func (x *stormG) op(op stormOp) error {
 	r, g := x.r, x.g
 	r.stats.ops++
 	target := r.gs[op.target]
+	if op.forever {
+		op.d = greenlet.Forever
+	}
 	switch op.kind {
 	case skSleep:
 		return x.delivered(greenlet.Sleep(g, op.d), op)
@@ -606,6 +648,37 @@ func (x *stormG) op(op stormOp) error {
 		}
 		_, err := greenlet.WaitObjects(g, objs, op.d, op.mode)
 		return x.delivered(err, op)
+	case skGateWait:
+		ok, err := r.gateEv.Wait(g, greenlet.Forever)
+		if err == nil && !ok {
+			r.problem("g%d: gate Wait without a timeout returned false", x.i)
+		}
+		return x.delivered(err, op)
+	case skGateGet:
+		_, err := r.gateQ.Get(g, true, greenlet.Forever)
+		if err == nil {
+			r.gateGets++
+		} else if errors.Is(err, greenlet.ErrShutDown) && !r.gated {
+			r.problem("g%d: gate Get: %v before the gate opened", x.i, err)
+		}
+		return x.result(err, errors.Is(err, greenlet.ErrShutDown), op)
+	case skGatePut:
+		if err := r.gateQ.PutNowait(x.i); err == nil {
+			r.gatePuts++
+		} else if !errors.Is(err, greenlet.ErrShutDown) || !r.gated {
+			r.problem("g%d: gate PutNowait on an unbounded queue: %v", x.i, err)
+		}
+	case skGateAcquire:
+		ok, err := r.gateSem.Acquire(g, true, greenlet.Forever)
+		if ok {
+			r.gateAcqs++
+		} else if err == nil {
+			r.problem("g%d: gate Acquire without a timeout returned false", x.i)
+		}
+		return x.delivered(err, op)
+	case skGateRelease:
+		r.gateSem.Release()
+		r.gateRels++
 	case skFail:
 		return &stormFailErr{}
 	case skPanic:
@@ -637,6 +710,9 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 	r.sem = greenlet.NewBoundedSemaphore(h, p.semN)
 	r.grp = greenlet.NewGroup(h)
 	r.pool = greenlet.NewPool(h, p.poolN)
+	r.gateEv = greenlet.NewEvent(h)
+	r.gateQ = greenlet.NewQueue[int](h, greenlet.Unbounded)
+	r.gateSem = greenlet.NewSemaphore(h, 0)
 	r.gs = make([]*greenlet.Greenlet, len(p.ops))
 	r.idx = map[*greenlet.Greenlet]int{}
 	r.waits = make([][]int, len(p.ops)+1) // the last for main
@@ -659,6 +735,12 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 			r.gs[i].StartLater(p.later[i])
 		}
 	}
+	// Some waits have no timeout; what ends them is the gates, which main
+	// opens once the program had some time (when does not matter), and
+	// the end of the greenlets never started, which main kills after.
+	// From then on every wait can end, so a wait that does not is a lost
+	// wake-up: main's JoinAll then ends in LoopExit or the watchdog fires.
+	stage := 0
 	for {
 		var pending []*greenlet.Greenlet
 		r.waits[len(r.gs)] = r.waits[len(r.gs)][:0]
@@ -668,11 +750,35 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 				r.waits[len(r.gs)] = append(r.waits[len(r.gs)], i)
 			}
 		}
-		if len(pending) == 0 {
+		if len(pending) == 0 && stage > 0 {
 			break
 		}
-		if _, err := greenlet.JoinAll(main, pending, greenlet.Forever, false, -1); err != nil {
-			return fmt.Errorf("main's JoinAll: %w", err)
+		d := greenlet.Forever
+		if stage < 2 {
+			d = stormGateDelay
+		}
+		done, err := greenlet.JoinAll(main, pending, d, false, -1)
+		if err != nil {
+			return fmt.Errorf("main's JoinAll (stage %d): %w", stage, err)
+		}
+		switch {
+		case len(done) == len(pending) && stage > 0:
+		case stage == 0:
+			r.gated = true
+			r.gateEv.Set()
+			r.gateQ.Shutdown(false)
+			for range p.gateN {
+				r.gateSem.Release()
+			}
+			r.gateRels += p.gateN
+			stage++
+		case stage == 1:
+			for _, g := range r.gs {
+				if !g.Started() && !g.Ready() {
+					greenlet.Kill(g, nil)
+				}
+			}
+			stage++
 		}
 	}
 	for _, g := range r.gs {
@@ -711,6 +817,15 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 	if c := r.sem.Counter(); c != p.semN || r.sem.LinkCount() != 0 {
 		r.problem("semaphore: counter %d of %d, %d links", c, p.semN, r.sem.LinkCount())
 	}
+	if r.gatePuts != r.gateGets+r.gateQ.Len() {
+		r.problem("gate queue: %d puts, %d gets, %d left", r.gatePuts, r.gateGets, r.gateQ.Len())
+	}
+	if c := r.gateSem.Counter(); c != r.gateRels-r.gateAcqs || r.gateSem.LinkCount() != 0 {
+		r.problem("gate semaphore: counter %d after %d releases and %d acquires, %d links", c, r.gateRels, r.gateAcqs, r.gateSem.LinkCount())
+	}
+	if n := r.gateEv.LinkCount(); n != 0 {
+		r.problem("gate event: %d waiters or links left", n)
+	}
 	if r.pool.FreeCount() != r.pool.Size() {
 		r.problem("pool: %d free of %d", r.pool.FreeCount(), r.pool.Size())
 	}
@@ -746,6 +861,11 @@ func (r *stormRun) checkHandled() {
 		}
 	}
 }
+
+// stormGateDelay is how long main lets a program run before it opens the
+// gates, and then before it ends the greenlets never started. Any value
+// is correct; a short one keeps the storm fast.
+const stormGateDelay = 2 * time.Millisecond
 
 // stormWatchdog bounds one program; a program's timers add up to
 // milliseconds, so only a lost wake-up (or a frozen machine) reaches it.
