@@ -407,7 +407,9 @@ func (x *stormG) result(err error, own bool, op stormOp) error {
 	return x.delivered(err, op)
 }
 
-// isTimeoutNotOurs: an op's own timeout result, a fresh *Timeout.
+// isOwnTimeoutResult reports whether err is the *Timeout an op returns as
+// its own result (Get, KillAll, WithTimeout): not one armed by cur, not one
+// a Scope killed with.
 func (x *stormG) isOwnTimeoutResult(err error) bool {
 	var to *greenlet.Timeout
 	return errors.As(err, &to) && !x.ownTimeout(err) && !x.r.thrown[err]
