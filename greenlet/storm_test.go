@@ -68,6 +68,9 @@ const (
 	skGatePut                       // gate Queue.PutNowait
 	skGateAcquire                   // gate Semaphore.Acquire(cur, true, Forever)
 	skGateRelease                   // gate Semaphore.Release
+	skSpawnC                        // a C greenlet (C core only; mode: the C body)
+	skKillC                         // kill a C greenlet, blocking (mode 1) or not
+	skJoinC                         // join a C greenlet
 	skFail                          // the body returns a failure (last op only)
 	skPanic                         // the body panics (last op only)
 )
@@ -75,7 +78,7 @@ const (
 var stormNames = []string{"sleep", "timeout", "withtimeout", "spawn", "kill", "killblock", "join", "get",
 	"joinall", "killall", "link", "unlink", "set", "wait", "put", "qget", "qjoin", "acquire",
 	"gjoin", "gkill", "gkillone", "poolwait", "waitobjects", "gatewait", "gateget", "gateput",
-	"gateacquire", "gaterelease", "fail", "panic"}
+	"gateacquire", "gaterelease", "spawnc", "killc", "joinc", "fail", "panic"}
 
 // stormMix weights the ops that are neither spawns nor endings.
 var stormMix = []stormKind{
@@ -84,6 +87,28 @@ var stormMix = []stormKind{
 	skEventWait, skEventWait, skPut, skPut, skQueueGet, skQueueGet, skQueueJoin, skAcquire,
 	skAcquire, skGroupJoin, skGroupKill, skGroupKillone, skPoolWait, skWaitObjects,
 	skGateWait, skGateGet, skGatePut, skGateAcquire, skGateRelease,
+	skSpawnC, skSpawnC, skKillC, skJoinC,
+}
+
+// The C bodies a storm program may spawn on a core that runs C greenlets.
+const (
+	stormCSleep     = iota // sleeps 0-2 ms, succeeds
+	stormCPark             // parks until killed (main kills it when it opens the gates)
+	stormCFail             // fails at once
+	stormCSleepFail        // sleeps, then fails
+	stormCYield            // yields a few times, succeeds
+	stormCBodies
+)
+
+// stormCore is what a core brings to the storm: its name, its own leak
+// check after Run, and on a core that runs C greenlets, spawnC (which
+// spawns C body kind with arg) and a check run on the hub's thread once
+// every greenlet has ended.
+type stormCore struct {
+	name     string
+	leaks    func() string
+	spawnC   func(on *greenlet.Greenlet, kind, arg int) (*greenlet.Greenlet, error)
+	onThread func() string
 }
 
 const (
@@ -180,8 +205,10 @@ func genStorm(seed uint64) *stormProg {
 			op.forever = op.kind == skJoinAll && later(op.targets...) && r.IntN(2) == 0
 		case skLink:
 			op.mode = r.IntN(stormLinkKinds)
-		case skUnlink:
+		case skUnlink, skKillC:
 			op.mode = r.IntN(2)
+		case skSpawnC:
+			op.mode = r.IntN(stormCBodies)
 		}
 		return op
 	}
@@ -273,6 +300,7 @@ type stormLink struct {
 // touches it until Run returns.
 type stormRun struct {
 	p        *stormProg
+	core     stormCore
 	gs       []*greenlet.Greenlet
 	idx      map[*greenlet.Greenlet]int
 	ev       *greenlet.Event
@@ -681,6 +709,45 @@ func (x *stormG) op(op stormOp) error {
 	case skGateRelease:
 		r.gateSem.Release()
 		r.gateRels++
+	case skSpawnC:
+		if r.core.spawnC == nil {
+			return nil
+		}
+		arg := op.target % 3 // ms, yields
+		if op.mode == stormCFail || op.mode == stormCSleepFail {
+			arg = 1 + op.target
+		}
+		w, err := r.core.spawnC(g, op.mode, arg)
+		if err != nil {
+			r.problem("g%d: SpawnC: %v", x.i, err)
+			return nil
+		}
+		if r.gated && op.mode == stormCPark {
+			greenlet.Kill(w, nil) // main killed the parked ones already
+		}
+		r.idx[w] = len(r.gs)
+		r.gs = append(r.gs, w)
+		kind := stormRawlink
+		if op.flag {
+			kind = stormLinkAny
+		}
+		r.addLink(len(r.gs)-1, stormLinkSpec{kind: kind})
+	case skKillC, skJoinC:
+		n := len(r.p.ops)
+		if len(r.gs) == n {
+			return nil // no C greenlet yet, or a core without them
+		}
+		j := n + op.target%(len(r.gs)-n)
+		w := r.gs[j]
+		if op.kind == skKillC && op.mode == 0 {
+			greenlet.Kill(w, r.kerr(op.flag))
+			return nil
+		}
+		defer x.wait([]int{j}, false)()
+		if op.kind == skJoinC {
+			return x.delivered(w.Join(g, op.d), op)
+		}
+		return x.delivered(w.Kill(g, r.kerr(op.flag), true, op.d), op)
 	case skFail:
 		return &stormFailErr{}
 	case skPanic:
@@ -743,13 +810,14 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 	// From then on every wait can end, so a wait that does not is a lost
 	// wake-up: main's JoinAll then ends in LoopExit or the watchdog fires.
 	stage := 0
+	mainSlot := len(p.ops)
 	for {
 		var pending []*greenlet.Greenlet
-		r.waits[len(r.gs)] = r.waits[len(r.gs)][:0]
+		r.waits[mainSlot] = r.waits[mainSlot][:0]
 		for i, g := range r.gs {
 			if g.Started() {
 				pending = append(pending, g)
-				r.waits[len(r.gs)] = append(r.waits[len(r.gs)], i)
+				r.waits[mainSlot] = append(r.waits[mainSlot], i)
 			}
 		}
 		if len(pending) == 0 && stage > 0 {
@@ -773,6 +841,9 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 				r.gateSem.Release()
 			}
 			r.gateRels += p.gateN
+			for _, w := range r.gs[len(p.ops):] {
+				greenlet.Kill(w, nil) // the C greenlets parked until killed
+			}
 			stage++
 		case stage == 1:
 			for _, g := range r.gs {
@@ -837,6 +908,11 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 	if n := r.ev.LinkCount(); n != 0 {
 		r.problem("event: %d waiters or links left", n)
 	}
+	if r.core.onThread != nil {
+		if s := r.core.onThread(); s != "" {
+			r.problem("%s", s)
+		}
+	}
 	return nil
 }
 
@@ -874,11 +950,10 @@ const stormGateDelay = 2 * time.Millisecond
 const stormWatchdog = 60 * time.Second
 
 // runStormProg runs p on core and returns what went wrong ("" if nothing).
-// leaks is the core's own leak check after Run.
-func runStormProg(core string, p *stormProg, leaks func() string) (string, stormStats) {
-	r := &stormRun{p: p}
+func runStormProg(core stormCore, p *stormProg) (string, stormStats) {
+	r := &stormRun{p: p, core: core}
 	base := runtime.NumGoroutine()
-	h, err := hub.New(hub.WithCore(core), hub.WithVerify(true), hub.WithErrorStream(nil),
+	h, err := hub.New(hub.WithCore(core.name), hub.WithVerify(true), hub.WithErrorStream(nil),
 		hub.WithErrorHandler(func(_ *hub.Hub, ctx any, err error) {
 			r.handled = append(r.handled, handled{ctx, err})
 		}))
@@ -912,8 +987,11 @@ func runStormProg(core string, p *stormProg, leaks func() string) (string, storm
 	if n := runtime.NumGoroutine(); n > base {
 		r.problem("%d goroutines, %d before the program", n, base)
 	}
-	if leaks != nil {
-		if s := leaks(); s != "" {
+	if n := h.CGreenlets(); n != 0 {
+		r.problem("%d C greenlets alive after Run", n)
+	}
+	if core.leaks != nil {
+		if s := core.leaks(); s != "" {
 			r.problem("%s", s)
 		}
 	}
@@ -955,7 +1033,7 @@ func stormSize(t *testing.T) int {
 
 // runStorm runs the storm on core: the seeds 0..n-1, or the one seed
 // GEVENT_STORM_SEED names (its program is then logged).
-func runStorm(t *testing.T, core string, leaks func() string) {
+func runStorm(t *testing.T, core stormCore) {
 	seeds := []uint64{}
 	if s := os.Getenv("GEVENT_STORM_SEED"); s != "" {
 		seed, err := strconv.ParseUint(s, 10, 64)
@@ -974,20 +1052,20 @@ func runStorm(t *testing.T, core string, leaks func() string) {
 	var total stormStats
 	for _, seed := range seeds {
 		p := genStorm(seed)
-		msg, st := runStormProg(core, p, leaks)
+		msg, st := runStormProg(core, p)
 		total.add(st)
 		if msg != "" {
 			failures++
 			if failures <= 5 {
-				t.Errorf("core %s, seed %d (replay: GEVENT_STORM_SEED=%d): %s\nprogram:\n%s", core, seed, seed, msg, p)
+				t.Errorf("core %s, seed %d (replay: GEVENT_STORM_SEED=%d): %s\nprogram:\n%s", core.name, seed, seed, msg, p)
 			}
 		}
 	}
 	t.Logf("core %s: %d programs in %v, %d failed; %d greenlets, %d ran, %d ops, %d greenlets failed",
-		core, len(seeds), time.Since(start).Round(time.Millisecond), failures, total.greenlets, total.ran, total.ops, total.failed)
+		core.name, len(seeds), time.Since(start).Round(time.Millisecond), failures, total.greenlets, total.ran, total.ops, total.failed)
 	if failures > 0 {
-		t.Errorf("core %s: %d of %d programs failed", core, failures, len(seeds))
+		t.Errorf("core %s: %d of %d programs failed", core.name, failures, len(seeds))
 	}
 }
 
-func TestStormGo(t *testing.T) { runStorm(t, "go", nil) }
+func TestStormGo(t *testing.T) { runStorm(t, stormCore{name: "go"}) }
