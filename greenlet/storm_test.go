@@ -1078,7 +1078,8 @@ func TestStormProgramsAreSeeded(t *testing.T) {
 			t.Fatalf("seed %d drew two programs:\n%s\n%s", seed, a, b)
 		}
 	}
-	if genStorm(1).String() == genStorm(2).String() {
+	body := func(seed uint64) string { _, ops, _ := strings.Cut(genStorm(seed).String(), "\n"); return ops }
+	if body(1) == body(2) {
 		t.Fatal("seeds 1 and 2 drew the same program")
 	}
 }
