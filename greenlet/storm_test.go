@@ -17,12 +17,16 @@ import (
 
 // The storm: seeded random programs of greenlets that spawn (now, later,
 // into a Group, a Pool or a Scope), kill (blocking or not, one or many),
-// join, nest timeouts, link, and use an Event, a Queue and a Semaphore.
-// Outcomes depend on timing, so nothing checks an interleaving; after each
-// program the invariants must hold whatever the interleaving was:
+// join, nest timeouts, link, and use an Event, a Queue and a Semaphore; on
+// a core that runs C greenlets, C greenlets too. Outcomes depend on timing,
+// so nothing checks an interleaving; after each program the invariants must
+// hold whatever the interleaving was:
 //
-//   - the program finishes (a lost wake-up hangs it: a watchdog fails the
-//     test, or the main greenlet's wait ends in LoopExit);
+//   - the program finishes: some waits have no timeout (on gates that main
+//     opens, and on later greenlets), so a lost wake-up ends main's wait in
+//     LoopExit, or hangs it and a watchdog fails the test;
+//   - a blocking call leaves no timer of cur armed, and no link beyond
+//     what the program and the calls still pending account for;
 //   - every greenlet has ended and holds no link; every link fired exactly
 //     once when its filter matched the outcome, never after Unlink;
 //   - a greenlet's blocking call returns only errors delivered to it, never
