@@ -158,6 +158,10 @@ type stormProg struct {
 	semN  int
 	poolN int
 	gateN int // gate Acquire ops: main releases the gate semaphore that often
+	// interval is the hub's switch interval: sometimes so short that a
+	// long run of callbacks is cut off at its first check, leaving work
+	// for the next turn.
+	interval time.Duration
 }
 
 var stormDurations = []time.Duration{0, 50 * time.Microsecond, 200 * time.Microsecond,
@@ -167,6 +171,10 @@ func genStorm(seed uint64) *stormProg {
 	r := rand.New(rand.NewPCG(seed, 0x5707a5eed))
 	n := 2 + r.IntN(9)
 	p := &stormProg{seed: seed, roots: 1 + r.IntN(min(3, n)), qsize: r.IntN(3), semN: 1 + r.IntN(2), poolN: 1 + r.IntN(3)}
+	p.interval = hub.DefaultSwitchInterval
+	if r.IntN(4) == 0 {
+		p.interval = time.Nanosecond
+	}
 	p.later = make([]time.Duration, n)
 	p.ops = make([][]stormOp, n)
 	p.links = make([][]stormLinkSpec, n)
@@ -258,7 +266,7 @@ func genStorm(seed uint64) *stormProg {
 
 func (p *stormProg) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "seed %d: queue %d, semaphore %d, pool %d\n", p.seed, p.qsize, p.semN, p.poolN)
+	fmt.Fprintf(&b, "seed %d: queue %d, semaphore %d, pool %d, switch interval %v\n", p.seed, p.qsize, p.semN, p.poolN, p.interval)
 	var block func(ops []stormOp, indent string)
 	block = func(ops []stormOp, indent string) {
 		for _, op := range ops {
@@ -958,6 +966,7 @@ func runStormProg(core stormCore, p *stormProg) (string, stormStats) {
 	r := &stormRun{p: p, core: core}
 	base := runtime.NumGoroutine()
 	h, err := hub.New(hub.WithCore(core.name), hub.WithVerify(true), hub.WithErrorStream(nil),
+		hub.WithSwitchInterval(p.interval),
 		hub.WithErrorHandler(func(_ *hub.Hub, ctx any, err error) {
 			r.handled = append(r.handled, handled{ctx, err})
 		}))
