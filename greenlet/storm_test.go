@@ -75,6 +75,12 @@ const (
 	skSpawnC                        // a C greenlet (C core only; mode: the C body)
 	skKillC                         // kill a C greenlet, blocking (mode 1) or not
 	skJoinC                         // join a C greenlet
+	skResultSet                     // AsyncResult Set, or SetException (flag)
+	skResultGet                     // AsyncResult.Get(cur, true, d)
+	skGateResult                    // gate AsyncResult.Wait(cur, Forever)
+	skIWait                         // IWait(cur, [event, result, targets], d) to the end
+	skChanPut                       // Channel.Put(cur, v, true, d)
+	skChanGet                       // Channel.Get(cur, true, d)
 	skFail                          // the body returns a failure (last op only)
 	skPanic                         // the body panics (last op only)
 )
@@ -82,7 +88,7 @@ const (
 var stormNames = []string{"sleep", "timeout", "withtimeout", "spawn", "kill", "killblock", "join", "get",
 	"joinall", "killall", "link", "unlink", "set", "wait", "put", "qget", "qjoin", "acquire",
 	"gjoin", "gkill", "gkillone", "poolwait", "waitobjects", "gatewait", "gateget", "gateput",
-	"gateacquire", "gaterelease", "spawnc", "killc", "joinc", "fail", "panic"}
+	"gateacquire", "gaterelease", "spawnc", "killc", "joinc", "rset", "rget", "gateresult", "iwait", "cput", "cget", "fail", "panic"}
 
 // stormMix weights the ops that are neither spawns nor endings.
 var stormMix = []stormKind{
@@ -92,6 +98,7 @@ var stormMix = []stormKind{
 	skAcquire, skGroupJoin, skGroupKill, skGroupKillone, skPoolWait, skWaitObjects,
 	skGateWait, skGateGet, skGatePut, skGateAcquire, skGateRelease,
 	skSpawnC, skSpawnC, skKillC, skJoinC,
+	skResultSet, skResultGet, skGateResult, skIWait, skChanPut, skChanGet,
 }
 
 // The C bodies a storm program may spawn on a core that runs C greenlets.
@@ -211,7 +218,7 @@ func genStorm(seed uint64) *stormProg {
 			} else {
 				op.body = block(depth+1, 3)
 			}
-		case skJoinAll, skKillAll, skWaitObjects:
+		case skJoinAll, skKillAll, skWaitObjects, skIWait:
 			op.targets = pick()
 			op.mode = r.IntN(len(op.targets)+1) - 1 // count, -1: all
 			op.forever = op.kind == skJoinAll && later(op.targets...) && r.IntN(2) == 0
@@ -295,6 +302,10 @@ type stormKillErr struct{}
 
 func (*stormKillErr) Error() string { return "storm kill" }
 
+type stormResultErr struct{}
+
+func (*stormResultErr) Error() string { return "storm result failure" }
+
 type stormFailErr struct{}
 
 func (*stormFailErr) Error() string { return "storm failure" }
@@ -323,6 +334,12 @@ type stormRun struct {
 	gateEv   *greenlet.Event
 	gateQ    *greenlet.Queue[int]
 	gateSem  *greenlet.Semaphore
+	ar       *greenlet.AsyncResult
+	gateAR   *greenlet.AsyncResult
+	ch       *greenlet.Channel[int]
+	chPuts   int // Channel.Put returned nil: delivered
+	chPutErr int // Channel.Put returned a delivered error: maybe delivered
+	chGets   int
 	gated    bool // main opened the gates
 	gatePuts int
 	gateGets int
@@ -760,6 +777,54 @@ func (x *stormG) op(op stormOp) error {
 			return x.delivered(w.Join(g, op.d), op)
 		}
 		return x.delivered(w.Kill(g, r.kerr(op.flag), true, op.d), op)
+	case skResultSet:
+		if op.flag {
+			r.ar.SetException(&stormResultErr{})
+		} else {
+			r.ar.Set(x.i)
+		}
+	case skResultGet:
+		_, err := r.ar.Get(g, true, op.d)
+		return x.result(err, (err != nil && err == r.ar.Err()) || x.isOwnTimeoutResult(err), op)
+	case skGateResult:
+		v, err := r.gateAR.Wait(g, greenlet.Forever)
+		if err == nil && v != "open" {
+			r.problem("g%d: gate AsyncResult.Wait without a timeout returned %v", x.i, v)
+		}
+		return x.delivered(err, op)
+	case skIWait:
+		defer x.wait(op.targets, false)()
+		objs := []greenlet.Waitable{r.ev, r.ar}
+		for _, t := range x.targets(op.targets) {
+			objs = append(objs, t)
+		}
+		it := greenlet.IWait(g, objs, op.d)
+		for it.Next() {
+			// The event may have been cleared since it was set (it is
+			// yielded all the same, as Wait returns true); the others
+			// stay ready.
+			if o := it.Value(); o != greenlet.Waitable(r.ev) && !o.Ready() {
+				r.problem("g%d: IWait yielded %v, which is not ready", x.i, o)
+			}
+		}
+		it.Close()
+		return x.delivered(it.Err(), op)
+	case skChanPut:
+		err := r.ch.Put(g, x.i, true, op.d)
+		switch {
+		case err == nil:
+			r.chPuts++
+		case errors.Is(err, greenlet.ErrFull):
+		default:
+			r.chPutErr++
+		}
+		return x.result(err, errors.Is(err, greenlet.ErrFull), op)
+	case skChanGet:
+		_, err := r.ch.Get(g, true, op.d)
+		if err == nil {
+			r.chGets++
+		}
+		return x.result(err, errors.Is(err, greenlet.ErrEmpty), op)
 	case skFail:
 		return &stormFailErr{}
 	case skPanic:
@@ -794,6 +859,9 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 	r.gateEv = greenlet.NewEvent(h)
 	r.gateQ = greenlet.NewQueue[int](h, greenlet.Unbounded)
 	r.gateSem = greenlet.NewSemaphore(h, 0)
+	r.ar = greenlet.NewAsyncResult(h)
+	r.gateAR = greenlet.NewAsyncResult(h)
+	r.ch = greenlet.NewChannel[int](h)
 	r.gs = make([]*greenlet.Greenlet, len(p.ops))
 	r.idx = map[*greenlet.Greenlet]int{}
 	r.waits = make([][]int, len(p.ops)+1) // the last for main
@@ -853,6 +921,7 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 				r.gateSem.Release()
 			}
 			r.gateRels += p.gateN
+			r.gateAR.Set("open")
 			for _, w := range r.gs[len(p.ops):] {
 				greenlet.Kill(w, nil) // the C greenlets parked until killed
 			}
@@ -910,6 +979,12 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 	}
 	if n := r.gateEv.LinkCount(); n != 0 {
 		r.problem("gate event: %d waiters or links left", n)
+	}
+	if r.chGets < r.chPuts || r.chGets > r.chPuts+r.chPutErr {
+		r.problem("channel: %d gets for %d delivered puts and %d interrupted", r.chGets, r.chPuts, r.chPutErr)
+	}
+	if n := r.ar.LinkCount() + r.gateAR.LinkCount(); n != 0 {
+		r.problem("async results: %d waiters or links left", n)
 	}
 	if r.pool.FreeCount() != r.pool.Size() {
 		r.problem("pool: %d free of %d", r.pool.FreeCount(), r.pool.Size())
