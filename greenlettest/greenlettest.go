@@ -43,7 +43,9 @@ const RealTimeLimit = time.Minute
 // added to the hub's options; they must not replace the error handler.
 //
 // Call Run from the test's goroutine; that goroutine becomes the hub's until
-// Run returns.
+// Run returns. Inside body and its greenlets, report with t.Error, not
+// t.Fatal or t.FailNow: the runtime.Goexit they call ends a greenlet, not
+// the test the way it ends a test goroutine (see greenlet.Run).
 func Run(t testing.TB, body func(main *greenlet.Greenlet) error, opts ...hub.Option) {
 	t.Helper()
 	if err := check(body, opts, func(msg string) { t.Errorf("%s", msg) }); err != nil {
