@@ -141,3 +141,30 @@ func TestVirtualClockPrintError(t *testing.T) {
 		t.Errorf("PrintError wrote %q, want it to contain %q", out.String(), want)
 	}
 }
+
+// A sleep(0) loop does not starve a timer that is due although the virtual
+// clock stands still: the hub polls its timers every few dozen callbacks.
+func TestVirtualClockSleepZeroDoesNotStarveDueTimer(t *testing.T) {
+	h, err := New(WithVirtualClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = h.Run(func(main *G) error {
+		fired := false
+		tm := h.NewTimer(func() { fired = true })
+		tm.Start(0)
+		for n := 0; !fired; n++ {
+			if n == 1_000_000 {
+				tm.Stop()
+				return errors.New("a due timer starved by a sleep(0) loop")
+			}
+			if err := main.SleepFor(0, "test"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
