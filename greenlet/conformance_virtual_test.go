@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/suite"
 
 	"github.com/gevent-go/gevent/greenlet"
+	"github.com/gevent-go/gevent/hub"
 )
 
 // TestConformanceVirtual runs the conformance suite on the pure-Go core with
@@ -29,6 +30,17 @@ func (s *Conformance) now(main *greenlet.Greenlet) time.Duration {
 		return time.Duration(h.Now())
 	}
 	return time.Since(clockStart)
+}
+
+// coreOpts returns the options that put a hub on the suite's lane (its core,
+// and its virtual clock on the virtual lane), followed by more, for the cases
+// that make their hubs without newHub.
+func (s *Conformance) coreOpts(more ...hub.Option) []hub.Option {
+	opts := []hub.Option{hub.WithCore(s.Core)}
+	if s.Virtual {
+		opts = append(opts, hub.WithVirtualClock())
+	}
+	return append(opts, more...)
 }
 
 // realTime skips the case on the virtual lane: it needs real time to pass

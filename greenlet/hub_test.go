@@ -99,10 +99,10 @@ func (s *Conformance) TestPostAfterClose() {
 func (s *Conformance) TestErrorHandler() {
 	boom := errors.New("boom")
 	var seen []any
-	h, err := hub.New(hub.WithCore(s.Core), hub.WithErrorStream(nil), hub.WithErrorHandler(func(h *hub.Hub, ctx any, err error) {
+	h, err := hub.New(s.coreOpts(hub.WithErrorStream(nil), hub.WithErrorHandler(func(h *hub.Hub, ctx any, err error) {
 		seen = append(seen, ctx)
 		panic("handler bug")
-	}))
+	}))...)
 	s.Require().NoError(err)
 	var g *greenlet.Greenlet
 	s.NoError(greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
@@ -186,7 +186,7 @@ func (s *Conformance) TestParallelHubs() {
 				}
 				_, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
 				return err
-			}, hub.WithCore(s.Core))
+			}, s.coreOpts()...)
 			errs[i] = err
 		}()
 	}
@@ -252,7 +252,7 @@ func (s *Conformance) TestGoexitEndsRun() {
 			greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { runtime.Goexit(); return nil, nil })
 			_ = greenlet.Sleep(main, time.Hour)
 			return nil
-		}, hub.WithCore(s.Core), hub.WithErrorStream(nil))
+		}, s.coreOpts(hub.WithErrorStream(nil))...)
 		returned = true
 	}()
 	<-done

@@ -195,7 +195,7 @@ func (s *Conformance) TestMisusePanics() {
 			msg := panicMessage(func() { _ = other.Join(m2, greenlet.Forever) })
 			s.Regexp(`^greenlet: Join: .* belongs to another hub`, msg)
 			return nil
-		}, hub.WithCore(s.Core))
+		}, s.coreOpts()...)
 		s.NoError(err)
 		// a raw G parked by the wrong caller
 		msg := panicMessage(func() { _ = other.Raw().Park() })
