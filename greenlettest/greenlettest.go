@@ -55,7 +55,10 @@ func Run(t testing.TB, body func(main *greenlet.Greenlet) error, opts ...hub.Opt
 
 // Check runs body as the main greenlet of a new hub with a virtual clock
 // and returns what went wrong, nil if nothing did. It is Run without a
-// testing.TB. Each problem is one error in the result (errors.Join):
+// testing.TB. The hub checks its invariants at every turn (hub.WithVerify),
+// which costs a walk over its greenlets and timers per turn: a test with
+// many thousands of greenlets passes hub.WithVerify(false) in opts. Each
+// problem is one error in the result (errors.Join):
 //   - body returned an error;
 //   - when body returned, another greenlet was still alive or started and
 //     not yet run, a callback was still queued, a timer was still armed or
