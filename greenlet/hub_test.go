@@ -98,10 +98,10 @@ func (s *Conformance) TestPostAfterClose() {
 func (s *Conformance) TestErrorHandler() {
 	boom := errors.New("boom")
 	var seen []any
-	h, err := hub.New(hub.WithCore(s.Core), hub.WithErrorStream(nil), hub.WithErrorHandler(func(h *hub.Hub, ctx any, err error) {
+	h, err := hub.New(s.coreOpts(hub.WithErrorStream(nil), hub.WithErrorHandler(func(h *hub.Hub, ctx any, err error) {
 		seen = append(seen, ctx)
 		panic("handler bug")
-	}))
+	}))...)
 	s.Require().NoError(err)
 	var g *greenlet.Greenlet
 	s.NoError(greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
@@ -185,7 +185,7 @@ func (s *Conformance) TestParallelHubs() {
 				}
 				_, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
 				return err
-			}, hub.WithCore(s.Core))
+			}, s.coreOpts()...)
 			errs[i] = err
 		}()
 	}
@@ -239,9 +239,9 @@ func (s *Conformance) TestTimerCallbackPanic() {
 	s.run(func(main *greenlet.Greenlet) error {
 		t := main.Hub().NewTimer(func() { panic("timer") })
 		t.Start(time.Millisecond)
-		t0 := time.Now()
+		t0 := s.now(main)
 		s.NoError(greenlet.Sleep(main, 20*time.Millisecond))
-		s.GreaterOrEqual(time.Since(t0), 19*time.Millisecond)
+		s.GreaterOrEqual(s.now(main)-t0, 19*time.Millisecond)
 		return nil
 	})
 	h := s.takeHandled()

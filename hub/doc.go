@@ -59,4 +59,9 @@
 // WithCore, else the GEVENT_CORE environment variable, else DefaultCore. A
 // core that this build lacks is an error from New (no silent fallback): a
 // program that asked for the C core must learn it does not have it.
+//
+// WithVirtualClock runs the pure-Go loop on a virtual clock that jumps to the
+// earliest deadline whenever the hub is idle: deterministic tests (package
+// greenlettest) and discrete-event simulation. It is not a core of its own:
+// the C core's libev loop keeps real time, and New refuses the combination.
 package hub
