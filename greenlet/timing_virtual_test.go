@@ -91,6 +91,7 @@ func TestTimingTimeouts(t *testing.T) {
 			t.Errorf("nested: %v after %v, want the inner timeout after 1m", err, since())
 		}
 		since = elapsed(main)
+		outer = greenlet.NewTimeout(2*time.Minute, nil) // Do closed the first one, as gevent's with-block does
 		inner = greenlet.NewTimeout(3*time.Minute, nil)
 		err = outer.Do(main, func() error {
 			return inner.Do(main, func() error { return greenlet.Sleep(main, time.Hour) })
