@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"time"
 )
 
 // An ErrorHandler receives every failure the hub observes: a greenlet that
@@ -61,7 +60,7 @@ func (h *Hub) PrintError(ctx any, err error) {
 	if ctx != nil {
 		what = fmt.Sprint(ctx)
 	}
-	fmt.Fprintf(h.errOut, "%s %s failed with %v\n\n", time.Now().UTC().Format("2006-01-02T15:04:05Z"), what, err)
+	fmt.Fprintf(h.errOut, "%s %s failed with %v\n\n", h.wallNow().UTC().Format("2006-01-02T15:04:05Z"), what, err)
 }
 
 // NewPanicError wraps a recovered panic value with the current stack. Call it

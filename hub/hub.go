@@ -31,6 +31,7 @@ type Hub struct {
 	handler  ErrorHandler
 	labels   bool
 	verifyOn bool
+	virtual  bool // WithVirtualClock
 
 	// Everything below is owned by the hub's goroutine (and the G it is
 	// running, which is the same thread of control).
@@ -82,6 +83,7 @@ type config struct {
 	errOut   io.Writer
 	labels   bool
 	verify   bool
+	virtual  bool
 }
 
 // DefaultSwitchInterval is how long the hub runs ready callbacks before it
@@ -131,12 +133,15 @@ func New(opts ...Option) (*Hub, error) {
 	if c.interval <= 0 {
 		return nil, fmt.Errorf("hub: switch interval must be positive, got %v", c.interval)
 	}
-	l, name, err := newLoop(c.core)
+	l, name, err := c.newLoop()
 	if err != nil {
 		return nil, err
 	}
 	h := &Hub{loop: l, core: name, interval: int64(c.interval), handler: c.handler, errOut: c.errOut, labels: c.labels, verifyOn: c.verify}
 	h.cbq.init()
+	if v, ok := l.(*virtualLoop); ok {
+		v.h, h.virtual = h, true
+	}
 	l.UpdateNow()
 	return h, nil
 }
@@ -287,7 +292,7 @@ func (h *Hub) runCallbacks() {
 		if count++; count == callbackCheckCount {
 			count = 0
 			h.loop.UpdateNow()
-			if h.loop.Now()-start >= h.interval {
+			if h.loop.Now()-start >= h.interval || h.virtual {
 				return
 			}
 		}
