@@ -7,8 +7,9 @@ import (
 )
 
 // clock is the hub option list the model runs with, and clockMinute how
-// long a simulated minute lasts on that clock.
+// long a simulated minute lasts on that clock: on the virtual clock a
+// minute costs no real time, so it can be a real minute.
 var (
-	clock       = []hub.Option{hub.WithCore("go")}
-	clockMinute = time.Millisecond
+	clock       = []hub.Option{hub.WithVirtualClock()}
+	clockMinute = time.Minute
 )
