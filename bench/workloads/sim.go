@@ -20,10 +20,10 @@ import (
 // same number of timer events happens without waiting.
 
 // virtualClock is the hub option list of the Virtual rows.
-var virtualClock = []hub.Option{hub.WithCore("go")}
+var virtualClock = []hub.Option{hub.WithCore("go"), hub.WithVirtualClock()}
 
 // virtualMissing, when not empty, says why the Virtual rows cannot run.
-var virtualMissing = "hub.WithVirtualClock is not in this build yet"
+var virtualMissing = ""
 
 // simSeed fixes the random stream of every simulation sample (PCG), so
 // that every implementation in Go draws the same delays.

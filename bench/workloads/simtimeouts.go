@@ -151,4 +151,3 @@ func oursTimeouts(main *greenlet.Greenlet, n, m int, unit time.Duration) (simRun
 	}
 	return r, nil
 }
-
