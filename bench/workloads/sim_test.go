@@ -87,3 +87,42 @@ func TestDeadlineHeap(t *testing.T) {
 		}
 	}
 }
+
+// TestSimFloorMatchesVirtual checks the floor and the virtual-clock hub
+// run the same simulation: the same random stream consumed in the same
+// order gives the same end time and, for the bank, the same counts and
+// total wait, to the nanosecond.
+func TestSimFloorMatchesVirtual(t *testing.T) {
+	if virtualMissing != "" {
+		t.Skip(virtualMissing)
+	}
+	for _, c := range []struct{ n, m int }{{1, 1}, {5, 13}, {200, 7}} {
+		f, err := floorTimeouts(c.n, c.m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runOurs(t, func(main *greenlet.Greenlet) error {
+			v, err := oursTimeouts(main, c.n, c.m, virtualUnit)
+			if err != nil || v.end != f.end {
+				t.Errorf("timeouts N=%d M=%d: virtual ends at %d, floor at %d (%v)", c.n, c.m, v.end, f.end, err)
+			}
+			return nil
+		}, virtualClock...)
+	}
+	const n = 2000
+	f, err := floorBank(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runOurs(t, func(main *greenlet.Greenlet) error {
+		v, err := oursBank(main, n, virtualUnit)
+		if err != nil {
+			t.Error(err)
+		}
+		if v.served != f.served || v.reneged != f.reneged || v.waited != f.waited || v.end != f.end {
+			t.Errorf("bank: virtual served %d reneged %d waited %d end %d; floor %d %d %d %d",
+				v.served, v.reneged, v.waited, v.end, f.served, f.reneged, f.waited, f.end)
+		}
+		return nil
+	}, virtualClock...)
+}
