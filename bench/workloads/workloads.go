@@ -6,7 +6,8 @@
 //
 // bench/gevent_bench.py runs the same workloads on real gevent: the same
 // operations, counted the same way, so the numbers are comparable with
-// gevent's.
+// gevent's. bench/simpy_bench.py does the same on SimPy for the simulation
+// workloads (sim.go).
 //
 // A Func runs one sample and returns its Metrics; it does its own timing, so
 // set-up such as creating a hub is outside the timed region. A Func of a
