@@ -56,7 +56,11 @@ func run(cfg *config, start time.Time) error {
 		return gev
 	}
 	var jobs []job
+	var leftOut []string // workloads this (quick) run has no size for
 	for _, w := range ws {
+		if len(cfg.sizes(w)) == 0 {
+			leftOut = append(leftOut, fmt.Sprintf("- %s — left out of quick runs: %s\n", w.Name, w.NotQuick))
+		}
 		py := pyFor(w)
 		for _, n := range cfg.sizes(w) {
 			reps := cfg.repsFor(w, n)
@@ -117,7 +121,7 @@ func run(cfg *config, start time.Time) error {
 			plotFile = ""
 		}
 	}
-	in := renderInput{cfg: cfg, m: m, gev: gev, sim: sim, needSimpy: needSimpy, csrc: csrc, cases: cases, samples: samples,
+	in := renderInput{cfg: cfg, m: m, gev: gev, sim: sim, needSimpy: needSimpy, leftOut: leftOut, csrc: csrc, cases: cases, samples: samples,
 		plotFile: plotFile, wall: time.Since(start)}
 	snap := report.NewSnapshot(m.Date.Format("2006-01-02 15:04"), m.Commit, !cfg.quick, cases)
 	if !cfg.quick {
@@ -179,11 +183,14 @@ type renderInput struct {
 	// sim is SimPy, when needSimpy (a simulation workload ran).
 	sim       pyInfo
 	needSimpy bool
-	csrc      csrcResult
-	cases     []*report.Case
-	samples   []sample
-	plotFile  string
-	wall      time.Duration
+	// leftOut lists, one Markdown item each, the workloads selected but
+	// not run (a quick run leaves some out).
+	leftOut  []string
+	csrc     csrcResult
+	cases    []*report.Case
+	samples  []sample
+	plotFile string
+	wall     time.Duration
 	// prev is the previous full run, from the report prevName in the same
 	// folder (nil: none); changes compares this run's rows with it.
 	prevName string
@@ -288,7 +295,7 @@ func render(in renderInput) string {
 		}
 	}
 
-	if na := notMeasured(in.cases); na != "" {
+	if na := notMeasured(in.cases) + strings.Join(in.leftOut, ""); na != "" {
 		b.WriteString("\n## Not measured in this run\n\n")
 		b.WriteString(na)
 	}
