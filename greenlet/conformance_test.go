@@ -23,6 +23,9 @@ import (
 type Conformance struct {
 	suite.Suite
 	Core string
+	// Virtual runs every hub of the suite on a virtual clock (the
+	// TestConformanceVirtual lane).
+	Virtual bool
 
 	baseline int
 	mu       sync.Mutex
@@ -81,6 +84,9 @@ func (s *Conformance) newHub(opts ...hub.Option) *hub.Hub {
 			s.mu.Unlock()
 			h.PrintError(ctx, err)
 		}),
+	}
+	if s.Virtual {
+		base = append(base, hub.WithVirtualClock())
 	}
 	h, err := hub.New(append(base, opts...)...)
 	s.Require().NoError(err)

@@ -13,11 +13,11 @@ import (
 func (s *Conformance) TestEventWaitTimeout() {
 	s.run(func(main *greenlet.Greenlet) error {
 		e := greenlet.NewEvent(main.Hub())
-		t0 := time.Now()
+		t0 := s.now(main)
 		ok, err := e.Wait(main, 20*time.Millisecond)
 		s.NoError(err)
 		s.False(ok)
-		s.within(time.Since(t0), 19*time.Millisecond, generous, "Event.Wait(timeout)")
+		s.within(s.now(main)-t0, 19*time.Millisecond, generous, "Event.Wait(timeout)")
 		s.Equal(0, e.LinkCount(), "a timed-out waiter leaves no link")
 
 		r := greenlet.NewAsyncResult(main.Hub())

@@ -18,7 +18,7 @@ func (s *Conformance) TestGroupJoin() {
 		s.NoError(err)
 		boom := errors.New("boom")
 		// From before the spawns: a member's sleep starts after them.
-		t0 := time.Now()
+		t0 := s.now(main)
 		grp.Spawn(sleeper(5*time.Millisecond, 1))
 		grp.Spawn(func(g *greenlet.Greenlet) (any, error) {
 			if err := greenlet.Sleep(g, 10*time.Millisecond); err != nil {
@@ -33,7 +33,7 @@ func (s *Conformance) TestGroupJoin() {
 		ok, err = grp.Join(main, greenlet.Forever, true)
 		s.True(ok)
 		s.Same(boom, err)
-		s.GreaterOrEqual(time.Since(t0), 9*time.Millisecond, "raiseError waits for every member")
+		s.GreaterOrEqual(s.now(main)-t0, 9*time.Millisecond, "raiseError waits for every member")
 		s.Equal(0, grp.Len())
 		s.Len(s.takeHandled(), 1)
 		return nil

@@ -265,9 +265,9 @@ func (s *Conformance) TestTimerCallbackPanic() {
 	s.run(func(main *greenlet.Greenlet) error {
 		t := main.Hub().NewTimer(func() { panic("timer") })
 		t.Start(time.Millisecond)
-		t0 := time.Now()
+		t0 := s.now(main)
 		s.NoError(greenlet.Sleep(main, 20*time.Millisecond))
-		s.GreaterOrEqual(time.Since(t0), 19*time.Millisecond)
+		s.GreaterOrEqual(s.now(main)-t0, 19*time.Millisecond)
 		return nil
 	})
 	h := s.takeHandled()

@@ -12,9 +12,9 @@ import (
 func (s *Conformance) TestJoin() {
 	s.run(func(main *greenlet.Greenlet) error {
 		g := greenlet.Spawn(main, sleeper(time.Hour, nil))
-		t0 := time.Now()
+		t0 := s.now(main)
 		s.NoError(g.Join(main, 20*time.Millisecond))
-		s.within(time.Since(t0), 19*time.Millisecond, generous, "join(timeout)")
+		s.within(s.now(main)-t0, 19*time.Millisecond, generous, "join(timeout)")
 		s.False(g.Ready())
 		self := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			return "joined self", g.Join(g, 10*time.Millisecond)
@@ -66,9 +66,9 @@ func (s *Conformance) TestGet() {
 		s.False(t.Pending())
 		s.ErrorIs(err, greenlet.ErrTimeout)
 		// get(timeout): its own Timeout
-		t0 := time.Now()
+		t0 := s.now(main)
 		_, err = g.Get(main, true, 10*time.Millisecond)
-		s.within(time.Since(t0), 9*time.Millisecond, generous, "get(timeout)")
+		s.within(s.now(main)-t0, 9*time.Millisecond, generous, "get(timeout)")
 		s.Require().ErrorAs(err, &t)
 		s.True(t.Timeout())
 		s.Equal(10*time.Millisecond, t.Duration())
@@ -126,11 +126,11 @@ func (s *Conformance) TestJoinAll() {
 		s.False(sl.Ready())
 
 		// timeout: the partial list, no error
-		t0 := time.Now()
+		t0 := s.now(main)
 		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{sl, x}, 10*time.Millisecond, false, -1)
 		s.NoError(err)
 		s.Empty(done)
-		s.within(time.Since(t0), 9*time.Millisecond, generous, "joinall(timeout)")
+		s.within(s.now(main)-t0, 9*time.Millisecond, generous, "joinall(timeout)")
 
 		// never-started greenlets time out too (§4.1)
 		never := greenlet.New(main, ret(nil))
@@ -195,9 +195,9 @@ func (s *Conformance) TestRunStopsLeftovers() {
 func (s *Conformance) TestShutdown() {
 	s.run(func(main *greenlet.Greenlet) error {
 		g := greenlet.Spawn(main, sleeper(20*time.Millisecond, nil))
-		t0 := time.Now()
+		t0 := s.now(main)
 		s.NoError(greenlet.Shutdown(main))
-		s.GreaterOrEqual(time.Since(t0), 19*time.Millisecond)
+		s.GreaterOrEqual(s.now(main)-t0, 19*time.Millisecond)
 		s.True(g.Ready())
 		s.NoError(greenlet.Shutdown(main), "a second shutdown is silent")
 		_, err := greenlet.Spawn(main, ret(nil)).Get(main, true, greenlet.Forever)
@@ -218,11 +218,11 @@ func (s *Conformance) TestWait() {
 		s.True(done)
 		s.NoError(err)
 		x := greenlet.SpawnLater(main, time.Hour, ret(nil))
-		t0 := time.Now()
+		t0 := s.now(main)
 		done, err = greenlet.Wait(main, 20*time.Millisecond)
 		s.NoError(err)
 		s.False(done)
-		s.within(time.Since(t0), 19*time.Millisecond, generous, "wait(timeout)")
+		s.within(s.now(main)-t0, 19*time.Millisecond, generous, "wait(timeout)")
 		s.False(x.Dead())
 		s.NoError(x.Kill(main, nil, true, greenlet.Forever))
 		done, _ = greenlet.Wait(main, greenlet.Forever)

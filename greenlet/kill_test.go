@@ -95,9 +95,9 @@ func (s *Conformance) TestKillRunning() {
 			}
 		})
 		s.NoError(greenlet.Sleep(main, 0))
-		t0 := time.Now()
+		t0 := s.now(main)
 		s.NoError(stubborn.Kill(main, nil, true, 10*time.Millisecond))
-		s.GreaterOrEqual(time.Since(t0), 9*time.Millisecond)
+		s.GreaterOrEqual(s.now(main)-t0, 9*time.Millisecond)
 		s.False(stubborn.Dead())
 		s.Equal(1, kills)
 		s.NoError(stubborn.Kill(main, nil, true, 10*time.Millisecond))

@@ -42,6 +42,7 @@ func init() {
 // Fork re-executes the program with a registered entry and a fresh hub;
 // files are shared; the parent waits cooperatively, greenlets keep running.
 func (s *Conformance) TestFork() {
+	s.realTime("the child waits for a tick of the parent's timer while the parent holds a Ref for the child's exit")
 	s.run(func(main *greenlet.Greenlet) error {
 		r, w, err := os.Pipe()
 		s.Require().NoError(err)
@@ -93,6 +94,7 @@ func (s *Conformance) TestFork() {
 // at its blocking call, twice in a row; Cancel stops delivery; a handler does
 // not keep the loop alive.
 func (s *Conformance) TestSignal() {
+	s.realTime("the signal comes from a goroutine that holds no Ref, after a real-time sleep")
 	expected := errors.New("TestSignal")
 	s.run(func(main *greenlet.Greenlet) error {
 		var ran []bool

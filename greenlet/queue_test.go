@@ -299,14 +299,14 @@ func (s *Conformance) TestQueueJoinShutdown() {
 		s.Equal(0, q.Unfinished())
 		s.ErrorIs(q.TaskDone(), greenlet.ErrTaskDone)
 
-		t0 := time.Now()
+		t0 := s.now(main)
 		_, err = q.Get(main, true, 20*time.Millisecond)
 		s.ErrorIs(err, greenlet.ErrEmpty)
-		s.within(time.Since(t0), 19*time.Millisecond, generous, "get(timeout)")
+		s.within(s.now(main)-t0, 19*time.Millisecond, generous, "get(timeout)")
 		s.NoError(q.PutNowait(2))
-		t0 = time.Now()
+		t0 = s.now(main)
 		s.ErrorIs(q.Put(main, 3, true, 20*time.Millisecond), greenlet.ErrFull)
-		s.within(time.Since(t0), 19*time.Millisecond, generous, "put(timeout)")
+		s.within(s.now(main)-t0, 19*time.Millisecond, generous, "put(timeout)")
 
 		blockedPut := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, q.Put(g, 4, true, greenlet.Forever) })
 		s.NoError(greenlet.Sleep(main, 0))

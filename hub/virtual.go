@@ -40,6 +40,12 @@ import (
 // greenlet delivers LoopExit to the main greenlet; with a virtual clock a
 // parked main greenlet can never wait for real time to pass.
 //
+// Two kinds of program never end on a virtual clock, as under
+// testing/synctest: a busy loop (a sleep(0) or Idle loop) that waits for a
+// deadline to pass, since time stands still while it runs; and outside work
+// that waits for one of the hub's timers while its Ref is held, since the
+// clock stands still until the Ref is released.
+//
 // Ready callbacks have no switch interval to exhaust while time stands
 // still, so the hub polls its timers every few dozen callbacks instead:
 // a sleep(0) loop cannot starve a timer that is due.

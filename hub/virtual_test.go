@@ -118,3 +118,26 @@ func TestVirtualClockWaitsForRef(t *testing.T) {
 		t.Errorf("trace\n got %s\nwant %s", got, want)
 	}
 }
+
+// PrintError stamps reports with the virtual time, so that they are the
+// same on every run.
+func TestVirtualClockPrintError(t *testing.T) {
+	var out strings.Builder
+	h, err := New(WithVirtualClock(), WithErrorStream(&out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = h.Run(func(main *G) error {
+		if err := main.SleepFor(61*time.Second, "test"); err != nil {
+			return err
+		}
+		h.PrintError("thing", errors.New("boom"))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "2000-01-01T00:01:01Z thing failed with boom"; !strings.Contains(out.String(), want) {
+		t.Errorf("PrintError wrote %q, want it to contain %q", out.String(), want)
+	}
+}
