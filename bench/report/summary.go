@@ -11,15 +11,23 @@ import (
 // of 0 or less judges nothing: the ratios stand alone, as a quick run,
 // which measures nothing reliable, needs.
 func VsGevent(cases []*Case, ours []string, geventKey string, target float64) string {
+	return VsPython(cases, ours, geventKey, "gevent", target)
+}
+
+// VsPython is VsGevent against any Python implementation: the row key
+// pyKey, called name in the headings. Cases compared with another Python
+// implementation (a GeventKey other than pyKey) are left out.
+func VsPython(cases []*Case, ours []string, pyKey, name string, target float64) string {
+	geventKey := pyKey
 	var b strings.Builder
-	head := []string{"workload", "gevent"}
+	head := []string{"workload", name}
 	for _, k := range ours {
-		head = append(head, k, "gevent ÷ "+k)
+		head = append(head, k, name+" ÷ "+k)
 	}
 	b.WriteString("| " + strings.Join(head, " | ") + " |\n")
 	b.WriteString("|---" + strings.Repeat("|--:", len(head)-1) + "|\n")
 	for _, c := range cases {
-		if !c.FasterIsBetter {
+		if !c.FasterIsBetter || c.GeventKey != "" && c.GeventKey != pyKey {
 			continue
 		}
 		cells := []string{escape(c.Heading()) + " (" + c.Primary + ")"}

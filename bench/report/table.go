@@ -34,9 +34,13 @@ type Case struct {
 	Primary   string
 	Secondary []string
 	// BaselineKey is the Row.Key ratios divide by; GeventKey the Row.Key
-	// of real gevent.
+	// of the Python implementation the case is compared with: real gevent,
+	// or SimPy for the simulation workloads.
 	BaselineKey, GeventKey string
-	// FasterIsBetter enables the "vs gevent" column.
+	// PythonName names that implementation in the column heading
+	// ("vs gevent" when empty).
+	PythonName string
+	// FasterIsBetter enables the "vs gevent" (or PythonName) column.
 	FasterIsBetter bool
 	Rows           []Row
 	// Notes are printed under the table.
@@ -91,7 +95,7 @@ func (c *Case) Markdown(level int) string {
 
 	head := []string{"implementation", c.Primary + " median", "min–max", "÷ baseline"}
 	if c.FasterIsBetter {
-		head = append(head, "vs gevent")
+		head = append(head, "vs "+c.pythonName())
 	}
 	for _, m := range c.Secondary {
 		head = append(head, m)
@@ -140,7 +144,7 @@ func (c *Case) Markdown(level int) string {
 			case r.Key == c.GeventKey || !ok || s.N == 0:
 				cells = append(cells, "")
 			case !haveGev:
-				cells = append(cells, "no gevent")
+				cells = append(cells, "no "+c.pythonName())
 			default:
 				cells = append(cells, FasterThan(gevMed, s.Median))
 			}
@@ -161,6 +165,14 @@ func (c *Case) Markdown(level int) string {
 		}
 	}
 	return b.String()
+}
+
+// pythonName names the implementation of GeventKey for headings.
+func (c *Case) pythonName() string {
+	if c.PythonName == "" {
+		return "gevent"
+	}
+	return c.PythonName
 }
 
 // FasterThan says how the cost `ours` compares with gevent's cost `gevent`:

@@ -20,19 +20,22 @@ import (
 // are left out here: they only mean something in a fresh process, which is
 // how the gevent-bench command measures them.
 
-func BenchmarkSwitch(b *testing.B)        { benchWorkload(b, "switch") }
-func BenchmarkSleep0(b *testing.B)        { benchWorkload(b, "sleep0") }
-func BenchmarkSpawnJoin(b *testing.B)     { benchWorkload(b, "spawn_join") }
-func BenchmarkSpawnJoinAll(b *testing.B)  { benchWorkload(b, "spawn_joinall") }
-func BenchmarkParked(b *testing.B)        { benchWorkload(b, "parked") }
-func BenchmarkEventWakeAll(b *testing.B)  { benchWorkload(b, "event_wakeall") }
-func BenchmarkTimeoutCancel(b *testing.B) { benchWorkload(b, "timeout_cancel") }
-func BenchmarkTimeoutFire(b *testing.B)   { benchWorkload(b, "timeout_fire") }
-func BenchmarkSleep1ms(b *testing.B)      { benchWorkload(b, "sleep_1ms") }
-func BenchmarkKillParked(b *testing.B)    { benchWorkload(b, "kill_parked") }
-func BenchmarkEventHandoff(b *testing.B)  { benchWorkload(b, "event_handoff") }
-func BenchmarkQueueHandoff(b *testing.B)  { benchWorkload(b, "queue_handoff") }
-func BenchmarkSpawnLater(b *testing.B)    { benchWorkload(b, "spawn_later") }
+func BenchmarkSwitch(b *testing.B)         { benchWorkload(b, "switch") }
+func BenchmarkSleep0(b *testing.B)         { benchWorkload(b, "sleep0") }
+func BenchmarkSpawnJoin(b *testing.B)      { benchWorkload(b, "spawn_join") }
+func BenchmarkSpawnJoinAll(b *testing.B)   { benchWorkload(b, "spawn_joinall") }
+func BenchmarkParked(b *testing.B)         { benchWorkload(b, "parked") }
+func BenchmarkEventWakeAll(b *testing.B)   { benchWorkload(b, "event_wakeall") }
+func BenchmarkTimeoutCancel(b *testing.B)  { benchWorkload(b, "timeout_cancel") }
+func BenchmarkTimeoutFire(b *testing.B)    { benchWorkload(b, "timeout_fire") }
+func BenchmarkSleep1ms(b *testing.B)       { benchWorkload(b, "sleep_1ms") }
+func BenchmarkKillParked(b *testing.B)     { benchWorkload(b, "kill_parked") }
+func BenchmarkEventHandoff(b *testing.B)   { benchWorkload(b, "event_handoff") }
+func BenchmarkQueueHandoff(b *testing.B)   { benchWorkload(b, "queue_handoff") }
+func BenchmarkSpawnLater(b *testing.B)     { benchWorkload(b, "spawn_later") }
+func BenchmarkSimTimeouts1e5(b *testing.B) { benchWorkload(b, "sim_timeouts_1e5") }
+func BenchmarkSimTimeouts1e6(b *testing.B) { benchWorkload(b, "sim_timeouts_1e6") }
+func BenchmarkSimBank(b *testing.B)        { benchWorkload(b, "sim_bank") }
 
 func benchWorkload(b *testing.B, name string) {
 	w := Lookup(name)
@@ -40,6 +43,9 @@ func benchWorkload(b *testing.B, name string) {
 		b.Fatalf("no workload %q", name)
 	}
 	for _, impl := range GoImpls {
+		if !w.Shows(impl) {
+			continue
+		}
 		f, err := w.Func(impl)
 		if w.Ops {
 			b.Run(impl.SubName(), func(b *testing.B) { benchOps(b, f, err) })

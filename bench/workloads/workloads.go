@@ -6,7 +6,8 @@
 //
 // bench/gevent_bench.py runs the same workloads on real gevent: the same
 // operations, counted the same way, so the numbers are comparable with
-// gevent's.
+// gevent's. bench/simpy_bench.py does the same on SimPy for the simulation
+// workloads (sim.go).
 //
 // A Func runs one sample and returns its Metrics; it does its own timing, so
 // set-up such as creating a hub is outside the timed region. A Func of a
@@ -50,10 +51,13 @@ const (
 	// CGreenlet is C greenlets in a bare C hub (package cgo) that Go drives
 	// one turn at a time: the floor under CGreenletHub.
 	CGreenlet Impl = "cgreenlet"
+	// Virtual is our greenlets on the pure-Go core with the virtual clock
+	// (hub.WithVirtualClock): the simulation workloads only.
+	Virtual Impl = "virtual"
 )
 
 // GoImpls lists the implementations this package can run, in table order.
-var GoImpls = []Impl{IterPull, Goroutines, CoreGo, CoreC, CGreenletAPI, CGreenletHub, CGreenlet}
+var GoImpls = []Impl{IterPull, Goroutines, CoreGo, Virtual, CoreC, CGreenletAPI, CGreenletHub, CGreenlet}
 
 // noCGreenlets is the default reason a workload has no C greenlet
 // implementation: only what the bodies of cgo/bodies.c can express has one.
@@ -76,6 +80,8 @@ func (i Impl) Label() string {
 		return "C greenlets, Hub.SpawnC (core=c)"
 	case CGreenlet:
 		return "C greenlets, bare C hub driven from Go"
+	case Virtual:
+		return "ours, core=go, virtual clock"
 	}
 	return string(i)
 }
@@ -118,11 +124,29 @@ type Workload struct {
 	// Sizes are the values of n a full run uses: the operation count of an
 	// Ops workload, or the sizes of a sized one (each its own table).
 	Sizes []int
-	// QuickSizes are the values of n a -quick run uses.
+	// QuickSizes are the values of n a -quick run uses; empty when
+	// NotQuick says why a quick run leaves the workload out.
 	QuickSizes []int
+	NotQuick   string
+	// Python names the Python implementation the workload is compared
+	// with: "" for real gevent (bench/gevent_bench.py), "simpy" for SimPy
+	// (bench/simpy_bench.py).
+	Python string
 
-	impls map[Impl]Func
-	na    map[Impl]string
+	impls  map[Impl]Func
+	na     map[Impl]string
+	hidden map[Impl]bool
+}
+
+// Shows reports whether the workload's tables have a row for impl: a row
+// that could never apply (the virtual clock outside the simulation
+// workloads, C greenlets in them) is left out instead of shown as n/a.
+func (w *Workload) Shows(impl Impl) bool { return !w.hidden[impl] }
+
+// hide leaves impl out of the workload's tables and runs.
+func (w *Workload) hide(impl Impl) {
+	w.hidden[impl] = true
+	w.na[impl] = "not part of this workload"
 }
 
 // Func returns the implementation impl of the workload, or an error whose
@@ -160,11 +184,15 @@ func register(w *Workload) *Workload {
 	if w.na == nil {
 		w.na = map[Impl]string{}
 	}
+	if w.hidden == nil {
+		w.hidden = map[Impl]bool{}
+	}
 	for _, impl := range []Impl{CGreenlet, CGreenletHub, CGreenletAPI} {
 		if _, ok := w.na[impl]; !ok {
 			w.na[impl] = noCGreenlets
 		}
 	}
+	w.hide(Virtual) // until the workload registers it
 	registry[w.Name] = w
 	order = append(order, w.Name)
 	return w
@@ -172,6 +200,7 @@ func register(w *Workload) *Workload {
 
 // add records impl's Func, or, when f is nil, why impl does not exist.
 func (w *Workload) add(impl Impl, f Func, why string) {
+	delete(w.hidden, impl) // an explicit entry, even a reason, is a row
 	if f == nil {
 		w.na[impl] = why
 		return
@@ -197,6 +226,7 @@ func Lookup(name string) *Workload { return registry[name] }
 var tableOrder = []string{
 	"switch", "sleep0", "spawn_join", "spawn_joinall", "parked", "event_wakeall", "timeout_cancel",
 	"timeout_fire", "sleep_1ms", "kill_parked", "event_handoff", "queue_handoff", "spawn_later",
+	"sim_timeouts_1e5", "sim_timeouts_1e6", "sim_bank",
 }
 
 func sortedOrder() []string {

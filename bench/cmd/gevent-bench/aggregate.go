@@ -66,7 +66,7 @@ type caseInput struct {
 	index   int // 1-based position in the report
 	size    int
 	reps    int
-	gevent  geventInfo
+	py      pyInfo // the Python implementation the workload is compared with
 	rows    map[rowKey]*report.Row
 	csrc    []csrcRow
 	perfOps bool
@@ -82,13 +82,17 @@ func buildCase(in caseInput) *report.Case {
 		Primary:        w.Primary,
 		Secondary:      w.Secondary,
 		BaselineKey:    string(w.Baseline),
-		GeventKey:      geventImpl,
+		GeventKey:      in.py.spec.key,
+		PythonName:     in.py.spec.name,
 		FasterIsBetter: w.FasterIsBetter,
 	}
 	if !w.Ops {
 		c.Size = in.size
 	}
 	for _, impl := range workloads.GoImpls {
+		if !w.Shows(impl) {
+			continue
+		}
 		row := report.Row{Key: string(impl), Label: impl.Label()}
 		if _, err := w.Func(impl); err != nil {
 			row.NA = err.Error()
@@ -105,10 +109,10 @@ func buildCase(in caseInput) *report.Case {
 			c.Rows = append(c.Rows, cr.row)
 		}
 	}
-	grow := report.Row{Key: geventImpl, Label: in.gevent.label()}
-	if in.gevent.missing != "" {
-		grow.NA = in.gevent.missing
-	} else if r := in.rows[rowKey{w.Name, in.size, geventImpl}]; r != nil {
+	grow := report.Row{Key: in.py.spec.key, Label: in.py.label()}
+	if in.py.missing != "" {
+		grow.NA = in.py.missing
+	} else if r := in.rows[rowKey{w.Name, in.size, in.py.spec.key}]; r != nil {
 		r.Label = grow.Label
 		grow = *r
 	} else {
@@ -141,14 +145,27 @@ var workloadNotes = map[string][]string{
 		"rss-B/greenlet: VmRSS delta per parked greenlet; inuse-B/greenlet: the Go runtime's heap+stack in use after a GC, per greenlet (Go only).",
 		"bare iter.Pull: a coroutine parked in yield (no timer, no greenlet record). goroutines: time.Sleep(24 h). gevent: gevent.sleep(86400).",
 	},
-	"event_wakeall":  {"bare iter.Pull: each coroutine yields once; the \"wake-all\" resumes each to its end (no Event). goroutines: a mutex+channel Event."},
-	"timeout_cancel": {"goroutines: context.WithTimeout(10 s) + cancel. gevent: `with Timeout(10): pass`."},
-	"timeout_fire":   {"Lateness = elapsed − 1 ms, in µs. goroutines: a 1 ms context deadline against a 1 s timer."},
-	"sleep_1ms":      {"The actual duration of sleep(1 ms), in µs (1,000 is perfect).", "C greenlets, bare C hub: from the spawn command of a greenlet sleeping 1 ms to its end reaching Go."},
-	"kill_parked":    {"Greenlets are parked in batches of 1,000 (untimed); the kills are timed. bare iter.Pull: stop() of a coroutine parked in yield. goroutines: cancel a context, wait for exit.", "C greenlets, bare C hub: a kill command and a turn per kill."},
-	"event_handoff":  {"goroutines: a mutex+channel Event."},
-	"queue_handoff":  {"goroutines: channels with room for 1,024 items (gevent's Queue() is unbounded)."},
-	"spawn_later":    {"goroutines: time.AfterFunc. total-ms: until the last one ran (ideal ≈ the largest delay, ~100 ms); overshoot-ms: total − largest delay; late-ms: fired − due, per timer.", "C greenlets, bare C hub: spawn commands with a start delay; the lateness is read when the end reaches Go, after the turn."},
+	"event_wakeall":    {"bare iter.Pull: each coroutine yields once; the \"wake-all\" resumes each to its end (no Event). goroutines: a mutex+channel Event."},
+	"timeout_cancel":   {"goroutines: context.WithTimeout(10 s) + cancel. gevent: `with Timeout(10): pass`."},
+	"timeout_fire":     {"Lateness = elapsed − 1 ms, in µs. goroutines: a 1 ms context deadline against a 1 s timer."},
+	"sleep_1ms":        {"The actual duration of sleep(1 ms), in µs (1,000 is perfect).", "C greenlets, bare C hub: from the spawn command of a greenlet sleeping 1 ms to its end reaching Go."},
+	"kill_parked":      {"Greenlets are parked in batches of 1,000 (untimed); the kills are timed. bare iter.Pull: stop() of a coroutine parked in yield. goroutines: cancel a context, wait for exit.", "C greenlets, bare C hub: a kill command and a turn per kill."},
+	"event_handoff":    {"goroutines: a mutex+channel Event."},
+	"queue_handoff":    {"goroutines: channels with room for 1,024 items (gevent's Queue() is unbounded)."},
+	"sim_timeouts_1e5": simNotes,
+	"sim_timeouts_1e6": simNotes,
+	"sim_bank": {
+		"The model: 10 counters; exponential inter-arrival (mean 1 unit), service (mean 10) and patience (mean 5) times, drawn by the source at each arrival; a customer waits for a counter with a timed Acquire (SimPy: `req | timeout(patience)`) and reneges when its patience ends first.",
+		"bare iter.Pull (the floor): a coroutine per customer on a bare engine: a deadline heap, a FIFO ready list and a FIFO queue at the counters; it gives the virtual clock's counts to the nanosecond. reneged-% and wait-units check that the rows run the same model: SimPy draws from Python's random stream, and ours, core=go runs with near-zero delays, so its figures differ.",
+	},
+	"spawn_later": {"goroutines: time.AfterFunc. total-ms: until the last one ran (ideal ≈ the largest delay, ~100 ms); overshoot-ms: total − largest delay; late-ms: fired − due, per timer.", "C greenlets, bare C hub: spawn commands with a start delay; the lateness is read when the end reaches Go, after the turn."},
+}
+
+// simNotes explain the timeouts workloads.
+var simNotes = []string{
+	"N processes each wait M = (N × M) / N exponential delays one after the other; one event is one delay ending and its process resuming; the time includes creating the processes.",
+	"bare iter.Pull (the floor): N iter.Pull coroutines yielding their delays, resumed earliest first from a typed binary heap; no hub, no allocation per event. ours, core=go: the real clock with delays of about 1 ns, so the same events happen without waiting. ours, virtual clock: delays of about 1 s of virtual time.",
+	"Order of resumption: the floor, SimPy and the virtual clock resume processes in the random order of their deadlines; ours, core=go, whose near-zero delays have all expired by the next poll, resumes them in about the order they went to sleep, which touches memory in order: at large N, where the cost is cache and TLB misses, that row is not like for like.",
 }
 
 // scalingSeries returns, per implementation, the spawn_joinall medians

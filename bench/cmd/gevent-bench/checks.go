@@ -85,6 +85,28 @@ func budgetChecks(cases []*report.Case, csrc csrcResult) []report.Check {
 		flatCheck(cases, "core=go"),
 		flatCheck(cases, "core=c"),
 	)
+	return append(out, simChecks(cases)...)
+}
+
+// simChecks evaluates the simulation goals on every simulation case run:
+// the virtual-clock hub within 1.2x of the floor, never slower than SimPy,
+// and never slower than the real-clock pure-Go core.
+func simChecks(cases []*report.Case) []report.Check {
+	var out []report.Check
+	for _, c := range cases {
+		if c.GeventKey != simpyImpl {
+			continue
+		}
+		at := c.ID
+		if c.Size > 0 {
+			at += " N = " + report.Size(c.Size)
+		}
+		out = append(out,
+			ratioCheck(at+": virtual clock ≤ 1.2x the floor (bare iter.Pull + deadline heap)", c, c.Primary, "virtual", "iterpull", 1.2),
+			ratioCheck(at+": virtual clock ≤ 1x SimPy", c, c.Primary, "virtual", simpyImpl, 1),
+			ratioCheck(at+": virtual clock ≤ 1x the real-clock core=go", c, c.Primary, "virtual", "core=go", 1),
+		)
+	}
 	return out
 }
 

@@ -19,6 +19,7 @@ type config struct {
 	out           string
 	python        string
 	noGevent      bool
+	noSimpy       bool
 	csrcFile      string
 	benchDir      string // the folder holding gevent_bench.py
 	child         childArgs
@@ -85,7 +86,8 @@ func findBenchDir() string {
 	return ""
 }
 
-// sizes returns the sizes of w that this run uses.
+// sizes returns the sizes of w that this run uses (none: a quick run
+// leaves w out, see Workload.NotQuick).
 func (c *config) sizes(w *workloads.Workload) []int {
 	if c.quick {
 		return w.QuickSizes

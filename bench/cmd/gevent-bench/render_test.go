@@ -31,9 +31,9 @@ func TestRenderFromSamples(t *testing.T) {
 	add(geventImpl, 15000, 16000, 14000)
 	samples = append(samples, sample{Workload: w.Name, Size: n, Impl: "core=go", Rep: 3, Err: "exit status 1: boom"})
 
-	gev := geventInfo{versions: map[string]string{"gevent": "22.10.2"}}
+	gev := pyInfo{spec: geventSpec, versions: map[string]string{"gevent": "22.10.2"}}
 	rows := aggregate(samples)
-	c := buildCase(caseInput{w: w, index: 3, size: n, reps: 3, gevent: gev, rows: rows})
+	c := buildCase(caseInput{w: w, index: 3, size: n, reps: 3, py: gev, rows: rows})
 	if c.Size != 0 {
 		t.Errorf("an Ops workload's case shows a size: %d", c.Size)
 	}
@@ -82,10 +82,23 @@ var verdictWords = regexp.MustCompile(`\b(OVER|within|meets|BELOW|PASS|FAIL)\b`)
 func TestQuickReportJudgesNothing(t *testing.T) {
 	var cases []*report.Case
 	var samples []sample
-	gev := geventInfo{versions: map[string]string{"gevent": "22.10.2"}}
+	gev := pyInfo{spec: geventSpec, versions: map[string]string{"gevent": "22.10.2"}}
+	sim := pyInfo{spec: simpySpec, versions: map[string]string{"simpy": "3.0.11"}}
+	pyFor := func(w *workloads.Workload) pyInfo {
+		if w.Python == simpyImpl {
+			return sim
+		}
+		return gev
+	}
+	var ws []*workloads.Workload
 	for _, w := range workloads.All() {
+		if len(w.QuickSizes) > 0 {
+			ws = append(ws, w)
+		}
+	}
+	for _, w := range ws {
 		n := w.QuickSizes[0]
-		for _, impl := range append(slices.Clone(workloads.GoImpls), geventImpl) {
+		for _, impl := range append(slices.Clone(workloads.GoImpls), workloads.Impl(pyFor(w).spec.key)) {
 			v := 1000.0 // every row as slow as the baseline: budgets missed, gevent not beaten
 			if impl == workloads.IterPull || impl == workloads.Goroutines {
 				v = 10
@@ -94,11 +107,11 @@ func TestQuickReportJudgesNothing(t *testing.T) {
 		}
 	}
 	rows := aggregate(samples)
-	for i, w := range workloads.All() {
-		cases = append(cases, buildCase(caseInput{w: w, index: i + 1, size: w.QuickSizes[0], reps: 2, gevent: gev, rows: rows}))
+	for i, w := range ws {
+		cases = append(cases, buildCase(caseInput{w: w, index: i + 1, size: w.QuickSizes[0], reps: 2, py: pyFor(w), rows: rows}))
 	}
 	csrc := csrcResult{text: sampleCsrc, rows: parseCsrc(sampleCsrc)}
-	in := renderInput{m: machine{Date: time.Unix(0, 0).UTC()}, gev: gev, csrc: csrc, cases: cases, samples: samples, wall: time.Second}
+	in := renderInput{m: machine{Date: time.Unix(0, 0).UTC()}, gev: gev, sim: sim, needSimpy: true, leftOut: []string{"- sim_timeouts_1e6 — left out of quick runs: why\n"}, csrc: csrc, cases: cases, samples: samples, wall: time.Second}
 
 	in.cfg = &config{quick: true, reps: 2, repsBig: 2}
 	quick := render(in)
@@ -110,7 +123,7 @@ func TestQuickReportJudgesNothing(t *testing.T) {
 			t.Errorf("quick report mentions %q", bad)
 		}
 	}
-	for _, want := range []string{"- mode: QUICK run", "## Ours vs real gevent\n", "| 1.00x |", "rows of their output were placed in the tables above: switch: gev_coro_switch;"} {
+	for _, want := range []string{"- mode: QUICK run", "## Ours vs real gevent\n", "| 1.00x |", "## Simulation: ours and the floor vs SimPy\n", "- sim_timeouts_1e6 — left out of quick runs: why\n", "- SimPy 3.0.11,", "| vs SimPy |", "rows of their output were placed in the tables above: switch: gev_coro_switch;"} {
 		if !strings.Contains(quick, want) {
 			t.Errorf("quick report lacks %q", want)
 		}
@@ -119,7 +132,7 @@ func TestQuickReportJudgesNothing(t *testing.T) {
 	// The same run in full mode judges: the test above can fail.
 	in.cfg = &config{reps: 2, repsBig: 2}
 	full := render(in)
-	for _, want := range []string{"OVER", "BELOW", "| budget | measured | verdict |", "## Changes since the previous full run", "| switch: gev_coro_switch "} {
+	for _, want := range []string{"OVER", "BELOW", "(meets 1x)", "| budget | measured | verdict |", "## Changes since the previous full run", "| switch: gev_coro_switch "} {
 		if !strings.Contains(full, want) {
 			t.Errorf("full report lacks %q", want)
 		}

@@ -23,7 +23,6 @@ const geventTarget = 10
 // to cfg.out and prints the report.
 func run(cfg *config, start time.Time) error {
 	m := describeMachine(cfg.benchDir)
-	gev := findGevent(cfg)
 	csrc := readCsrc(cfg.csrcFile)
 	self, err := os.Executable()
 	if err != nil {
@@ -36,8 +35,33 @@ func run(cfg *config, start time.Time) error {
 			ws = append(ws, w)
 		}
 	}
-	var jobs []job
+	gev := findGevent(cfg)
+	sim := pyInfo{spec: simpySpec, missing: "no simulation workload in this run"}
+	needGevent, needSimpy := false, false
 	for _, w := range ws {
+		if w.Python == simpyImpl {
+			needSimpy = true
+		} else {
+			needGevent = true
+		}
+	}
+	if needSimpy {
+		sim = findSimpy(cfg)
+	}
+	// pyFor is the Python implementation w is compared with.
+	pyFor := func(w *workloads.Workload) pyInfo {
+		if w.Python == simpyImpl {
+			return sim
+		}
+		return gev
+	}
+	var jobs []job
+	var leftOut []string // workloads this (quick) run has no size for
+	for _, w := range ws {
+		if len(cfg.sizes(w)) == 0 {
+			leftOut = append(leftOut, fmt.Sprintf("- %s — left out of quick runs: %s\n", w.Name, w.NotQuick))
+		}
+		py := pyFor(w)
 		for _, n := range cfg.sizes(w) {
 			reps := cfg.repsFor(w, n)
 			for _, impl := range workloads.GoImpls {
@@ -45,15 +69,25 @@ func run(cfg *config, start time.Time) error {
 					jobs = append(jobs, job{w: w, size: n, impl: string(impl), reps: reps})
 				}
 			}
-			if gev.missing == "" {
-				jobs = append(jobs, job{w: w, size: n, impl: geventImpl, reps: reps})
+			if py.missing == "" {
+				jobs = append(jobs, job{w: w, size: n, impl: py.spec.key, reps: reps})
 			}
 		}
 	}
-	if gev.missing != "" {
-		fmt.Fprintf(os.Stderr, "gevent-bench: real gevent is not measured: %s\n", gev.missing)
+	pys := map[string]pyInfo{}
+	for _, p := range []struct {
+		py   pyInfo
+		need bool
+	}{{gev, needGevent}, {sim, needSimpy}} {
+		switch {
+		case !p.need:
+		case p.py.missing != "":
+			fmt.Fprintf(os.Stderr, "gevent-bench: %s is not measured: %s\n", p.py.spec.name, p.py.missing)
+		default:
+			pys[p.py.spec.key] = p.py
+		}
 	}
-	r := &runner{self: self, python: gev.python, script: gev.script, progress: newProgress()}
+	r := &runner{self: self, py: pys, progress: newProgress()}
 	samples := r.runAll(jobs)
 	rows := aggregate(samples)
 
@@ -68,7 +102,7 @@ func run(cfg *config, start time.Time) error {
 		for _, n := range cfg.sizes(w) {
 			cases = append(cases, buildCase(caseInput{
 				w: w, index: index, size: n, reps: cfg.repsFor(w, n),
-				gevent: gev, rows: rows, csrc: csrc.rows,
+				py: pyFor(w), rows: rows, csrc: csrc.rows,
 			}))
 		}
 	}
@@ -87,7 +121,7 @@ func run(cfg *config, start time.Time) error {
 			plotFile = ""
 		}
 	}
-	in := renderInput{cfg: cfg, m: m, gev: gev, csrc: csrc, cases: cases, samples: samples,
+	in := renderInput{cfg: cfg, m: m, gev: gev, sim: sim, needSimpy: needSimpy, leftOut: leftOut, csrc: csrc, cases: cases, samples: samples,
 		plotFile: plotFile, wall: time.Since(start)}
 	snap := report.NewSnapshot(m.Date.Format("2006-01-02 15:04"), m.Commit, !cfg.quick, cases)
 	if !cfg.quick {
@@ -143,9 +177,15 @@ func worseCount(cs []report.Change) int {
 
 // renderInput is everything the report shows.
 type renderInput struct {
-	cfg      *config
-	m        machine
-	gev      geventInfo
+	cfg *config
+	m   machine
+	gev pyInfo
+	// sim is SimPy, when needSimpy (a simulation workload ran).
+	sim       pyInfo
+	needSimpy bool
+	// leftOut lists, one Markdown item each, the workloads selected but
+	// not run (a quick run leaves some out).
+	leftOut  []string
 	csrc     csrcResult
 	cases    []*report.Case
 	samples  []sample
@@ -177,6 +217,13 @@ func render(in renderInput) string {
 		fmt.Fprintf(&b, "- gevent %s, greenlet %s, Python %s (%s), loop %s on %s, %s\n",
 			v["gevent"], v["greenlet"], v["python"], in.gev.python, v["loop"], v["backend"], v["libev"])
 	}
+	if in.needSimpy {
+		if in.sim.missing != "" {
+			fmt.Fprintf(&b, "- SimPy: n/a — %s\n", in.sim.missing)
+		} else {
+			fmt.Fprintf(&b, "- SimPy %s, Python %s (%s)\n", in.sim.versions["simpy"], in.sim.versions["python"], in.sim.python)
+		}
+	}
 	fmt.Fprintf(&b, "- libev for our C core: Debian libev-dev %s; boost.context: Debian libboost-context-dev %s\n", in.m.LibevDeb, in.m.BoostDeb)
 	if in.m.Commit != "" {
 		fmt.Fprintf(&b, "- commit: %s\n", in.m.Commit)
@@ -197,9 +244,17 @@ func render(in renderInput) string {
 	if in.cfg.quick {
 		b.WriteString("## Ours vs real gevent\n\n")
 		b.WriteString(report.VsGevent(in.cases, ours, geventImpl, 0))
+		if in.needSimpy {
+			b.WriteString("\n## Simulation: ours and the floor vs SimPy\n\n")
+			b.WriteString(report.VsPython(in.cases, simOurs, simpyImpl, "SimPy", 0))
+		}
 	} else {
 		fmt.Fprintf(&b, "## Ours vs real gevent (the project's target: at least %dx faster on every workload)\n\n", geventTarget)
 		b.WriteString(report.VsGevent(in.cases, ours, geventImpl, geventTarget))
+		if in.needSimpy {
+			b.WriteString("\n## Simulation: ours and the floor vs SimPy (the goal: never slower than SimPy)\n\n")
+			b.WriteString(report.VsPython(in.cases, simOurs, simpyImpl, "SimPy", 1))
+		}
 		b.WriteString("\n## The project's performance budgets, evaluated on this run\n\n")
 		b.WriteString("Each budget is a ratio within this run (or a size), so it holds on any machine; a miss is reported here and fails nothing.\n\n")
 		b.WriteString(report.Checks(budgetChecks(in.cases, in.csrc)))
@@ -240,7 +295,7 @@ func render(in renderInput) string {
 		}
 	}
 
-	if na := notMeasured(in.cases); na != "" {
+	if na := notMeasured(in.cases) + strings.Join(in.leftOut, ""); na != "" {
 		b.WriteString("\n## Not measured in this run\n\n")
 		b.WriteString(na)
 	}
@@ -313,6 +368,10 @@ func notMeasured(cases []*report.Case) string {
 	return b.String()
 }
 
+// simOurs are the columns of the SimPy table: the floor and our two
+// clocks.
+var simOurs = []string{"iterpull", "virtual", "core=go"}
+
 // implementationsLegend says what each row of the tables runs, with the
 // key that names it in the vs-gevent table.
 var implementationsLegend = strings.Join([]string{
@@ -324,7 +383,9 @@ var implementationsLegend = strings.Join([]string{
 	"- **C greenlets, greenlet.SpawnC (core=c)** (`cgreenlet-api`): C functions (cgo/bodies.c: yield n times, park, sleep n ms) on C stacks in a core=c hub, through the greenlet API: each is represented by a small Go greenlet, so the main greenlet uses Join, JoinAll and Kill as for Go greenlets.",
 	"- **C greenlets, Hub.SpawnC (core=c)** (`cgreenlet-hub`): the same bodies through the hub's own API (Hub.SpawnC, CGreenlet.Wait and Kill), with no Go greenlet per C greenlet.",
 	"- **C greenlets, bare C hub driven from Go** (`cgreenlet`): the same bodies in a C hub (package cgo) with no Go hub: Go pushes commands and runs one turn, one cgo call, at a time. The floor under the two rows above.",
+	"- **ours, core=go, virtual clock** (`virtual`): the simulation workloads on a core=go hub with hub.WithVirtualClock: time stands still while anything can run and jumps to the earliest deadline when nothing can.",
 	"- **csrc rows**: the C perf programs' own numbers, measured from C (`make -C csrc bench`).",
 	"- **gevent** (`gevent`): Debian's python3-gevent running bench/gevent_bench.py.",
+	"- **SimPy** (`simpy`): Debian's python3-simpy3 running bench/simpy_bench.py, the rival of the simulation workloads (sim_*), whose baseline, the floor, is a bare iter.Pull row: N coroutines resumed in deadline order from a typed binary heap, no hub.",
 	"", "",
 }, "\n")

@@ -14,9 +14,6 @@ import (
 	"github.com/gevent-go/gevent/bench/workloads"
 )
 
-// geventImpl is the key of real gevent's rows, beside workloads.Impl's.
-const geventImpl = "gevent"
-
 // sampleTimeout bounds one sample, so a hung implementation fails its row
 // instead of hanging the run.
 const sampleTimeout = 5 * time.Minute
@@ -44,9 +41,8 @@ type sample struct {
 
 // runner executes jobs in fresh processes.
 type runner struct {
-	self     string // this executable, re-run with -child
-	python   string // "" when gevent is not measured
-	script   string // gevent_bench.py
+	self     string            // this executable, re-run with -child
+	py       map[string]pyInfo // the Python implementations measured, by row key
 	progress *progress
 }
 
@@ -82,8 +78,8 @@ func (r *runner) runOne(j job, rep int) sample {
 	ctx, cancel := context.WithTimeout(context.Background(), sampleTimeout)
 	defer cancel()
 	n := strconv.Itoa(j.size)
-	if j.impl == geventImpl {
-		cmd = exec.CommandContext(ctx, r.python, r.script, j.w.Name, n)
+	if py, ok := r.py[j.impl]; ok {
+		cmd = exec.CommandContext(ctx, py.python, py.script, j.w.Name, n)
 		cmd.Env = withoutEnv(os.Environ(), "PYTHONPATH")
 	} else {
 		cmd = exec.CommandContext(ctx, r.self, "-child", j.w.Name, "-impl", j.impl, "-n", n)
