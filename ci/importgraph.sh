@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the one-way import graph (docs/design.md, Layers): greenlet -> hub -> cgo -> csrc.
-# hub never imports greenlet; cgo imports nothing of ours; greenlet and hub never import the checker; only cgo imports "C" (in cgo builds).
+# hub never imports greenlet; cgo imports nothing of ours; greenlet and hub never import the checker or greenlettest; only cgo imports "C" (in cgo builds).
 set -uo pipefail
 # A go list that fails is a failure of the check, never a silent pass.
 fail() { echo "import graph: $*" >&2; exit 1; }
@@ -20,6 +20,11 @@ fi
 if [ -d greenletvet ]; then
 	d=$(deps ./greenlet ./hub) || exit 1
 	if grep -q "^$mod/greenletvet$" <<<"$d"; then echo "import graph: the runtime imports greenletvet"; rc=1; fi
+fi
+# greenlettest imports testing: the runtime never imports it either.
+if [ -d greenlettest ]; then
+	d=$(deps ./greenlet ./hub) || exit 1
+	if grep -q "^$mod/greenlettest$" <<<"$d"; then echo "import graph: the runtime imports greenlettest"; rc=1; fi
 fi
 # Only the cgo package may use cgo.
 pkgs=$(go list ./...) || fail "go list ./... failed"

@@ -4,10 +4,10 @@
 set -euo pipefail
 
 # Debian packages: the C toolchain, libev (linked with -lev: Debian ships no libev.pc), cmocka for
-# the C unit tests, valgrind, boost.context (linked only by the switch benchmark) and gevent
+# the C unit tests, valgrind, boost.context (linked only by the switch benchmark), gevent and SimPy
 # (only driven by the comparison benchmark); an AArch64 cross compiler and qemu-user so that the
 # arm64 context switch is built and run too, not only read.
-pkgs=(gcc make libc6-dev libev-dev libcmocka-dev valgrind libboost-context-dev python3-gevent
+pkgs=(gcc make libc6-dev libev-dev libcmocka-dev valgrind libboost-context-dev python3-gevent python3-simpy3
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static)
 
 missing=()
