@@ -16,12 +16,13 @@ on their own or need no warm-up.
 Percentiles are nearest-rank, as in bench/stats.
 """
 import gc
-import json
 import math
 import os
 import random
 import sys
 import time
+
+import pybench_common
 
 perf = time.perf_counter_ns
 cpu = time.process_time_ns
@@ -390,23 +391,5 @@ def versions():
     }
 
 
-def main(argv):
-    if len(argv) == 2 and argv[1] == "versions":
-        print(json.dumps(versions()))
-        return 0
-    if len(argv) != 3 or argv[1] not in WORKLOADS:
-        sys.stderr.write("usage: gevent_bench.py {versions|%s} N\n" % "|".join(sorted(WORKLOADS)))
-        return 2
-    try:
-        n = int(argv[2])
-    except ValueError:
-        n = 0
-    if n <= 0:
-        sys.stderr.write("gevent_bench.py: N must be a positive integer, got %r\n" % argv[2])
-        return 2
-    print(json.dumps(WORKLOADS[argv[1]](n)))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(pybench_common.main(sys.argv, "gevent_bench.py", WORKLOADS, versions))

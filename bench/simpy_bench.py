@@ -20,9 +20,10 @@ Each sample times one run, process creation included, as the Go ones do.
 The random stream is Python's (seeded), so the bank's reneged-% and
 wait-units agree with Go's in distribution, not digit for digit.
 """
-import json
 import sys
 import time
+
+import pybench_common
 
 perf = time.perf_counter_ns
 
@@ -111,23 +112,5 @@ def versions():
     return {"python": sys.version.split()[0], "simpy": simpy.__version__}
 
 
-def main(argv):
-    if len(argv) == 2 and argv[1] == "versions":
-        print(json.dumps(versions()))
-        return 0
-    if len(argv) != 3 or argv[1] not in WORKLOADS:
-        sys.stderr.write("usage: simpy_bench.py {versions|%s} N\n" % "|".join(sorted(WORKLOADS)))
-        return 2
-    try:
-        n = int(argv[2])
-    except ValueError:
-        n = 0
-    if n <= 0:
-        sys.stderr.write("simpy_bench.py: N must be a positive integer, got %r\n" % argv[2])
-        return 2
-    print(json.dumps(WORKLOADS[argv[1]](n)))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(pybench_common.main(sys.argv, "simpy_bench.py", WORKLOADS, versions))

@@ -8,6 +8,7 @@
  */
 #include <stdint.h>
 
+#include "coro_internal.h"
 #include "gev_coro_guard.h"
 #include "hub_internal.h"
 #include "overflow.h"
@@ -24,28 +25,12 @@ static size_t describe(const gev_coro *co, void *arg, char *buf, size_t cap)
 	const gev_greenlet *g = arg;
 	if (g == NULL || ((uintptr_t)g & (_Alignof(gev_greenlet) - 1)) != 0 || g->coro != co)
 		return 0;
-	char tmp[24];
-	int i = (int)sizeof tmp;
+	char tmp[GEV_FMT_UINT_MAX];
 	size_t n = put(buf, cap, 0, "C greenlet ");
-	if (g->is_host || g->host_id != 0) { /* is_host is cleared once it has finished */
-		uint64_t v = g->host_id;
-		do {
-			tmp[--i] = (char)('0' + v % 10);
-			v /= 10;
-		} while (v && i > 0);
-	} else {
-		/* spawned by C code (gev_hub_spawn): no host id */
-		uintptr_t v = (uintptr_t)g;
-		do {
-			tmp[--i] = "0123456789abcdef"[v & 15];
-			v >>= 4;
-		} while (v && i > 2);
-		tmp[--i] = 'x';
-		tmp[--i] = '0';
-	}
-	while (i < (int)sizeof tmp && n < cap)
-		buf[n++] = tmp[i++];
-	return n;
+	if (g->is_host || g->host_id != 0) /* is_host is cleared once it has finished */
+		return put(buf, cap, n, gev__fmt_uint(tmp, g->host_id, 0));
+	/* spawned by C code (gev_hub_spawn): no host id */
+	return put(buf, cap, n, gev__fmt_uint(tmp, (uintptr_t)g, 1));
 }
 
 int gevgo_overflow_install(void)

@@ -98,30 +98,31 @@ DIE_PATH static void msg_str(struct msg *m, const char *s)
 		m->buf[m->n++] = *s++;
 }
 
+DIE_PATH const char *gev__fmt_uint(char buf[GEV_FMT_UINT_MAX], uint64_t v, int hex)
+{
+	int i = GEV_FMT_UINT_MAX - 1;
+	buf[i] = 0;
+	do {
+		buf[--i] = hex ? "0123456789abcdef"[v & 15] : (char)('0' + v % 10);
+		v = hex ? v >> 4 : v / 10;
+	} while (v);
+	if (hex) {
+		buf[--i] = 'x';
+		buf[--i] = '0';
+	}
+	return buf + i;
+}
+
 DIE_PATH static void msg_hex(struct msg *m, uintptr_t v)
 {
-	char tmp[2 + 2 * sizeof v + 1];
-	int i = (int)sizeof tmp - 1;
-	tmp[i] = 0;
-	do {
-		tmp[--i] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v && i > 2);
-	tmp[--i] = 'x';
-	tmp[--i] = '0';
-	msg_str(m, tmp + i);
+	char tmp[GEV_FMT_UINT_MAX];
+	msg_str(m, gev__fmt_uint(tmp, v, 1));
 }
 
 DIE_PATH static void msg_dec(struct msg *m, size_t v)
 {
-	char tmp[24];
-	int i = (int)sizeof tmp - 1;
-	tmp[i] = 0;
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && i > 0);
-	msg_str(m, tmp + i);
+	char tmp[GEV_FMT_UINT_MAX];
+	msg_str(m, gev__fmt_uint(tmp, v, 0));
 }
 
 DIE_PATH static void msg_coro(struct msg *m, const gev_coro *co)

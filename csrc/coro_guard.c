@@ -80,28 +80,14 @@ static void put_str(struct line *l, const char *s)
 
 static void put_hex(struct line *l, uintptr_t v)
 {
-	char tmp[2 + 2 * sizeof v + 1];
-	int i = (int)sizeof tmp - 1;
-	tmp[i] = 0;
-	do {
-		tmp[--i] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v && i > 2);
-	tmp[--i] = 'x';
-	tmp[--i] = '0';
-	put_str(l, tmp + i);
+	char tmp[GEV_FMT_UINT_MAX];
+	put_str(l, gev__fmt_uint(tmp, v, 1));
 }
 
 static void put_dec(struct line *l, size_t v)
 {
-	char tmp[24];
-	int i = (int)sizeof tmp - 1;
-	tmp[i] = 0;
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && i > 0);
-	put_str(l, tmp + i);
+	char tmp[GEV_FMT_UINT_MAX];
+	put_str(l, gev__fmt_uint(tmp, v, 0));
 }
 
 static void report(const gev_coro_fault *f, uintptr_t addr, uintptr_t sp)

@@ -1,6 +1,6 @@
 /*
- * coro_internal.h - private structures of the coroutine primitive, shared by coro.c and
- * coro_stack.c only. Cross-file functions are hidden (GEV_HIDDEN) and carry the gev__
+ * coro_internal.h - private structures of the coroutine primitive, shared by its sources
+ * (and by the cgo binding's overflow describer, for gev__fmt_uint). Cross-file functions are hidden (GEV_HIDDEN) and carry the gev__
  * prefix, so nothing but the gev_coro.h API is visible outside the library.
  */
 #ifndef GEV_CORO_INTERNAL_H
@@ -138,6 +138,15 @@ GEV_HIDDEN struct gev_thread *gev__thread(void);
  * (no stdio) and abort. detail may be NULL. */
 GEV_HIDDEN void gev__die(const char *fn, const char *what, const gev_coro *co,
 			 const char *detail) __attribute__((noreturn, cold));
+
+/* Bytes gev__fmt_uint needs: any uint64_t in decimal or in 0x-prefixed hex, and the NUL. */
+#define GEV_FMT_UINT_MAX 24
+
+/* Write v into buf, NUL-terminated, in decimal or (hex) in 0x-prefixed lower-case hex, and
+ * return where the text starts inside buf. Without stdio, locks or library calls and with
+ * a small frame: the overflow reports call it from a signal handler or on a stack that has
+ * just overflowed. */
+GEV_HIDDEN const char *gev__fmt_uint(char buf[GEV_FMT_UINT_MAX], uint64_t v, int hex);
 
 /* coro_guard.c: what the process's describer (gev_coro_guard.h) says about `co`, written
  * into buf (no terminator); 0 bytes when there is none or co is a root. */

@@ -1,6 +1,7 @@
 package greenlet
 
 import (
+	"sort"
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
@@ -134,15 +135,7 @@ func (c *Channel[T]) take(granted bool) T {
 
 // findOffer returns the position of the live offer key, or -1.
 func (c *Channel[T]) findOffer(key LinkID) int {
-	lo, hi := 0, c.offers.n
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if c.offers.at(m).key < key {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
+	lo := sort.Search(c.offers.n, func(i int) bool { return c.offers.at(i).key >= key })
 	if lo < c.offers.n && c.offers.at(lo).key == key && !c.offers.at(lo).dead {
 		return lo
 	}

@@ -83,16 +83,27 @@ func genDiffProg(r *rand.Rand, n, k int) diffProg {
 		total += x
 	}
 	perm := r.Perm(total)
-	next := 0
+	slots := make([][]int, n)
 	for i := range n {
-		slots := make([]int, need[i])
-		for j := range slots {
-			slots[j] = perm[next] + 1
-			next++
+		slots[i], perm = perm[:need[i]], perm[need[i]:]
+		for j := range slots[i] {
+			slots[i][j]++
 		}
-		slices.Sort(slots)
-		s := 0
-		take := func() int { s++; return slots[s-1] }
+	}
+	// Which of the two slots a timeout gets decides whether it fires.
+	p.assignSlots(slots, func(int) bool { return r.IntN(2) == 0 })
+	return p
+}
+
+// assignSlots gives the timed steps of p their slots: slots[i] holds
+// exactly the slots greenlet i needs, in any order; the greenlet takes them
+// in increasing order (its start slot first if it starts later, then its
+// ops'), and swap(i) says whether its next Timeout takes its two the other
+// way round.
+func (p *diffProg) assignSlots(slots [][]int, swap func(i int) bool) {
+	for i, s := range slots {
+		slices.Sort(s)
+		take := func() int { v := s[0]; s = s[1:]; return v }
 		if p.later[i] == -1 {
 			p.later[i] = take()
 		}
@@ -102,17 +113,14 @@ func genDiffProg(r *rand.Rand, n, k int) diffProg {
 			case opSleep, opJoin, opKillBlock:
 				op.a = take()
 			case opTimeout:
-				// Which of the two slots the timeout gets decides whether
-				// it fires.
 				x, y := take(), take()
-				if r.IntN(2) == 0 {
+				if swap(i) {
 					x, y = y, x
 				}
 				op.a, op.b = x, y
 			}
 		}
 	}
-	return p
 }
 
 func (p diffProg) String() string {

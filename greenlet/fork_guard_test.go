@@ -1,15 +1,11 @@
 package greenlet_test
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -88,16 +84,9 @@ func TestForkChildWithoutForkMainStops(t *testing.T) {
 	for _, core := range hub.Cores() {
 		for _, mode := range []string{"run", "fork"} {
 			t.Run(core+"/"+mode, func(t *testing.T) {
-				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-				defer cancel()
-				cmd := exec.CommandContext(ctx, os.Args[0])
-				cmd.Env = append(os.Environ(), forgetEnv+"="+mode+":1", hub.CoreEnv+"="+core)
-				out, err := cmd.CombinedOutput()
-				s := string(out)
-				var exit *exec.ExitError
-				require.True(t, errors.As(err, &exit), "%v\n%s", err, s)
+				s, code := runFailingChild(t, []string{forgetEnv + "=" + mode + ":1", hub.CoreEnv + "=" + core})
 				require.NotContains(t, s, "FORK BOMB")
-				require.Equal(t, 1, exit.ExitCode(), "%s", s)
+				require.Equal(t, 1, code, "%s", s)
 				what := map[string]string{"run": "Run", "fork": "Fork"}[mode]
 				require.Contains(t, s, "greenlet: "+what+` in a child started by Fork (entry "test-child") whose main did not call greenlet.ForkMain`)
 				require.Contains(t, s, "depth 1: fork child exited with status 2")

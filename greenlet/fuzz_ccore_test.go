@@ -79,29 +79,11 @@ func decodeDiffProg(data []byte) diffProg {
 	for rank, j := range order {
 		slots[needs[j].greenlet] = append(slots[needs[j].greenlet], rank+1)
 	}
-	for i := range n {
-		s := slots[i]
-		slices.Sort(s)
-		take := func() int { v := s[0]; s = s[1:]; return v }
-		if p.later[i] == -1 {
-			p.later[i] = take()
-		}
-		sw := swaps[i]
-		for j := range p.ops[i] {
-			op := &p.ops[i][j]
-			switch op.kind {
-			case opSleep, opJoin, opKillBlock:
-				op.a = take()
-			case opTimeout:
-				x, y := take(), take()
-				if sw[0] {
-					x, y = y, x
-				}
-				sw = sw[1:]
-				op.a, op.b = x, y
-			}
-		}
-	}
+	p.assignSlots(slots, func(i int) bool {
+		sw := swaps[i][0]
+		swaps[i] = swaps[i][1:]
+		return sw
+	})
 	return p
 }
 

@@ -1,14 +1,11 @@
 package greenlet_test
 
 import (
-	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -59,15 +56,9 @@ func TestRequireInGreenletFailsTest(t *testing.T) {
 	}
 	for _, core := range hub.Cores() {
 		t.Run(core, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRequireInGreenletChild$", "-test.count=1", "-test.v", "-test.timeout=100s")
-			cmd.Env = append(os.Environ(), requireChildEnv+"="+core)
-			out, err := cmd.CombinedOutput()
-			var exit *exec.ExitError
-			require.True(t, errors.As(err, &exit), "the child must fail: %v\n%s", err, out)
-			require.Equal(t, 1, exit.ExitCode(), "%s", out)
-			s := string(out)
+			s, code := runFailingChild(t, []string{requireChildEnv + "=" + core},
+				"-test.run=^TestRequireInGreenletChild$", "-test.count=1", "-test.v", "-test.timeout=100s")
+			require.Equal(t, 1, code, "%s", s)
 			require.Contains(t, s, "require inside a greenlet body")
 			require.Contains(t, s, "CHILD: the hub went on after require")
 			require.Contains(t, s, "CHILD: Run returned <nil>")

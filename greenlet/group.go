@@ -201,13 +201,7 @@ func (grp *Group) Kill(cur *Greenlet, err error, block bool, timeout time.Durati
 func (grp *Group) Killone(cur *Greenlet, g *Greenlet, err error, block bool, timeout time.Duration) error {
 	mustOwn(grp.h, cur, "Group.Killone", "NewGroup")
 	mustGreenlet(g, "Group.Killone")
-	var berr error
-	if block {
-		if cur == nil {
-			panic("greenlet: Group.Killone with block needs the calling greenlet")
-		}
-		berr = cur.check("Group.Killone", g)
-	}
+	berr := checkBlocker(cur, block, "Group.Killone", g)
 	if !grp.dying[g] {
 		if grp.Contains(g) {
 			grp.dying[g] = true

@@ -26,13 +26,8 @@ import (
 // delivered and a blocking Kill returns ErrBlockingSwitchOut.
 func (g *Greenlet) Kill(cur *Greenlet, err error, block bool, timeout time.Duration) error {
 	mustGreenlet(g, "Kill")
-	var berr error
-	if block {
-		if cur == nil {
-			panic("greenlet: Kill with block needs the calling greenlet")
-		}
-		berr = cur.check("Kill", g)
-	} else if cur != nil && cur.h != g.h {
+	berr := checkBlocker(cur, block, "Kill", g)
+	if !block && cur != nil && cur.h != g.h {
 		panic(fmt.Sprintf("greenlet: Kill: %v belongs to another hub than %v", g, cur))
 	}
 	if err == nil {
@@ -65,16 +60,8 @@ func Kill(g *Greenlet, err error) { _ = g.Kill(nil, err, false, 0) }
 // element of another hub than cur, with block a nil cur or one that is not
 // running) panics before anything is killed.
 func KillAll(cur *Greenlet, gs []*Greenlet, err error, block bool, timeout time.Duration) error {
-	var berr error
-	if block {
-		if cur == nil {
-			panic("greenlet: KillAll with block needs the calling greenlet")
-		}
-		berr = cur.check("KillAll", nil)
-		mustGreenlets(gs, cur, "KillAll")
-	} else {
-		mustGreenlets(gs, cur, "KillAll") // cur, if given, names the hub
-	}
+	berr := checkBlocker(cur, block, "KillAll", nil)
+	mustGreenlets(gs, cur, "KillAll") // without block, cur, if given, names the hub
 	var alive []*Greenlet
 	seen := make(map[*Greenlet]bool, len(gs))
 	for _, g := range gs {

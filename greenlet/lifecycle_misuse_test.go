@@ -47,19 +47,28 @@ func (s *Conformance) TestHugeDeadlinesSaturate() {
 	})
 }
 
-// A panic in the main greenlet's body is Run's result, on greenlet.RunOn
-// and on hub.Run alike; the greenlets still parked are stopped.
-func (s *Conformance) TestMainPanicIsRunResult() {
-	h := s.newHub()
-	stopped := false
-	err := greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
+// runOnLeavingParked runs a main greenlet on h that starts a greenlet
+// sleeping for an hour, lets it park, then calls end, which must not return
+// (a panic, a Goexit). It returns RunOn's result and whether the parked
+// greenlet was stopped.
+func (s *Conformance) runOnLeavingParked(h *hub.Hub, end func()) (stopped bool, err error) {
+	err = greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
 		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			defer func() { stopped = true }()
 			return nil, greenlet.Sleep(g, time.Hour)
 		})
 		s.Require().NoError(greenlet.Sleep(main, 0))
-		panic("main went wrong")
+		end()
+		return nil
 	})
+	return stopped, err
+}
+
+// A panic in the main greenlet's body is Run's result, on greenlet.RunOn
+// and on hub.Run alike; the greenlets still parked are stopped.
+func (s *Conformance) TestMainPanicIsRunResult() {
+	h := s.newHub()
+	stopped, err := s.runOnLeavingParked(h, func() { panic("main went wrong") })
 	var p *greenlet.PanicError
 	s.Require().True(errors.As(err, &p), "RunOn returns the *PanicError, got %v", err)
 	s.Equal("main went wrong", p.Value)
@@ -148,16 +157,7 @@ func (s *Conformance) TestGoexitEndsOnlyItsGreenlet() {
 // nothing is left behind.
 func (s *Conformance) TestMainGoexitIsRunResult() {
 	h := s.newHub()
-	stopped := false
-	err := greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
-		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			defer func() { stopped = true }()
-			return nil, greenlet.Sleep(g, time.Hour)
-		})
-		s.Require().NoError(greenlet.Sleep(main, 0))
-		runtime.Goexit()
-		return nil
-	})
+	stopped, err := s.runOnLeavingParked(h, runtime.Goexit)
 	s.ErrorIs(err, greenlet.ErrGoexit)
 	s.True(stopped)
 	s.Equal(hub.Census{}, h.Census())

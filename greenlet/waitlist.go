@@ -2,6 +2,7 @@ package greenlet
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
@@ -145,15 +146,7 @@ func (l *waitList) notified(id LinkID) bool { return id <= l.popped }
 
 // find returns the live entry id, or nil.
 func (l *waitList) find(id LinkID) *waitEntry {
-	lo, hi := 0, l.q.n
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if l.q.at(m).id < id {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
+	lo := sort.Search(l.q.n, func(i int) bool { return l.q.at(i).id >= id })
 	if lo < l.q.n {
 		if e := l.q.at(lo); e.id == id && !e.dead {
 			return e

@@ -22,56 +22,9 @@
 
 #include "gev_coro.h"
 #include "gev_coro_guard.h"
+#include "test_coro_util.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#else
-#define UNDER_ASAN 0
-#endif
-
-static gev_coro *root;
-
-/* ------------------------------------------------------------------------------------ */
-/* Death in a child process                                                              */
-/* ------------------------------------------------------------------------------------ */
-
-struct death {
-	int signaled, sig, exited, code;
-	char err[8192];
-};
-
-static void run_child(void (*fn)(void), struct death *d)
-{
-	int p[2];
-	assert_int_equal(pipe(p), 0);
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		struct rlimit no_core = {0, 0};
-		setrlimit(RLIMIT_CORE, &no_core);
-		close(p[0]);
-		dup2(p[1], STDERR_FILENO);
-		close(p[1]);
-		fn();
-		_exit(0); /* the child was expected to die before this */
-	}
-	close(p[1]);
-	size_t n = 0;
-	ssize_t r;
-	while ((r = read(p[0], d->err + n, sizeof d->err - 1 - n)) > 0)
-		n += (size_t)r;
-	d->err[n] = 0;
-	close(p[0]);
-	int st;
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	d->signaled = WIFSIGNALED(st);
-	d->sig = d->signaled ? WTERMSIG(st) : 0;
-	d->exited = WIFEXITED(st);
-	d->code = d->exited ? WEXITSTATUS(st) : -1;
-}
-
+/* A death's stderr must hold `want`. */
 static void expect_in(const struct death *d, const char *want)
 {
 	if (strstr(d->err, want) == NULL)
@@ -173,25 +126,6 @@ static void test_lookup(void **state)
 /* ------------------------------------------------------------------------------------ */
 /* The report of a guard-page overflow                                                   */
 /* ------------------------------------------------------------------------------------ */
-
-static volatile uint64_t unbounded_limit = UINT64_MAX; /* never reached */
-
-static __attribute__((noinline)) uint64_t unbounded(uint64_t n)
-{
-	volatile char buf[512];
-	buf[0] = (char)n;
-	buf[511] = (char)n;
-	if (n == unbounded_limit)
-		return 0;
-	return unbounded(n + 1) + (uint64_t)buf[0] + (uint64_t)buf[511];
-}
-
-static void unbounded_body(void *arg)
-{
-	(void)arg;
-	unbounded(0);
-	gev_coro_exit(root, NULL);
-}
 
 static void child_guard_overflow(void)
 {
