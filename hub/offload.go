@@ -74,9 +74,10 @@ type offloadJob struct {
 // work returns (gevent's threadpool.apply): the hub and its other greenlets
 // run meanwhile. It returns nil once work has returned, a *PanicError if work
 // panicked, or the error delivered to g while it waited (a kill, a timeout,
-// ErrHubDestroyed). In that case the context given to work is cancelled
-// before Offload returns, and whatever work does afterwards is ignored: it
-// is the work's business to return soon once ctx is done.
+// ErrHubDestroyed). In that case the context given to work is cancelled,
+// with that error as its cause (context.Cause), before Offload returns, and
+// whatever work does afterwards is ignored: it is the work's business to
+// return soon once ctx is done.
 //
 // At most the hub's blocking limit of functions run at once (see
 // WithBlockingLimit); a caller beyond it parks until a slot is free, first
@@ -111,14 +112,14 @@ func (h *Hub) Offload(g *G, work func(ctx context.Context)) error {
 		o.running++
 	}
 	h.refs.Add(1)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancelCause(context.Background())
 	job := &offloadJob{tok: g.Token(), ctx: ctx, work: work}
 	h.startOffload(job)
 	var err error
 	for !job.done && err == nil {
 		err = g.ParkFor("hub: Offload")
 	}
-	cancel()
+	cancel(err) // the kill or timeout is the cause work sees (context.Cause)
 	if err != nil {
 		job.abandoned = true
 		return err
