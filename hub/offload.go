@@ -84,7 +84,8 @@ type offloadJob struct {
 // come first served, and gets a kill or timeout there like at any blocking
 // call. While a function runs, its slot stays taken and the hub counts it as
 // outside work (as a Ref), so the main greenlet does not get LoopExit while a
-// result is due, also after its caller stopped waiting. On a virtual clock
+// result is due; work that outlives its caller (killed, timed out) keeps
+// that count until it returns, since its slot stays taken until then. On a virtual clock
 // the clock stands still meanwhile, as for any Ref.
 //
 // When the hub has nothing else to do while work is outstanding, it polls for
