@@ -20,7 +20,12 @@ const DefaultBlockingLimit = 64
 // thread costs an OS wake-up, which dominates a short offload; spinning for
 // about that long first bounds the waste to one wake-up's worth of CPU per
 // idle turn (competitive spinning) while a quick result arrives with no
-// wake-up at all. The measured figures are in bench/results/.
+// wake-up at all. Each poll gives the CPU to any other runnable thread
+// (osYield): on a machine with more runnable threads than CPUs, the thread
+// that would deliver the result may be waiting for this very CPU, and a
+// flat-out spin would keep it out; on an idle machine the yield returns at
+// once. greenlet's BenchmarkBlockingRoundTrip and the bench command's offload
+// workload measure it.
 const offloadSpin = 50 * time.Microsecond
 
 // workerPoll is how long a worker that finished a function polls for the
@@ -28,7 +33,8 @@ const offloadSpin = 50 * time.Microsecond
 // locked thread needs an idle thread woken, so a worker that stays is what
 // makes back-to-back offloads cheap; it polls longer than the hub spins, so
 // that a round trip slowed by one wake-up does not make every later one pay
-// it too. Its polls yield to every other goroutine (runtime.Gosched).
+// it too. Its polls yield to every other goroutine (runtime.Gosched) and
+// thread (osYield).
 const workerPoll = 4 * offloadSpin
 
 // WithBlockingLimit bounds how many functions the hub runs at once through
@@ -195,7 +201,8 @@ func (h *Hub) offloadWorker(job *offloadJob) {
 		o.pollers.Add(1)
 		start := time.Now()
 		for job == nil && time.Since(start) < workerPoll {
-			runtime.Gosched() // poll without keeping a thread from others
+			runtime.Gosched() // keep no goroutine waiting
+			osYield()         // nor a thread
 			job = o.handoff.Swap(nil)
 		}
 		if job == nil {
@@ -256,10 +263,8 @@ func (h *Hub) spinForPost() bool {
 	o := &h.off
 	o.spinning.Store(true)
 	start := time.Now()
-	for i := 0; !h.postFlag.Load(); i++ {
-		if i&63 == 63 && time.Since(start) >= offloadSpin {
-			break
-		}
+	for !h.postFlag.Load() && time.Since(start) < offloadSpin {
+		osYield()
 	}
 	o.spinning.Store(false)
 	return h.postFlag.Load()
