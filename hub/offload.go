@@ -50,6 +50,7 @@ type offloads struct {
 	running  int           // goroutines running an offloaded function: slots taken
 	waiters  []*slotWaiter // callers waiting for a slot, FIFO
 	spinning atomic.Bool   // the hub polls its post queue: a post needs no loop wake-up
+	slow     bool          // the last function to return took longer than the spin window
 
 	// Workers that finished a function poll for the next one for the spin
 	// window before their goroutine ends: a job handed to one of them starts
@@ -69,6 +70,7 @@ type slotWaiter struct {
 // them).
 type offloadJob struct {
 	tok       Token
+	start     time.Time
 	ctx       context.Context
 	work      func(ctx context.Context)
 	err       error // a panic of the function, as a *PanicError
@@ -120,7 +122,7 @@ func (h *Hub) Offload(g *G, work func(ctx context.Context)) error {
 	}
 	h.refs.Add(1)
 	ctx, cancel := context.WithCancelCause(context.Background())
-	job := &offloadJob{tok: g.Token(), ctx: ctx, work: work}
+	job := &offloadJob{tok: g.Token(), start: time.Now(), ctx: ctx, work: work}
 	h.startOffload(job)
 	var err error
 	for !job.done && err == nil {
@@ -248,6 +250,7 @@ func (h *Hub) postOffloadDone(job *offloadJob) {
 func offloadDone(a any) {
 	job := a.(*offloadJob)
 	h := job.tok.g.h
+	h.off.slow = time.Since(job.start) > offloadSpin
 	h.releaseSlot()
 	h.refs.Add(-1)
 	if !job.abandoned {
@@ -258,9 +261,15 @@ func offloadDone(a any) {
 
 // spinForPost polls the post queue for up to the spin window and reports
 // whether a post arrived. The hub calls it instead of blocking at once while
-// offloaded work is outstanding.
+// offloaded work is outstanding. After a function that outlasted the window
+// it does not poll: the next one is likely as slow (a read that waits for
+// the network), and polling would only burn the window each time; the first
+// quick one brings polling back.
 func (h *Hub) spinForPost() bool {
 	o := &h.off
+	if o.slow {
+		return false
+	}
 	o.spinning.Store(true)
 	start := time.Now()
 	for !h.postFlag.Load() && time.Since(start) < offloadSpin {
