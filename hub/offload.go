@@ -264,10 +264,11 @@ func offloadDone(a any) {
 // offloaded work is outstanding. After a function that outlasted the window
 // it does not poll: the next one is likely as slow (a read that waits for
 // the network), and polling would only burn the window each time; the first
-// quick one brings polling back.
+// quick one brings polling back. With one P (GOMAXPROCS=1) it never polls:
+// the work's goroutine could not run while the hub's thread holds that P.
 func (h *Hub) spinForPost() bool {
 	o := &h.off
-	if o.slow {
+	if o.slow || runtime.GOMAXPROCS(0) == 1 {
 		return false
 	}
 	o.spinning.Store(true)
