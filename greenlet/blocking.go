@@ -21,7 +21,9 @@ import (
 // (hub.WithBlockingLimit, hub.DefaultBlockingLimit by default); further
 // callers park, first come first served, until a slot is free. While fn runs
 // the hub counts it as outside work, so the main greenlet does not get
-// LoopExit while a result is due. See hub.Hub.Offload for the costs.
+// LoopExit while a result is due; on a virtual clock (hub.WithVirtualClock)
+// the clock stands still meanwhile, so a Timeout cannot interrupt Blocking
+// there. See hub.Hub.Offload for the costs.
 //
 // Blocking is a blocking call: cur must be the greenlet now running (else it
 // panics), and from a hub callback it returns ErrBlockingSwitchOut. fn must

@@ -69,7 +69,8 @@ type greenletContext struct {
 //
 // The context is made on the first call (greenlets that never ask pay
 // nothing) and the same one is returned afterwards; on a greenlet that has
-// ended it is already cancelled. Call Context from the hub's goroutine (g or
+// ended it is already cancelled, and a kill that came before the first call
+// cancels it only when g ends. Call Context from the hub's goroutine (g or
 // another greenlet or callback of its hub); the context itself may then be
 // used from any goroutine.
 func (g *Greenlet) Context() context.Context {

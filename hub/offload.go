@@ -78,7 +78,8 @@ type offloadJob struct {
 	abandoned bool  // the caller stopped waiting (killed, timed out, hub destroyed)
 }
 
-// Offload runs work on a new goroutine and parks g, the G now running, until
+// Offload runs work on a goroutine of its own (a new one, or a worker that has
+// just finished another function) and parks g, the G now running, until
 // work returns (gevent's threadpool.apply): the hub and its other greenlets
 // run meanwhile. It returns nil once work has returned, a *PanicError if work
 // panicked, or the error delivered to g while it waited (a kill, a timeout,
@@ -93,8 +94,9 @@ type offloadJob struct {
 // call. While a function runs, its slot stays taken and the hub counts it as
 // outside work (as a Ref), so the main greenlet does not get LoopExit while a
 // result is due; work that outlives its caller (killed, timed out) keeps
-// that count until it returns, since its slot stays taken until then. On a virtual clock
-// the clock stands still meanwhile, as for any Ref.
+// that count until it returns, since its slot stays taken until then. On a
+// virtual clock the clock stands still meanwhile, as for any Ref, so a
+// Timeout of g cannot interrupt the wait there.
 //
 // When the hub has nothing else to do while work is outstanding, it polls for
 // the result for a short window before it sleeps in the OS, so a short work
@@ -126,6 +128,7 @@ func (h *Hub) Offload(g *G, work func(ctx context.Context)) error {
 	h.startOffload(job)
 	var err error
 	for !job.done && err == nil {
+		job.tok = g.Token() // the park that offloadDone wakes
 		err = g.ParkFor("hub: Offload")
 	}
 	cancel(err) // the kill or timeout is the cause work sees (context.Cause)
