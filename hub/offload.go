@@ -28,6 +28,13 @@ const DefaultBlockingLimit = 64
 // workload measure it.
 const offloadSpin = 50 * time.Microsecond
 
+// spinSlice is how long the polls run flat out between two yields of the
+// CPU. Each poll loop yields first, which hands the CPU over at once when
+// the other side waits for this very CPU; then it polls flat out between
+// yields, since a yield is a system call that costs about as much as a quick
+// offload and yielding at every poll would set the round trip's floor.
+const spinSlice = time.Microsecond
+
 // workerPoll is how long a worker that finished a function polls for the
 // next one before its goroutine ends. Starting a goroutine from the hub's
 // locked thread needs an idle thread woken, so a worker that stays is what
@@ -205,10 +212,14 @@ func (h *Hub) offloadWorker(job *offloadJob) {
 		job = nil
 		o.pollers.Add(1)
 		start := time.Now()
-		for job == nil && time.Since(start) < workerPoll {
-			runtime.Gosched() // keep no goroutine waiting
-			osYield()         // nor a thread
-			job = o.handoff.Swap(nil)
+		for next := time.Duration(0); job == nil; job = o.handoff.Swap(nil) {
+			if d := time.Since(start); d >= workerPoll {
+				break
+			} else if d >= next {
+				runtime.Gosched() // keep no goroutine waiting
+				osYield()         // nor a thread
+				next = d + spinSlice
+			}
 		}
 		if job == nil {
 			o.pollers.Add(-1)
@@ -276,8 +287,13 @@ func (h *Hub) spinForPost() bool {
 	}
 	o.spinning.Store(true)
 	start := time.Now()
-	for !h.postFlag.Load() && time.Since(start) < offloadSpin {
-		osYield()
+	for next := time.Duration(0); !h.postFlag.Load(); {
+		if d := time.Since(start); d >= offloadSpin {
+			break
+		} else if d >= next {
+			osYield()
+			next = d + spinSlice
+		}
 	}
 	o.spinning.Store(false)
 	return h.postFlag.Load()
