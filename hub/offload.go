@@ -50,8 +50,8 @@ const workerPoll = 4 * offloadSpin
 // DefaultBlockingLimit.
 func WithBlockingLimit(n int) Option { return func(c *config) { c.blockingLimit = n } }
 
-// offloads is a hub's state for Offload. Everything but spinning belongs to
-// the hub's goroutine.
+// offloads is a hub's state for Offload. The atomics are shared with the
+// workers; everything else belongs to the hub's goroutine.
 type offloads struct {
 	limit    int
 	running  int           // goroutines running an offloaded function: slots taken
