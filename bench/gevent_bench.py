@@ -320,6 +320,18 @@ def queue_handoff(n):
     return {"ns/handoff": el / (2.0 * n)}
 
 
+@ops
+def offload(n):
+    """threadpool.apply of an empty function: greenlet -> thread -> greenlet."""
+    import gevent
+    apply = gevent.get_hub().threadpool.apply
+    t0 = perf()
+    for _ in range(n):
+        apply(trivial)
+    el = perf() - t0
+    return {"ns/call": el / float(n)}
+
+
 @sized
 def spawn_later(n):
     import gevent

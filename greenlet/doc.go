@@ -66,6 +66,8 @@
 //	core                               package hub: hub.WithCore, GEVENT_CORE=go|c
 //	add_spawn_callback                 AddSpawnCallback; RemoveSpawnCallback
 //	(typed results)                    SpawnTyped[T] -> Typed[T].Get / Value
+//	threadpool.apply(f)                Blocking(cur, func(ctx) (T, error)); hub.WithBlockingLimit
+//	(Go's context.Context)             g.Context(); SpawnContext(ctx, on, fn); WaitContext(cur, ctx)
 //	LoopExit / BlockingSwitchOutError  ErrLoopExit (*hub.LoopExit); ErrBlockingSwitchOut
 //
 // and its higher-level classes (modern semantics; constructors take the hub,

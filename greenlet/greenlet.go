@@ -60,6 +60,8 @@ type Greenlet struct {
 	link0    [1]link // the first link's storage: a Join allocates nothing
 	linkSeq  LinkID
 	notified bool // a notification callback is queued
+
+	gctx *greenletContext // Context and SpawnContext; nil for most greenlets
 }
 
 // New returns an unstarted greenlet that will run fn on the hub of on (any
@@ -123,6 +125,9 @@ func (g *Greenlet) finish(v any, err error) {
 		v = nil // a failure has no value, whatever the body returned beside it
 	}
 	g.value, g.err, g.ready = v, err, true
+	if g.gctx != nil {
+		g.endContext()
+	}
 	if err != nil && !g.isMain {
 		if g.toMain {
 			g.h.HandleError(nil, err)

@@ -36,6 +36,7 @@ func (g *Greenlet) Kill(cur *Greenlet, err error, block bool, timeout time.Durat
 	if g.ready || g.raw.Dead() || g.killUnstarted(err) {
 		return nil
 	}
+	g.cancelContext(err)
 	g.h.Throw(g.Raw(), err)
 	if !block {
 		return nil
@@ -76,6 +77,7 @@ func KillAll(cur *Greenlet, gs []*Greenlet, err error, block bool, timeout time.
 		if g.ready || g.raw.Dead() || g.killUnstarted(e) {
 			continue
 		}
+		g.cancelContext(e)
 		g.h.Throw(g.Raw(), e)
 		alive = append(alive, g)
 	}

@@ -1,6 +1,7 @@
 package greenlet
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -124,8 +125,12 @@ func (t *Timeout) Error() string {
 // Timeout reports true: t is a timeout (the net.Error convention).
 func (t *Timeout) Timeout() bool { return true }
 
-// Is makes errors.Is(err, ErrTimeout) true for every *Timeout.
-func (t *Timeout) Is(target error) bool { return target == ErrTimeout }
+// Is makes errors.Is(err, ErrTimeout) and errors.Is(err,
+// context.DeadlineExceeded) true for every *Timeout: a timeout is a deadline
+// that passed, for code written against package context too.
+func (t *Timeout) Is(target error) bool {
+	return target == ErrTimeout || target == context.DeadlineExceeded
+}
 
 // Do runs fn with t started (unless already pending) and closes t when fn
 // returns: gevent's "with t:". If fn returns t itself and t is silent, Do

@@ -109,9 +109,9 @@
 //   - io.ReadAll, ReadFull, ReadAtLeast, Copy, CopyN, CopyBuffer and
 //     WriteString when an argument is an *os.File or a value of package net.
 //
-// Greenlet sockets and a blocking offload are not yet available: the hint
-// for I/O is to run it in a goroutine and hand the result to the hub with
-// (*hub.Hub).Post.
+// The hint for I/O is greenlet.Blocking, which runs the call on a goroutine
+// and parks only the greenlet; the function literal given to it (or to
+// (*hub.Hub).Offload) is checked as a goroutine, not as part of the body.
 //
 // A body's call to a function declared in the same package (not itself a
 // body) is reported too when that function, or one of the package it calls,

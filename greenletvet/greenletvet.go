@@ -67,6 +67,9 @@ type checker struct {
 	// spawned are the variables that only hold greenlets just created (see
 	// findSpawned).
 	spawned map[*types.Var]bool
+	// offloaded are the function literals run on a goroutine by the blocking
+	// offload (see markOffloaded).
+	offloaded map[*ast.FuncLit]bool
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -77,6 +80,8 @@ func run(pass *analysis.Pass) (any, error) {
 		excused:  map[ast.Stmt]bool{},
 		blockers: map[*types.Func]blocker{},
 		spawned:  map[*types.Var]bool{},
+
+		offloaded: map[*ast.FuncLit]bool{},
 	}
 	c.findBlockers(pass.Files)
 	for _, f := range pass.Files {
@@ -175,6 +180,10 @@ func (c *checker) walk(root ast.Node, sc scope) {
 	ast.Inspect(root, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
+			if c.offloaded[n] {
+				c.walk(n.Body, scope{goroutine: n})
+				return false
+			}
 			inner := sc
 			inner.inComm = false
 			if sig, ok := c.info.TypeOf(n).(*types.Signature); ok && !c.helpers[n] {
@@ -203,6 +212,7 @@ func (c *checker) walk(root ast.Node, sc scope) {
 				c.report(n, "range over a channel blocks the hub's OS thread inside a greenlet body; %s", hintChan)
 			}
 		case *ast.CallExpr:
+			c.markOffloaded(n)
 			c.call(n, sc)
 		case *ast.ExprStmt:
 			if call, ok := ast.Unparen(n.X).(*ast.CallExpr); ok && !c.excused[n] {

@@ -12,7 +12,7 @@ const (
 	hintSleep = "use greenlet.Sleep, which parks only the greenlet"
 	hintChan  = "use a greenlet Channel or Queue, which park only the greenlet"
 	hintLock  = "it deadlocks the hub if a greenlet of the same hub holds it while parked; greenlets of one hub need no lock between them, and wait for each other with a greenlet Semaphore, Event or Join"
-	hintIO    = "run it in a goroutine and hand the result to the hub with (*hub.Hub).Post (greenlet sockets and a blocking offload are not yet available)"
+	hintIO    = "run it through greenlet.Blocking, which parks only the greenlet while a goroutine does it"
 	hintProc  = "wait for a child process in a goroutine and hand the result to the hub with (*hub.Hub).Post"
 )
 

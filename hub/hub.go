@@ -32,6 +32,7 @@ type Hub struct {
 	labels   bool
 	verifyOn bool
 	virtual  bool // WithVirtualClock
+	off      offloads
 
 	// Everything below is owned by the hub's goroutine (and the G it is
 	// running, which is the same thread of control).
@@ -93,6 +94,8 @@ type config struct {
 	labels   bool
 	verify   bool
 	virtual  bool
+
+	blockingLimit int
 }
 
 // DefaultSwitchInterval is how long the hub runs ready callbacks before it
@@ -135,18 +138,22 @@ func WithProfileLabels(on bool) Option { return func(c *config) { c.labels = on 
 // New creates a hub with its loop. It fails if the chosen core is not in
 // this build or its loop cannot be created.
 func New(opts ...Option) (*Hub, error) {
-	c := config{interval: DefaultSwitchInterval, errOut: os.Stderr}
+	c := config{interval: DefaultSwitchInterval, errOut: os.Stderr, blockingLimit: DefaultBlockingLimit}
 	for _, o := range opts {
 		o(&c)
 	}
 	if c.interval <= 0 {
 		return nil, fmt.Errorf("hub: switch interval must be positive, got %v", c.interval)
 	}
+	if err := checkBlockingLimit(c.blockingLimit); err != nil {
+		return nil, err
+	}
 	l, name, err := c.newLoop()
 	if err != nil {
 		return nil, err
 	}
 	h := &Hub{loop: l, core: name, interval: int64(c.interval), handler: c.handler, errOut: c.errOut, labels: c.labels, verifyOn: c.verify}
+	h.off.limit = c.blockingLimit
 	h.cbq.init()
 	if v, ok := l.(*virtualLoop); ok {
 		v.h, h.virtual = h, true
@@ -329,6 +336,9 @@ func (h *Hub) runLoop() {
 				h.throwNow(h.main, &LoopExit{Parked: h.live})
 				continue
 			}
+		}
+		if block && h.off.running > 0 && h.spinForPost() {
+			block = false // an offloaded result came in while the hub polled
 		}
 		var err error
 		h.fired, err = h.loop.Run(block, h.fired[:0])

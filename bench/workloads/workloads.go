@@ -226,7 +226,7 @@ func Lookup(name string) *Workload { return registry[name] }
 var tableOrder = []string{
 	"switch", "sleep0", "spawn_join", "spawn_joinall", "parked", "event_wakeall", "timeout_cancel",
 	"timeout_fire", "sleep_1ms", "kill_parked", "event_handoff", "queue_handoff", "spawn_later",
-	"sim_timeouts_1e5", "sim_timeouts_1e6", "sim_bank",
+	"offload", "sim_timeouts_1e5", "sim_timeouts_1e6", "sim_bank",
 }
 
 func sortedOrder() []string {

@@ -152,6 +152,7 @@ var workloadNotes = map[string][]string{
 	"kill_parked":      {"Greenlets are parked in batches of 1,000 (untimed); the kills are timed. bare iter.Pull: stop() of a coroutine parked in yield. goroutines: cancel a context, wait for exit.", "C greenlets, bare C hub: a kill command and a turn per kill."},
 	"event_handoff":    {"goroutines: a mutex+channel Event."},
 	"queue_handoff":    {"goroutines: channels with room for 1,024 items (gevent's Queue() is unbounded)."},
+	"offload":          {"goroutines: a channel round trip to a plain goroutine, the floor of any offload. gevent: `get_hub().threadpool.apply(f)`. Ours: greenlet.Blocking; back to back, so the hub's spin and the polling worker take every result."},
 	"sim_timeouts_1e5": simNotes,
 	"sim_timeouts_1e6": simNotes,
 	"sim_bank": {

@@ -3,6 +3,7 @@
 package thread
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -53,7 +54,7 @@ func body(main *greenlet.Greenlet, ch chan int, mu *sync.Mutex, rw *sync.RWMutex
 
 func io_(main *greenlet.Greenlet, conn net.Conn, tcp *net.TCPConn, ln net.Listener, f *os.File, buf []byte) {
 	greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-		c, err := net.Dial("tcp", "x") // want `net.Dial blocks the hub's OS thread inside a greenlet body; run it in a goroutine and hand the result to the hub with \(\*hub.Hub\).Post \(greenlet sockets and a blocking offload are not yet available\)`
+		c, err := net.Dial("tcp", "x") // want `net.Dial blocks the hub's OS thread inside a greenlet body; run it through greenlet.Blocking, which parks only the greenlet while a goroutine does it`
 		if err != nil {
 			return nil, err
 		}
@@ -146,5 +147,23 @@ func helpers(main *greenlet.Greenlet, mu *sync.Mutex, ch chan int, b *box) {
 		v += b.get()        // want `get blocks`
 		v += tryRecv(ch)
 		return v, nil
+	})
+}
+
+// offloaded: the function given to greenlet.Blocking runs on a goroutine,
+// where blocking is fine and the greenlet outside is not running.
+func offloaded(main *greenlet.Greenlet, buf []byte) {
+	greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+		return greenlet.Blocking(g, func(ctx context.Context) (int, error) {
+			time.Sleep(time.Millisecond)
+			c, err := net.Dial("tcp", "x")
+			if err != nil {
+				return 0, err
+			}
+			if err := greenlet.Sleep(g, time.Millisecond); err != nil { // want `Sleep is passed g from a goroutine`
+				return 0, err
+			}
+			return c.Read(buf)
+		})
 	})
 }

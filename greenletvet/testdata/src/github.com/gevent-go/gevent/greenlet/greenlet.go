@@ -4,6 +4,7 @@
 package greenlet
 
 import (
+	"context"
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
@@ -23,6 +24,9 @@ func Shutdown(main *Greenlet) error                   { return nil }
 func Kill(g *Greenlet, err error)                     {}
 func Current(h *hub.Hub) *Greenlet                    { return nil }
 func AddSpawnCallback(fn func(*Greenlet))             {}
+func Blocking[T any](cur *Greenlet, fn func(ctx context.Context) (T, error)) (T, error) {
+	return fn(context.Background())
+}
 func Map[In, Out any](cur *Greenlet, in []In, fn func(g *Greenlet, x In) (Out, error)) ([]Out, error) {
 	return nil, nil
 }

@@ -1,0 +1,100 @@
+package greenlet_test
+
+import (
+	"context"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gevent-go/gevent/greenlet"
+	"github.com/gevent-go/gevent/hub"
+)
+
+// Budgets of the blocking offload (issue 14), read as ratios in one run:
+//   BenchmarkBlockingRoundTrip: <= 2 µs per op, and at least 5x cheaper
+//   than gevent's threadpool.apply of an empty function (bench/compare);
+//   its ratio to BenchmarkBaselineGoroutineRoundTrip is the figure reported.
+//   cpu-ns/op over ns/op shows the CPU the hub's spin burns beside the work.
+
+// BenchmarkBaselineGoroutineRoundTrip is a channel round trip to a plain
+// goroutine: the floor of any offload.
+func BenchmarkBaselineGoroutineRoundTrip(b *testing.B) {
+	req, resp := make(chan int), make(chan int)
+	go func() {
+		for x := range req {
+			resp <- x
+		}
+	}()
+	defer close(req)
+	for b.Loop() {
+		req <- 1
+		<-resp
+	}
+}
+
+// BenchmarkBaselineLockedRoundTrip is the same round trip answered by a
+// goroutine locked to its own OS thread, which sleeps between messages: the
+// OS wake-up a hub would pay on every offloaded result without its spin.
+func BenchmarkBaselineLockedRoundTrip(b *testing.B) {
+	req, resp := make(chan int), make(chan int)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		for x := range req {
+			resp <- x
+		}
+	}()
+	defer close(req)
+	for b.Loop() {
+		req <- 1
+		<-resp
+	}
+}
+
+// BenchmarkBlockingRoundTrip is greenlet -> goroutine -> greenlet through
+// Blocking with an empty function, on each core; the hub has nothing else
+// to run, so the result arrives within its spin window.
+func BenchmarkBlockingRoundTrip(b *testing.B) {
+	benchBlocking(b, func(ctx context.Context) (int, error) { return 1, nil })
+}
+
+// BenchmarkBlockingSleep offloads a 1 ms time.Sleep: the spin window passes
+// and the hub sleeps in the OS. cpu-ns/op is what one such call costs in CPU,
+// the spin included.
+func BenchmarkBlockingSleep(b *testing.B) {
+	benchBlocking(b, func(ctx context.Context) (int, error) {
+		time.Sleep(time.Millisecond)
+		return 1, nil
+	})
+}
+
+func benchBlocking(b *testing.B, fn func(ctx context.Context) (int, error)) {
+	for _, core := range hub.Cores() {
+		b.Run("core="+core, func(b *testing.B) {
+			err := greenlet.Run(func(main *greenlet.Greenlet) error {
+				b.ReportAllocs()
+				cpu0 := cpuTime()
+				for b.Loop() {
+					if _, err := greenlet.Blocking(main, fn); err != nil {
+						return err
+					}
+				}
+				b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+				return nil
+			}, hub.WithCore(core))
+			if err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}
+
+// cpuTime returns the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
