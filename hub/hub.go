@@ -69,6 +69,8 @@ type Hub struct {
 	closed   atomic.Bool
 	dead     atomic.Bool // destroyed: Run has returned (see Destroyed)
 
+	done chan struct{} // closed once destroyed (see Done)
+
 	// The goroutines of the hub (see ownGoroutine): read by any goroutine
 	// to tell the hub's own from foreign ones before touching anything.
 	hubG atomic.Uintptr // the goroutine in Run, 0 outside Run
@@ -148,6 +150,7 @@ func New(opts ...Option) (*Hub, error) {
 	}
 	h := &Hub{loop: l, core: name, interval: int64(c.interval), handler: c.handler, errOut: c.errOut, labels: c.labels, verifyOn: c.verify}
 	h.cbq.init()
+	h.done = make(chan struct{})
 	if v, ok := l.(*virtualLoop); ok {
 		v.h, h.virtual = h, true
 	}
@@ -637,6 +640,7 @@ func (h *Hub) destroy() {
 	h.postMu.Unlock()
 	h.loop.Close()
 	h.dead.Store(true)
+	close(h.done)
 }
 
 // ownGoroutine reports whether the goroutine gid is the hub's (in Run) or
