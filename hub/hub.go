@@ -389,6 +389,11 @@ func (h *Hub) runCallbacks() {
 		if h.mainDone {
 			return
 		}
+		if h.postFlag.Load() {
+			// A goroutine waits for this post (greenlet.Call): it joins the
+			// queue now, not after the switch interval.
+			h.takePosts()
+		}
 		if count++; count == callbackCheckCount {
 			count = 0
 			h.loop.UpdateNow()
