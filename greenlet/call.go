@@ -145,7 +145,15 @@ func (c *call[T]) body(g *Greenlet) (any, error) {
 	return nil, nil
 }
 
-func (c *call[T]) finish(r callResult[T]) { c.res <- r }
+// finish hands the outcome to the caller without blocking the hub: the
+// channel has room for the one outcome a call has.
+func (c *call[T]) finish(r callResult[T]) {
+	select {
+	case c.res <- r:
+	default:
+		panic("greenlet: internal error: a Call's outcome sent twice")
+	}
+}
 
 // cancel runs in the hub as a posted function, always after start (posts
 // are FIFO): it kills the greenlet, or tells it not to run fn at all.
