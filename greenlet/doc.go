@@ -66,6 +66,7 @@
 //	core                               package hub: hub.WithCore, GEVENT_CORE=go|c
 //	add_spawn_callback                 AddSpawnCallback; RemoveSpawnCallback
 //	(typed results)                    SpawnTyped[T] -> Typed[T].Get / Value
+//	run_callback_threadsafe + result   Call(ctx, h, fn): from any goroutine, fn as a greenlet of h
 //	LoopExit / BlockingSwitchOutError  ErrLoopExit (*hub.LoopExit); ErrBlockingSwitchOut
 //
 // and its higher-level classes (modern semantics; constructors take the hub,
