@@ -397,6 +397,9 @@ func (h *Hub) switchTo(g *G) {
 	h.current = g
 	_, ok := g.w.next()
 	h.current = nil
+	if h.mon.Load() != monClear {
+		h.monitorSeen(g)
+	}
 	if g.state == gRunning {
 		h.finish(g, ok)
 	}

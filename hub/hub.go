@@ -71,6 +71,12 @@ type Hub struct {
 
 	done chan struct{} // closed once destroyed (see Done)
 
+	// The blocked-hub monitor (WithBlockingReport): mon is the one field
+	// the hub and the monitor's goroutine share, read at every switch.
+	blocking time.Duration
+	mon      atomic.Int32
+	monitor  *monitor
+
 	// The goroutines of the hub (see ownGoroutine): read by any goroutine
 	// to tell the hub's own from foreign ones before touching anything.
 	hubG atomic.Uintptr // the goroutine in Run, 0 outside Run
@@ -95,6 +101,9 @@ type config struct {
 	labels   bool
 	verify   bool
 	virtual  bool
+
+	blocking time.Duration // WithBlockingReport
+	blockErr error
 }
 
 // DefaultSwitchInterval is how long the hub runs ready callbacks before it
@@ -144,6 +153,9 @@ func New(opts ...Option) (*Hub, error) {
 	if c.interval <= 0 {
 		return nil, fmt.Errorf("hub: switch interval must be positive, got %v", c.interval)
 	}
+	if c.blockErr != nil {
+		return nil, c.blockErr
+	}
 	l, name, err := c.newLoop()
 	if err != nil {
 		return nil, err
@@ -151,6 +163,7 @@ func New(opts ...Option) (*Hub, error) {
 	h := &Hub{loop: l, core: name, interval: int64(c.interval), handler: c.handler, errOut: c.errOut, labels: c.labels, verifyOn: c.verify}
 	h.cbq.init()
 	h.done = make(chan struct{})
+	h.blocking = c.blocking
 	if v, ok := l.(*virtualLoop); ok {
 		v.h, h.virtual = h, true
 	}
@@ -255,6 +268,9 @@ func (h *Hub) RunMain(main *G) {
 	h.hubG.Store(getg())
 	defer h.hubG.Store(0)
 	defer h.destroy()
+	if h.blocking > 0 {
+		defer h.startMonitor()()
+	}
 	h.main = main
 	h.Start(main)
 	for !h.runGuarded() {
@@ -334,7 +350,13 @@ func (h *Hub) runLoop() {
 			}
 		}
 		var err error
+		if block && h.monitor != nil {
+			h.monitorSleep()
+		}
 		h.fired, err = h.loop.Run(block, h.fired[:0])
+		if block && h.monitor != nil {
+			h.monitorWake()
+		}
 		if err != nil {
 			h.HandleError(nil, fmt.Errorf("hub: loop failed: %w", err))
 		}
@@ -343,6 +365,9 @@ func (h *Hub) runLoop() {
 		}
 		if len(h.fired) > 0 {
 			h.fire(h.fired)
+			if h.mon.Load() != monClear {
+				h.monitorSeen(nil)
+			}
 		}
 		if h.cbq.n == 0 && len(h.idlers) > 0 {
 			h.runIdlers()
@@ -377,6 +402,9 @@ func (h *Hub) runCallbacks() {
 				h.current = g
 				_, ok := g.w.next() // may grow r.buf; slot is not used after
 				h.current = nil
+				if h.mon.Load() != monClear {
+					h.monitorSeen(g)
+				}
 				if g.state == gRunning {
 					h.finish(g, ok)
 				}
@@ -385,6 +413,9 @@ func (h *Hub) runCallbacks() {
 			cb := *slot
 			*slot = callback{}
 			h.dispatch(&cb)
+			if h.mon.Load() != monClear {
+				h.monitorSeen(nil)
+			}
 		}
 		if h.mainDone {
 			return
