@@ -77,6 +77,8 @@ type Hub struct {
 	mon      atomic.Int32
 	monitor  *monitor
 
+	runInfoSig os.Signal // WithRunInfoOnSignal
+
 	// The goroutines of the hub (see ownGoroutine): read by any goroutine
 	// to tell the hub's own from foreign ones before touching anything.
 	hubG atomic.Uintptr // the goroutine in Run, 0 outside Run
@@ -104,6 +106,8 @@ type config struct {
 
 	blocking time.Duration // WithBlockingReport
 	blockErr error
+
+	runInfoSig os.Signal // WithRunInfoOnSignal
 }
 
 // DefaultSwitchInterval is how long the hub runs ready callbacks before it
@@ -164,6 +168,7 @@ func New(opts ...Option) (*Hub, error) {
 	h.cbq.init()
 	h.done = make(chan struct{})
 	h.blocking = c.blocking
+	h.runInfoSig = c.runInfoSig
 	if v, ok := l.(*virtualLoop); ok {
 		v.h, h.virtual = h, true
 	}
@@ -270,6 +275,9 @@ func (h *Hub) RunMain(main *G) {
 	defer h.destroy()
 	if h.blocking > 0 {
 		defer h.startMonitor()()
+	}
+	if h.runInfoSig != nil {
+		h.watchRunInfoSignal(h.runInfoSig)
 	}
 	h.main = main
 	h.Start(main)
