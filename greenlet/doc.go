@@ -68,6 +68,7 @@
 //	(typed results)                    SpawnTyped[T] -> Typed[T].Get / Value
 //	threadpool.apply(f)                Blocking(cur, func(ctx) (T, error)); hub.WithBlockingLimit
 //	(Go's context.Context)             g.Context(); SpawnContext(ctx, on, fn); WaitContext(cur, ctx)
+//	run_callback_threadsafe + result   Call(ctx, h, fn): from any goroutine, fn as a greenlet of h
 //	LoopExit / BlockingSwitchOutError  ErrLoopExit (*hub.LoopExit); ErrBlockingSwitchOut
 //
 // and its higher-level classes (modern semantics; constructors take the hub,

@@ -23,7 +23,9 @@
 // read every 50 callbacks), then take posts from other goroutines, then poll
 // the Loop (blocking if nothing is ready) and run the timers that fired, then
 // wake idle waiters. A sleep(0) therefore resumes in the same turn, and a
-// sleep(0) loop cannot starve timers.
+// sleep(0) loop cannot starve timers. Posts are also taken between callbacks,
+// as they arrive, so that a goroutine waiting for the hub (greenlet.Call) is
+// not held up by a busy turn.
 //
 // # Outcomes are errors
 //
@@ -43,12 +45,17 @@
 // it is running. A blocking call made from a goroutine that is not the hub's
 // (a G's body handing its *G to a go statement) panics too, before it reads
 // anything of the hub, so the caller can recover it; other calls from a
-// foreign goroutine, except Post, Ref, Unref and Loop.Wake, are undefined
-// (go test -race reports them). A body that calls runtime.Goexit (t.FailNow)
+// foreign goroutine, except Post, Ref, Unref, Loop.Wake, Done, RunInfo and
+// CheckForeign, are undefined (go test -race reports them). A body that calls runtime.Goexit (t.FailNow)
 // ends only its G, with ErrGoexit. Once Run has returned, the hub refuses
 // to start or arm anything (see Hub.Destroyed). Bodies must not call
 // runtime.LockOSThread or UnlockOSThread: the runtime requires every switch
 // of a hub's coroutines to see the lock state they were created with.
+//
+// A greenlet that blocks its hub's thread (time.Sleep, a socket read, a Go
+// channel) stops every other greenlet of the hub: WithBlockingReport reports
+// such greenlets, and RunInfo (or WithRunInfoOnSignal) lists what each
+// greenlet is waiting for.
 //
 // # Cores
 //

@@ -51,8 +51,11 @@ func (h *Hub) PrintError(ctx any, err error) {
 		return
 	}
 	var p *PanicError
+	var b *BlockingReport
 	if errors.As(err, &p) {
 		fmt.Fprintf(h.errOut, "panic: %v\n\n%s\n", p.Value, p.Stack)
+	} else if errors.As(err, &b) {
+		fmt.Fprintf(h.errOut, "%v:\n\n%s\n\n", b, b.Stack)
 	} else {
 		fmt.Fprintf(h.errOut, "error: %T: %v\n", err, err)
 	}

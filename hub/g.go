@@ -41,6 +41,12 @@ type G struct {
 	state  gState
 	thrown error // delivered by the switch that resumes the G; read once
 
+	// What the G last parked at (the op of its blocking call) and when, on
+	// the loop's clock; a yield sets parkedAt to -1 (ready this turn). Only
+	// RunInfo reads them.
+	parkOp   string
+	parkedAt int64
+
 	// prev/next link the launched, unfinished Gs of the hub, so that
 	// shutdown can stop them.
 	livePrev, liveNext *G
@@ -143,6 +149,7 @@ func (g *G) ParkFor(op string) error {
 	if g.gid.Load() != getg() {
 		return g.misuse(op)
 	}
+	g.parkOp, g.parkedAt = op, g.h.loop.Now()
 	g.state = gParked
 	if !g.yld(struct{}{}) {
 		g.state = gRunning
@@ -164,6 +171,7 @@ func (g *G) YieldFor(op string) error {
 	}
 	h := g.h
 	h.cbq.push(callback{g: g, seq: g.seq, kind: cbWake})
+	g.parkOp, g.parkedAt = op, -1
 	g.state = gParked
 	if !g.yld(struct{}{}) {
 		g.state = gRunning
@@ -194,6 +202,7 @@ func (g *G) SleepFor(d time.Duration, op string) error {
 	// which the 1.2x iter.Pull budget cannot spare (measured, BenchmarkHandoff).
 	h := g.h
 	h.cbq.push(callback{g: g, seq: g.seq, kind: cbWake})
+	g.parkOp, g.parkedAt = op, -1
 	g.state = gParked
 	if !g.yld(struct{}{}) {
 		g.state = gRunning
@@ -397,6 +406,9 @@ func (h *Hub) switchTo(g *G) {
 	h.current = g
 	_, ok := g.w.next()
 	h.current = nil
+	if h.mon.Load() != monClear {
+		h.monitorSeen(g)
+	}
 	if g.state == gRunning {
 		h.finish(g, ok)
 	}

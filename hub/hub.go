@@ -70,6 +70,16 @@ type Hub struct {
 	closed   atomic.Bool
 	dead     atomic.Bool // destroyed: Run has returned (see Destroyed)
 
+	done chan struct{} // closed once destroyed (see Done)
+
+	// The blocked-hub monitor (WithBlockingReport): mon is the one field
+	// the hub and the monitor's goroutine share, read at every switch.
+	blocking time.Duration
+	mon      atomic.Int32
+	monitor  *monitor
+
+	runInfoSig os.Signal // WithRunInfoOnSignal
+
 	// The goroutines of the hub (see ownGoroutine): read by any goroutine
 	// to tell the hub's own from foreign ones before touching anything.
 	hubG atomic.Uintptr // the goroutine in Run, 0 outside Run
@@ -95,7 +105,12 @@ type config struct {
 	verify   bool
 	virtual  bool
 
-	blockingLimit int
+	blockingLimit int // WithBlockingLimit
+
+	blocking time.Duration // WithBlockingReport
+	blockErr error
+
+	runInfoSig os.Signal // WithRunInfoOnSignal
 }
 
 // DefaultSwitchInterval is how long the hub runs ready callbacks before it
@@ -148,6 +163,9 @@ func New(opts ...Option) (*Hub, error) {
 	if err := checkBlockingLimit(c.blockingLimit); err != nil {
 		return nil, err
 	}
+	if c.blockErr != nil {
+		return nil, c.blockErr
+	}
 	l, name, err := c.newLoop()
 	if err != nil {
 		return nil, err
@@ -155,6 +173,9 @@ func New(opts ...Option) (*Hub, error) {
 	h := &Hub{loop: l, core: name, interval: int64(c.interval), handler: c.handler, errOut: c.errOut, labels: c.labels, verifyOn: c.verify}
 	h.off.limit = c.blockingLimit
 	h.cbq.init()
+	h.done = make(chan struct{})
+	h.blocking = c.blocking
+	h.runInfoSig = c.runInfoSig
 	if v, ok := l.(*virtualLoop); ok {
 		v.h, h.virtual = h, true
 	}
@@ -259,6 +280,12 @@ func (h *Hub) RunMain(main *G) {
 	h.hubG.Store(getg())
 	defer h.hubG.Store(0)
 	defer h.destroy()
+	if h.blocking > 0 {
+		defer h.startMonitor()()
+	}
+	if h.runInfoSig != nil {
+		h.watchRunInfoSignal(h.runInfoSig)
+	}
 	h.main = main
 	h.Start(main)
 	for !h.runGuarded() {
@@ -341,7 +368,13 @@ func (h *Hub) runLoop() {
 			block = false // an offloaded result came in while the hub polled
 		}
 		var err error
+		if block && h.monitor != nil {
+			h.monitorSleep()
+		}
 		h.fired, err = h.loop.Run(block, h.fired[:0])
+		if block && h.monitor != nil {
+			h.monitorWake()
+		}
 		if err != nil {
 			h.HandleError(nil, fmt.Errorf("hub: loop failed: %w", err))
 		}
@@ -350,6 +383,9 @@ func (h *Hub) runLoop() {
 		}
 		if len(h.fired) > 0 {
 			h.fire(h.fired)
+			if h.mon.Load() != monClear {
+				h.monitorSeen(nil)
+			}
 		}
 		if h.cbq.n == 0 && len(h.idlers) > 0 {
 			h.runIdlers()
@@ -384,6 +420,9 @@ func (h *Hub) runCallbacks() {
 				h.current = g
 				_, ok := g.w.next() // may grow r.buf; slot is not used after
 				h.current = nil
+				if h.mon.Load() != monClear {
+					h.monitorSeen(g)
+				}
 				if g.state == gRunning {
 					h.finish(g, ok)
 				}
@@ -392,9 +431,17 @@ func (h *Hub) runCallbacks() {
 			cb := *slot
 			*slot = callback{}
 			h.dispatch(&cb)
+			if h.mon.Load() != monClear {
+				h.monitorSeen(nil)
+			}
 		}
 		if h.mainDone {
 			return
+		}
+		if h.postFlag.Load() {
+			// A goroutine waits for this post (greenlet.Call): it joins the
+			// queue now, not after the switch interval.
+			h.takePosts()
 		}
 		if count++; count == callbackCheckCount {
 			count = 0
@@ -647,6 +694,7 @@ func (h *Hub) destroy() {
 	h.postMu.Unlock()
 	h.loop.Close()
 	h.dead.Store(true)
+	close(h.done)
 }
 
 // ownGoroutine reports whether the goroutine gid is the hub's (in Run) or
