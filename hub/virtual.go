@@ -114,21 +114,17 @@ func (l *virtualLoop) outside() bool {
 // wait, which the hub tolerates, and saves a channel operation per event.
 func (l *virtualLoop) Run(block bool, fired []uint64) ([]uint64, error) {
 	if block {
-		if l.outside() || len(l.heap) == 0 {
+		if first, ok := l.first(); l.outside() || !ok {
 			<-l.wake
-		} else if d := l.heap[0].deadline; d > l.now {
-			l.now = d
+		} else if first > l.now {
+			l.now = first
 		}
 	}
-	for len(l.heap) > 0 && l.heap[0].deadline <= l.now {
-		fired = append(fired, l.heap[0].id)
-		l.removeAt(0)
-	}
-	return fired, nil
+	return l.popDue(l.now, fired), nil
 }
 
 // Close releases the heap; there is no runtime timer to stop.
 func (l *virtualLoop) Close() error {
-	l.heap, l.pos = nil, nil
+	l.reset()
 	return nil
 }

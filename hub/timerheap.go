@@ -1,0 +1,274 @@
+package hub
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// timerHeap is the timer queue of the pure-Go loops (real and virtual
+// clock): a 4-ary min-heap of (deadline, arm order) entries with lazy
+// deletion.
+//
+// Lazy deletion: an entry does not know its place in the heap and nothing
+// maps an id to it. Each id instead records the arm number (seq) of its one
+// live entry; Cancel and a re-Arm only change that record, and an entry
+// whose seq no longer matches is stale and dropped when it reaches the top.
+// So a sift moves 16-byte entries and writes nothing else, where a heap
+// with a position index writes a random cache line per level. Stale entries
+// are swept out whenever they outnumber the live ones, so the heap never
+// holds more than about twice the armed timers and the sweeps cost O(1) per
+// cancellation, amortised.
+//
+// The seq also orders equal deadlines: first armed, first fired (the
+// Loop.Arm contract).
+//
+// A fired entry is left at the top (topDead) instead of being popped at
+// once: a process that fires and re-arms, which is what every sleep in a
+// loop does, then costs one sift-down of the new entry from the root, not a
+// pop and a push.
+//
+// A 4-ary heap is shallower than a binary one (log4 n levels) and its four
+// children share a cache line, which keeps it flat up to a million timers.
+type timerHeap struct {
+	heap    []timerEntry
+	seqOf   []uint32 // id -> seq of its live entry; 0: not armed
+	seq     uint32   // the last seq given; never 0
+	live    int      // armed ids
+	topDead bool     // heap[0] is stale: an Arm may overwrite it
+}
+
+// timerEntry is 16 bytes, four to a cache line.
+type timerEntry struct {
+	deadline int64
+	seq      uint32
+	id       uint32
+}
+
+// before is the heap order: deadline, then arm order.
+func (a *timerEntry) before(b *timerEntry) bool {
+	return a.deadline < b.deadline || a.deadline == b.deadline && a.seq < b.seq
+}
+
+// maxTimerID bounds the ids a timerHeap takes: they are stored in 32 bits.
+// The hub hands out dense slot ids, one per armed timer, so reaching it
+// would take four billion timers armed at once.
+const maxTimerID = math.MaxUint32
+
+func (q *timerHeap) arm(id uint64, deadline int64) {
+	if id > maxTimerID {
+		panic(fmt.Sprintf("hub: timer id %d does not fit the pure-Go loop's 32-bit ids", id))
+	}
+	for uint64(len(q.seqOf)) <= id {
+		q.seqOf = append(q.seqOf, 0)
+	}
+	if q.seq == math.MaxUint32 {
+		q.renumber()
+	}
+	q.seq++
+	if q.seqOf[id] == 0 {
+		q.live++
+	}
+	q.seqOf[id] = q.seq
+	e := timerEntry{deadline, q.seq, uint32(id)}
+	if q.topDead {
+		q.topDead = false
+		q.replaceTop(e)
+	} else {
+		q.heap = append(q.heap, e)
+		q.up(len(q.heap)-1, e)
+	}
+	q.sweepIfStale()
+}
+
+func (q *timerHeap) cancel(id uint64) {
+	if id >= uint64(len(q.seqOf)) || q.seqOf[id] == 0 {
+		return
+	}
+	q.seqOf[id] = 0
+	q.live--
+	q.sweepIfStale()
+}
+
+// isLive reports whether e is the live entry of its id.
+func (q *timerHeap) isLive(e *timerEntry) bool { return q.seqOf[e.id] == e.seq }
+
+// first returns the earliest live entry's deadline, dropping the stale
+// entries above it; ok is false when no timer is armed.
+func (q *timerHeap) first() (deadline int64, ok bool) {
+	for len(q.heap) > 0 {
+		if e := &q.heap[0]; q.isLive(e) {
+			return e.deadline, true
+		}
+		q.popTop()
+	}
+	return 0, false
+}
+
+// popDue appends the ids of the live entries due at now (deadline <= now)
+// to fired, earliest first, and disarms them.
+func (q *timerHeap) popDue(now int64, fired []uint64) []uint64 {
+	for len(q.heap) > 0 && q.heap[0].deadline <= now {
+		e := &q.heap[0]
+		if q.isLive(e) {
+			fired = append(fired, uint64(e.id))
+			q.seqOf[e.id] = 0
+			q.live--
+		}
+		if q.nextDue(now) {
+			q.popTop()
+			continue
+		}
+		// The last one due: leave it for the next Arm to overwrite.
+		q.topDead = true
+		break
+	}
+	return fired
+}
+
+// nextDue reports whether an entry other than the top is due: the second
+// smallest entry of a heap is one of the root's children.
+func (q *timerHeap) nextDue(now int64) bool {
+	n := min(len(q.heap), 5)
+	for i := 1; i < n; i++ {
+		if q.heap[i].deadline <= now {
+			return true
+		}
+	}
+	return false
+}
+
+func (q *timerHeap) popTop() {
+	q.topDead = false
+	last := len(q.heap) - 1
+	e := q.heap[last]
+	q.heap = q.heap[:last]
+	if last > 0 {
+		q.replaceTop(e)
+	}
+}
+
+// replaceTop puts e in place of the root and restores the order. The hole
+// goes down along the smallest children to the bottom and e rises from
+// there (Floyd's variant): e is usually late, so this saves a comparison
+// with e on every level it would have descended anyway.
+func (q *timerHeap) replaceTop(e timerEntry) {
+	h := q.heap
+	n := len(h)
+	i := 0
+	for {
+		c := 4*i + 1
+		if c >= n {
+			break
+		}
+		m := c
+		if end := min(c+4, n); end == c+4 {
+			// all four children: a branch-light minimum
+			a, b := c, c+2
+			if h[c+1].before(&h[c]) {
+				a = c + 1
+			}
+			if h[c+3].before(&h[c+2]) {
+				b = c + 3
+			}
+			m = a
+			if h[b].before(&h[a]) {
+				m = b
+			}
+		} else {
+			for k := c + 1; k < end; k++ {
+				if h[k].before(&h[m]) {
+					m = k
+				}
+			}
+		}
+		h[i] = h[m]
+		i = m
+	}
+	q.up(i, e)
+}
+
+// up places e at index i or above, moving larger parents down.
+func (q *timerHeap) up(i int, e timerEntry) {
+	h := q.heap
+	for i > 0 {
+		p := (i - 1) / 4
+		if !e.before(&h[p]) {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = e
+}
+
+// sweepIfStale drops the stale entries once they outnumber the live ones.
+func (q *timerHeap) sweepIfStale() {
+	if stale := len(q.heap) - q.live; stale > q.live && stale > 64 {
+		q.sweep()
+	}
+}
+
+// sweep drops every stale entry and rebuilds the heap.
+func (q *timerHeap) sweep() {
+	q.topDead = false
+	h := q.heap[:0]
+	for i := range q.heap {
+		if e := &q.heap[i]; q.isLive(e) {
+			h = append(h, *e)
+		}
+	}
+	clear(q.heap[len(h):])
+	q.heap = h
+	for i := (len(h) - 2) / 4; i >= 0; i-- {
+		q.down(i)
+	}
+}
+
+// down sifts the entry at i down (heap construction).
+func (q *timerHeap) down(i int) {
+	h := q.heap
+	n := len(h)
+	e := h[i]
+	for {
+		c := 4*i + 1
+		if c >= n {
+			break
+		}
+		m := c
+		for k := c + 1; k < c+4 && k < n; k++ {
+			if h[k].before(&h[m]) {
+				m = k
+			}
+		}
+		if !h[m].before(&e) {
+			break
+		}
+		h[i] = h[m]
+		i = m
+	}
+	h[i] = e
+}
+
+// renumber gives the live entries the seqs 1, 2, ... in their arm order
+// when the 32-bit counter is exhausted (after four billion Arms), so that
+// seqs keep comparing in arm order. Relative order is kept, so the heap
+// stays a heap.
+func (q *timerHeap) renumber() {
+	q.sweep()
+	idx := make([]int32, len(q.heap))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return cmp.Compare(q.heap[a].seq, q.heap[b].seq) })
+	for k, i := range idx {
+		e := &q.heap[i]
+		e.seq = uint32(k + 1)
+		q.seqOf[e.id] = e.seq
+	}
+	q.seq = uint32(len(idx))
+}
+
+// reset empties the heap.
+func (q *timerHeap) reset() { *q = timerHeap{} }
