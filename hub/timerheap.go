@@ -221,7 +221,7 @@ func (q *timerHeap) sweep() {
 	}
 	clear(q.heap[len(h):])
 	q.heap = h
-	for i := (len(h) - 2) / 4; i >= 0; i-- {
+	for i := (len(h) - 2) / 4; i >= 0 && len(h) > 1; i-- {
 		q.down(i)
 	}
 }

@@ -110,4 +110,11 @@ func TestTimerHeapSweep(t *testing.T) {
 	if got := q.popDue(math.MaxInt64, nil); len(got) != 0 {
 		t.Fatalf("fired %v after cancelling all", got)
 	}
+	for range 1000 { // one timer armed and cancelled, as a Timeout is
+		q.arm(7, 1)
+		q.cancel(7)
+	}
+	if len(q.heap) > 65 {
+		t.Fatalf("heap holds %d entries, none armed", len(q.heap))
+	}
 }
