@@ -31,7 +31,8 @@ type Hub struct {
 	handler  ErrorHandler
 	labels   bool
 	verifyOn bool
-	virtual  bool // WithVirtualClock
+	virtual  bool         // WithVirtualClock
+	vloop    *virtualLoop // the loop, when virtual
 
 	// Everything below is owned by the hub's goroutine (and the G it is
 	// running, which is the same thread of control).
@@ -149,7 +150,7 @@ func New(opts ...Option) (*Hub, error) {
 	h := &Hub{loop: l, core: name, interval: int64(c.interval), handler: c.handler, errOut: c.errOut, labels: c.labels, verifyOn: c.verify}
 	h.cbq.init()
 	if v, ok := l.(*virtualLoop); ok {
-		v.h, h.virtual = h, true
+		v.h, h.virtual, h.vloop = h, true, v
 	}
 	l.UpdateNow()
 	return h, nil
@@ -340,6 +341,9 @@ func (h *Hub) runLoop() {
 		}
 		if len(h.fired) > 0 {
 			h.fire(h.fired)
+			if h.vloop != nil {
+				h.runVirtualIdle()
+			}
 		}
 		if h.cbq.n == 0 && len(h.idlers) > 0 {
 			h.runIdlers()

@@ -128,3 +128,25 @@ func (l *virtualLoop) Close() error {
 	l.reset()
 	return nil
 }
+
+// runVirtualIdle is the virtual clock's short cut through the hub loop:
+// while the hub is idle after firing timers (no callback, no idle waiter, no
+// outside work, a timer that keeps the loop alive) and not verifying
+// itself every turn, it jumps to the next deadline and fires what is due
+// then, skipping the steps of a turn that would find nothing to do. It is
+// the turn's order of events all the same: the timers due at one instant
+// fire together, and anything they queue sends it back to the full turn. A
+// discrete-event simulation spends its life here: a process resumes, arms
+// its next delay and parks.
+func (h *Hub) runVirtualIdle() {
+	l := h.vloop
+	for h.cbq.n == 0 && len(h.idlers) == 0 && h.refTimers > 0 && !h.mainDone && !h.verifyOn && !l.outside() {
+		first, ok := l.first()
+		if !ok {
+			return
+		}
+		l.now = max(l.now, first)
+		h.fired = l.popDue(l.now, h.fired[:0])
+		h.fire(h.fired)
+	}
+}
