@@ -51,6 +51,22 @@ func (a *timerEntry) before(b *timerEntry) bool {
 	return a.deadline < b.deadline || a.deadline == b.deadline && a.seq < b.seq
 }
 
+// minOf returns whichever of i and j holds the earlier entry of h,
+// without a branch for the compiler to mispredict: in a heap of random
+// deadlines every such choice is a coin toss.
+func minOf(h []timerEntry, i, j int) int {
+	a, b := &h[i], &h[j]
+	lt := b2i(b.deadline < a.deadline) | b2i(b.deadline == a.deadline)&b2i(b.seq < a.seq)
+	return i + (j-i)*lt
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // maxTimerID bounds the ids a timerHeap takes: they are stored in 32 bits.
 // The hub hands out dense slot ids, one per armed timer, so reaching it
 // would take four billion timers armed at once.
@@ -165,17 +181,7 @@ func (q *timerHeap) replaceTop(e timerEntry) {
 		m := c
 		if end := min(c+4, n); end == c+4 {
 			// all four children: a branch-light minimum
-			a, b := c, c+2
-			if h[c+1].before(&h[c]) {
-				a = c + 1
-			}
-			if h[c+3].before(&h[c+2]) {
-				b = c + 3
-			}
-			m = a
-			if h[b].before(&h[a]) {
-				m = b
-			}
+			m = minOf(h, minOf(h, c, c+1), minOf(h, c+2, c+3))
 		} else {
 			for k := c + 1; k < end; k++ {
 				if h[k].before(&h[m]) {

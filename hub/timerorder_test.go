@@ -1,7 +1,9 @@
 package hub
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -116,5 +118,29 @@ func TestTimerHeapSweep(t *testing.T) {
 	}
 	if len(q.heap) > 65 {
 		t.Fatalf("heap holds %d entries, none armed", len(q.heap))
+	}
+}
+
+// BenchmarkTimerHeapHold is the hold model of a discrete-event simulation:
+// n timers armed, each op fires the earliest and re-arms it an exponential
+// delay later.
+func BenchmarkTimerHeapHold(b *testing.B) {
+	for _, n := range []int{1000, 100000} {
+		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 2))
+			var q timerHeap
+			for i := range n {
+				q.arm(uint64(i), int64(r.ExpFloat64()*1e9))
+			}
+			var fired []uint64
+			b.ResetTimer()
+			for range b.N {
+				at, _ := q.first()
+				fired = q.popDue(at, fired[:0])
+				for _, id := range fired {
+					q.arm(id, at+int64(r.ExpFloat64()*1e9))
+				}
+			}
+		})
 	}
 }
