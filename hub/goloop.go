@@ -12,11 +12,11 @@ var _ Loop = (*goLoop)(nil)
 // channel for wake-ups. When nothing is ready, Run blocks the hub's locked
 // goroutine on a time.Timer and the wake channel; the thread idles.
 type goLoop struct {
-	base time.Time // zero of the clock; carries the monotonic reading
-	now  int64     // cached clock, ns since base
-	timerHeap
-	wake  chan struct{}
-	timer *time.Timer // reused for blocking waits; stopped between waits
+	timerHeap           // Arm and Cancel
+	base      time.Time // zero of the clock; carries the monotonic reading
+	now       int64     // cached clock, ns since base
+	wake      chan struct{}
+	timer     *time.Timer // reused for blocking waits; stopped between waits
 }
 
 func newGoLoop() *goLoop {
@@ -28,10 +28,6 @@ func newGoLoop() *goLoop {
 func (l *goLoop) Now() int64 { return l.now }
 
 func (l *goLoop) UpdateNow() { l.now = int64(time.Since(l.base)) }
-
-func (l *goLoop) Arm(id uint64, deadline int64) { l.arm(id, deadline) }
-
-func (l *goLoop) Cancel(id uint64) { l.cancel(id) }
 
 func (l *goLoop) Run(block bool, fired []uint64) ([]uint64, error) {
 	if block {

@@ -376,7 +376,7 @@ func (h *Hub) runCallbacks() {
 				g.seq++
 				g.state = gRunning
 				h.current = g
-				_, ok := g.w.next() // may grow r.buf; slot is not used after
+				_, ok := g.next() // may grow r.buf; slot is not used after
 				h.current = nil
 				if g.state == gRunning {
 					h.finish(g, ok)

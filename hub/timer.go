@@ -22,11 +22,11 @@ type Timer struct {
 	unref bool
 
 	// the action, set by one of the Set methods
+	kind timerKind
 	seq  uint32 // with g: the Token of a wake
 	g    *G
 	err  error
 	fn   func()
-	kind timerKind
 }
 
 type timerState uint8

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // timerOrderLanes are the hubs the timer-order tests run on: every core of
@@ -67,14 +68,14 @@ func TestTimerHeapSeqWrap(t *testing.T) {
 	var want []uint64
 	for i := range 40 {
 		id := uint64(i)
-		q.arm(id, 100)
+		q.Arm(id, 100)
 		if i%3 == 0 {
-			q.cancel(id)
+			q.Cancel(id)
 			continue
 		}
 		want = append(want, id)
 	}
-	q.arm(1, 50) // earlier: first
+	q.Arm(1, 50) // earlier: first
 	want = append([]uint64{1}, slices.DeleteFunc(want, func(id uint64) bool { return id == 1 })...)
 	if q.seq > 100 {
 		t.Fatalf("counter not renumbered: %d", q.seq)
@@ -93,31 +94,31 @@ func TestTimerHeapSeqWrap(t *testing.T) {
 func TestTimerHeapSweep(t *testing.T) {
 	var q timerHeap
 	for i := range 1000 {
-		q.arm(uint64(i), int64(i))
+		q.Arm(uint64(i), int64(i))
 	}
 	for round := range 100 {
 		for i := range 1000 {
-			q.arm(uint64(i), int64(round*1000+i)) // a move leaves a stale entry
+			q.Arm(uint64(i), int64(round*1000+i)) // a move leaves a stale entry
 		}
-		if len(q.heap) > 2*q.live+65 {
-			t.Fatalf("round %d: heap holds %d entries for %d timers", round, len(q.heap), q.live)
+		if q.size()+len(q.in) > 2*q.live+65 {
+			t.Fatalf("round %d: heap holds %d entries for %d timers", round, q.size()+len(q.in), q.live)
 		}
 	}
 	for i := range 1000 {
-		q.cancel(uint64(i))
+		q.Cancel(uint64(i))
 	}
-	if len(q.heap) > 65 {
-		t.Fatalf("heap holds %d entries, none armed", len(q.heap))
+	if q.size()+len(q.in) > 65 {
+		t.Fatalf("heap holds %d entries, none armed", q.size()+len(q.in))
 	}
 	if got := q.popDue(math.MaxInt64, nil); len(got) != 0 {
 		t.Fatalf("fired %v after cancelling all", got)
 	}
 	for range 1000 { // one timer armed and cancelled, as a Timeout is
-		q.arm(7, 1)
-		q.cancel(7)
+		q.Arm(7, 1)
+		q.Cancel(7)
 	}
-	if len(q.heap) > 65 {
-		t.Fatalf("heap holds %d entries, none armed", len(q.heap))
+	if q.size()+len(q.in) > 65 {
+		t.Fatalf("heap holds %d entries, none armed", q.size()+len(q.in))
 	}
 }
 
@@ -130,7 +131,7 @@ func BenchmarkTimerHeapHold(b *testing.B) {
 			r := rand.New(rand.NewPCG(1, 2))
 			var q timerHeap
 			for i := range n {
-				q.arm(uint64(i), int64(r.ExpFloat64()*1e9))
+				q.Arm(uint64(i), int64(r.ExpFloat64()*1e9))
 			}
 			var fired []uint64
 			b.ResetTimer()
@@ -138,9 +139,75 @@ func BenchmarkTimerHeapHold(b *testing.B) {
 				at, _ := q.first()
 				fired = q.popDue(at, fired[:0])
 				for _, id := range fired {
-					q.arm(id, at+int64(r.ExpFloat64()*1e9))
+					q.Arm(id, at+int64(r.ExpFloat64()*1e9))
 				}
 			}
 		})
+	}
+}
+
+// The fields of a G that a timed park and its wake-up touch fit in two
+// cache lines (see G).
+func TestGHotFieldsTwoLines(t *testing.T) {
+	var g G
+	if end := unsafe.Offsetof(g.Timer) + unsafe.Sizeof(g.Timer); end > 128 {
+		t.Errorf("G's hot fields end at byte %d, past two cache lines", end)
+	}
+}
+
+// The heap against a model, with few distinct deadlines so that ties are
+// the rule: random arms, moves, cancels and partial pops fire in (deadline,
+// arm order), every id at most once, only the armed ones.
+func TestTimerHeapModel(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	type armed struct {
+		deadline int64
+		seq      int
+	}
+	for round := range 50 {
+		var q timerHeap
+		model := map[uint64]armed{}
+		seq, now := 0, int64(0)
+		for op := range 3000 {
+			id := uint64(r.IntN(300))
+			switch k := r.IntN(10); {
+			case k < 6:
+				seq++
+				d := now + int64(r.IntN(5))
+				q.Arm(id, d)
+				model[id] = armed{d, seq}
+			case k < 9:
+				q.Cancel(id)
+				delete(model, id)
+			default:
+				now += int64(r.IntN(2))
+				var want []uint64
+				for id, a := range model {
+					if a.deadline <= now {
+						want = append(want, id)
+					}
+				}
+				slices.SortFunc(want, func(a, b uint64) int {
+					x, y := model[a], model[b]
+					if x.deadline != y.deadline {
+						return int(x.deadline - y.deadline)
+					}
+					return x.seq - y.seq
+				})
+				got := q.popDue(now, nil)
+				if !slices.Equal(got, want) {
+					t.Fatalf("round %d op %d: fired %v\nwant %v", round, op, got, want)
+				}
+				for _, id := range want {
+					delete(model, id)
+				}
+			}
+			if q.live+q.stale != q.size()+len(q.in) {
+				t.Fatalf("round %d op %d: %d live + %d stale entries, %d in all", round, op, q.live, q.stale, q.size()+len(q.in))
+			}
+			if q.live != len(model) {
+				t.Fatalf("round %d op %d: %d armed, want %d", round, op, q.live, len(model))
+			}
+		}
 	}
 }
