@@ -29,14 +29,15 @@ import (
 // A fired entry is left at the top (topDead) instead of being popped at
 // once: a process that fires and re-arms, which is what every sleep in a
 // loop does, then costs one sift-down of the new entry from the root, not a
-// pop and a push.
+// pop and a push. Arm itself only queues the entry (in); the sifts happen
+// when the loop next looks at the heap, on the hub's stack (see flush).
 //
 // A 4-ary heap is shallower than a binary one (log4 n levels), and its four
 // children share a cache line when they are aligned to one: the root sits
 // at index heapRoot, after padding entries, so that the children of i,
-// 4i-8 to 4i-5, start on a 64-byte boundary of the (64-byte aligned)
-// array. A sift then misses once per level, which keeps it flat up to a
-// million timers.
+// 4i-8 to 4i-5, start on a 64-byte boundary of the array (Go's allocator
+// puts arrays of a kilobyte and more on such boundaries). A sift then
+// misses once per level, which keeps it flat up to a million timers.
 type timerHeap struct {
 	heap    []timerEntry // padding, then the heap from heapRoot
 	in      []timerEntry // armed, not in heap yet (see flush)
@@ -44,7 +45,7 @@ type timerHeap struct {
 	seq     uint32       // the last seq given; never 0
 	live    int          // armed ids: the live entries
 	stale   int          // the other entries
-	topDead bool         // the root is stale: an Arm may overwrite it
+	topDead bool         // the root is stale: flush may overwrite it
 }
 
 // timerEntry is 16 bytes, four to a cache line.
