@@ -169,8 +169,20 @@ func (q *timerHeap) Cancel(id uint64) {
 	if id >= uint64(len(q.seqOf)) || q.seqOf[id] == 0 {
 		return
 	}
+	seq := q.seqOf[id]
 	q.seqOf[id] = 0
 	q.live--
+	// The entry is often the last one queued or in the heap (a timeout
+	// armed and cancelled before it could come near the top): then it
+	// goes at once, which keeps the heap order, rather than going stale.
+	if n := len(q.in); n > 0 && q.in[n-1].seq == seq {
+		q.in = q.in[:n-1]
+		return
+	}
+	if n := len(q.heap); n > heapRoot && q.heap[n-1].seq == seq {
+		q.heap = q.heap[:n-1]
+		return
+	}
 	q.stale++
 	q.sweepIfStale()
 }
