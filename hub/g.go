@@ -23,10 +23,13 @@ import (
 // Only the hub's goroutine (the hub loop and the G now running) touches a G,
 // except where a method says otherwise.
 type G struct {
-	h   *Hub
-	fn  func(g *G)
-	w   *worker             // the coroutine running g; set at launch
-	yld func(struct{}) bool // w's yield, copied for the park fast path
+	// The fields a timed park and its wake-up touch (the first ones, up to
+	// and including Timer) fill two cache lines: in a simulation of many
+	// processes every resume finds its G cold, and each line more is a miss
+	// (TestGHotFieldsTwoLines).
+	h    *Hub
+	next func() (struct{}, bool) // w's next, copied for the switch
+	yld  func(struct{}) bool     // w's yield, copied for the park fast path
 
 	// gid is the goroutine (getg) of w's coroutine while g's body runs, 0
 	// before and after. So gid == getg() holds exactly when g is the G its
@@ -41,6 +44,14 @@ type G struct {
 	state  gState
 	thrown error // delivered by the switch that resumes the G; read once
 
+	// Timer is a per-G timer for the blocking calls of the layers above
+	// (sleep, join with a timeout): a G parks at one place at a time, so
+	// one timer per G suffices and parking with a timeout allocates nothing.
+	Timer Timer
+
+	fn func(g *G)
+	w  *worker // the coroutine running g; set at launch
+
 	// What the G last parked at (the op of its blocking call) and when, on
 	// the loop's clock; a yield sets parkedAt to -1 (ready this turn). Only
 	// RunInfo reads them.
@@ -54,11 +65,6 @@ type G struct {
 	// Owner is the object that embeds or wraps this G (a *greenlet.Greenlet),
 	// for messages and profiles. The hub only formats it.
 	Owner any
-
-	// Timer is a per-G timer for the blocking calls of the layers above
-	// (sleep, join with a timeout): a G parks at one place at a time, so
-	// one timer per G suffices and parking with a timeout allocates nothing.
-	Timer Timer
 }
 
 type gState uint8
@@ -386,7 +392,7 @@ func (h *Hub) launch(g *G) {
 		w.next, w.stop = iter.Pull(w.loop)
 	}
 	w.g = g
-	g.w = w
+	g.w, g.next = w, w.next
 	h.live++
 	g.liveNext = h.liveHead
 	if h.liveHead != nil {
@@ -404,7 +410,7 @@ func (h *Hub) switchTo(g *G) {
 	g.seq++
 	g.state = gRunning
 	h.current = g
-	_, ok := g.w.next()
+	_, ok := g.next()
 	h.current = nil
 	if h.mon.Load() != monClear {
 		h.monitorSeen(g)
@@ -420,7 +426,7 @@ func (h *Hub) finish(g *G, ok bool) {
 	g.state = gDead
 	g.gid.Store(0)
 	w := g.w
-	g.w, g.yld = nil, nil
+	g.w, g.next, g.yld = nil, nil, nil
 	w.g = nil
 	if ok && !h.destroying && h.nidle < maxIdleWorkers {
 		w.idleNext = h.idle

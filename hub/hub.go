@@ -31,7 +31,8 @@ type Hub struct {
 	handler  ErrorHandler
 	labels   bool
 	verifyOn bool
-	virtual  bool // WithVirtualClock
+	virtual  bool         // WithVirtualClock
+	vloop    *virtualLoop // the loop, when virtual
 	off      offloads
 
 	// Everything below is owned by the hub's goroutine (and the G it is
@@ -177,7 +178,7 @@ func New(opts ...Option) (*Hub, error) {
 	h.blocking = c.blocking
 	h.runInfoSig = c.runInfoSig
 	if v, ok := l.(*virtualLoop); ok {
-		v.h, h.virtual = h, true
+		v.h, h.virtual, h.vloop = h, true, v
 	}
 	l.UpdateNow()
 	return h, nil
@@ -386,6 +387,9 @@ func (h *Hub) runLoop() {
 			if h.mon.Load() != monClear {
 				h.monitorSeen(nil)
 			}
+			if h.vloop != nil {
+				h.runVirtualIdle()
+			}
 		}
 		if h.cbq.n == 0 && len(h.idlers) > 0 {
 			h.runIdlers()
@@ -418,7 +422,7 @@ func (h *Hub) runCallbacks() {
 				g.seq++
 				g.state = gRunning
 				h.current = g
-				_, ok := g.w.next() // may grow r.buf; slot is not used after
+				_, ok := g.next() // may grow r.buf; slot is not used after
 				h.current = nil
 				if h.mon.Load() != monClear {
 					h.monitorSeen(g)

@@ -31,8 +31,11 @@ type Loop interface {
 	// deadline (a value on the Now scale). Arming an armed id moves its
 	// deadline. Ids are small non-negative integers, dense from 0, chosen by
 	// the hub; an id is reused only after it fired or was cancelled, so a
-	// loop may index an array by id. Timers with equal deadlines fire in no
-	// promised order.
+	// loop may index an array by id. Timers with equal deadlines fire in
+	// the order they were armed (re-arming an id counts as arming it anew):
+	// every core guarantees it, within one Run and across Runs, so that
+	// timers set for the same instant, as a virtual clock makes common, run
+	// first come, first served.
 	Arm(id uint64, deadline int64)
 
 	// Cancel stops the timer id. Cancelling an id that is not armed does

@@ -22,11 +22,11 @@ type Timer struct {
 	unref bool
 
 	// the action, set by one of the Set methods
+	kind timerKind
 	seq  uint32 // with g: the Token of a wake
 	g    *G
 	err  error
 	fn   func()
-	kind timerKind
 }
 
 type timerState uint8
@@ -190,6 +190,21 @@ func (h *Hub) freeSlot(s uint64) {
 // timer (or reuses its slot) sees a consistent state, then runs the actions
 // of those still marked firing.
 func (h *Hub) fire(ids []uint64) {
+	if len(ids) == 1 && len(h.firing) == 0 {
+		// One timer: no other action can cancel it meanwhile, so it runs
+		// at once; most turns of a simulation fire exactly one.
+		t := h.timers[ids[0]]
+		if t == nil || t.state != timerArmed {
+			return
+		}
+		h.freeSlot(ids[0])
+		if !t.unref {
+			h.refTimers--
+		}
+		t.state = timerIdle
+		h.runAction(t)
+		return
+	}
 	for _, id := range ids {
 		t := h.timers[id]
 		if t == nil || t.state != timerArmed {
@@ -215,16 +230,21 @@ func (h *Hub) runFiring() {
 			continue
 		}
 		t.state = timerIdle
-		switch t.kind {
-		case timerWake:
-			h.resume(Token{t.g, t.seq})
-		case timerThrow:
-			h.throwNow(t.g, t.err)
-		case timerStart:
-			h.startNow(t.g)
-		case timerFunc:
-			h.call(t.fn, nil, nil, "timer callback")
-		}
+		h.runAction(t)
 	}
 	h.firing = h.firing[:0]
+}
+
+// runAction runs the action of a fired timer, already idle.
+func (h *Hub) runAction(t *Timer) {
+	switch t.kind {
+	case timerWake:
+		h.resume(Token{t.g, t.seq})
+	case timerThrow:
+		h.throwNow(t.g, t.err)
+	case timerStart:
+		h.startNow(t.g)
+	case timerFunc:
+		h.call(t.fn, nil, nil, "timer callback")
+	}
 }

@@ -114,21 +114,39 @@ func (l *virtualLoop) outside() bool {
 // wait, which the hub tolerates, and saves a channel operation per event.
 func (l *virtualLoop) Run(block bool, fired []uint64) ([]uint64, error) {
 	if block {
-		if l.outside() || len(l.heap) == 0 {
+		if first, ok := l.first(); l.outside() || !ok {
 			<-l.wake
-		} else if d := l.heap[0].deadline; d > l.now {
-			l.now = d
+		} else if first > l.now {
+			l.now = first
 		}
 	}
-	for len(l.heap) > 0 && l.heap[0].deadline <= l.now {
-		fired = append(fired, l.heap[0].id)
-		l.removeAt(0)
-	}
-	return fired, nil
+	return l.popDue(l.now, fired), nil
 }
 
 // Close releases the heap; there is no runtime timer to stop.
 func (l *virtualLoop) Close() error {
-	l.heap, l.pos = nil, nil
+	l.reset()
 	return nil
+}
+
+// runVirtualIdle is the virtual clock's short cut through the hub loop:
+// while the hub is idle after firing timers (no callback, no idle waiter, no
+// outside work, a timer that keeps the loop alive) and not verifying
+// itself every turn, it jumps to the next deadline and fires what is due
+// then, skipping the steps of a turn that would find nothing to do. It is
+// the turn's order of events all the same: the timers due at one instant
+// fire together, and anything they queue sends it back to the full turn. A
+// discrete-event simulation spends its life here: a process resumes, arms
+// its next delay and parks.
+func (h *Hub) runVirtualIdle() {
+	l := h.vloop
+	for h.cbq.n == 0 && len(h.idlers) == 0 && h.refTimers > 0 && !h.mainDone && !h.verifyOn && !l.outside() {
+		first, ok := l.first()
+		if !ok {
+			return
+		}
+		l.now = max(l.now, first)
+		h.fired = l.popDue(l.now, h.fired[:0])
+		h.fire(h.fired)
+	}
 }
