@@ -2,6 +2,7 @@ package greenlet_test
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -218,28 +219,26 @@ func BenchmarkChannelPingPong(b *testing.B) {
 // Go channels (the baseline for Event, Channel and Queue ping-pong); one op
 // is one round trip.
 func BenchmarkBaselineChanPingPong(b *testing.B) {
-	b.ReportAllocs()
-	in, out := make(chan int), make(chan int)
-	go func() {
-		for v := range in {
-			out <- v + 1
-		}
-		close(out)
-	}()
-	for i := 0; b.Loop(); i++ {
-		in <- i
-		<-out
-	}
-	close(in)
-	<-out
+	chanRoundTrip(b, 0, false)
 }
 
 // BenchmarkBaselineBufferedChanPingPong is the same with channels of
 // capacity 1, closer to an unbounded Queue.
 func BenchmarkBaselineBufferedChanPingPong(b *testing.B) {
+	chanRoundTrip(b, 1, false)
+}
+
+// chanRoundTrip times a round trip to an echo goroutine over two channels of
+// the given capacity; locked pins that goroutine to its own OS thread. It is
+// the body of the goroutine baselines.
+func chanRoundTrip(b *testing.B, capacity int, locked bool) {
 	b.ReportAllocs()
-	in, out := make(chan int, 1), make(chan int, 1)
+	in, out := make(chan int, capacity), make(chan int, capacity)
 	go func() {
+		if locked {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+		}
 		for v := range in {
 			out <- v + 1
 		}

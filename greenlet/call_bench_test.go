@@ -20,22 +20,7 @@ import (
 // goroutine locked to its OS thread that sleeps between messages, as an idle
 // hub does: what waking a sleeping hub costs at least.
 func BenchmarkBaselineLockedThreadRoundTrip(b *testing.B) {
-	b.ReportAllocs()
-	in, out := make(chan int), make(chan int)
-	go func() {
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		for v := range in {
-			out <- v + 1
-		}
-		close(out)
-	}()
-	for i := 0; b.Loop(); i++ {
-		in <- i
-		<-out
-	}
-	close(in)
-	<-out
+	chanRoundTrip(b, 0, true)
 }
 
 // BenchmarkBaselineBusyThreadRoundTrip is a channel round trip to a
