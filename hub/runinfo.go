@@ -28,6 +28,9 @@ type GreenletInfo struct {
 	Ready    bool
 }
 
+// String formats the dump: a line naming the core and how many greenlets
+// there are, then one line per greenlet with its state and, when parked, where
+// and for how long.
 func (r RunInfo) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "hub (core %s): %d greenlets\n", r.Core, len(r.Greenlets))
