@@ -58,7 +58,13 @@ func BenchmarkBaselinePullAlternate(b *testing.B) {
 // alternate with Sleep(0); one op is one handoff (two switches).
 func BenchmarkHandoff(b *testing.B) {
 	b.ReportAllocs()
-	run(b, func(main *greenlet.Greenlet) error {
+	run(b, handoffBody(b))
+}
+
+// handoffBody is the main body of the handoff benchmarks: two greenlets
+// alternate b.N/2 times with Sleep(0), timed from when both have parked.
+func handoffBody(b *testing.B) func(main *greenlet.Greenlet) error {
+	return func(main *greenlet.Greenlet) error {
 		n := b.N
 		body := func(g *greenlet.Greenlet) (any, error) {
 			for range n / 2 {
@@ -76,7 +82,7 @@ func BenchmarkHandoff(b *testing.B) {
 		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{x, y}, greenlet.Forever, true, -1)
 		b.StopTimer()
 		return err
-	})
+	}
 }
 
 // BenchmarkHandoffRaw is the same handoff on the hub API (hub.G.Yield),
@@ -273,9 +279,9 @@ func benchCore() hub.Option {
 	return hub.WithCore("go")
 }
 
-func run(b *testing.B, body func(main *greenlet.Greenlet) error) {
+func run(b *testing.B, body func(main *greenlet.Greenlet) error, opts ...hub.Option) {
 	b.Helper()
-	if err := greenlet.Run(body, benchCore()); err != nil {
+	if err := greenlet.Run(body, append([]hub.Option{benchCore()}, opts...)...); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -2,7 +2,6 @@ package greenlet_test
 
 import (
 	"context"
-	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -20,36 +19,14 @@ import (
 // BenchmarkBaselineGoroutineRoundTrip is a channel round trip to a plain
 // goroutine: the floor of any offload.
 func BenchmarkBaselineGoroutineRoundTrip(b *testing.B) {
-	req, resp := make(chan int), make(chan int)
-	go func() {
-		for x := range req {
-			resp <- x
-		}
-	}()
-	defer close(req)
-	for b.Loop() {
-		req <- 1
-		<-resp
-	}
+	chanRoundTrip(b, 0, false)
 }
 
 // BenchmarkBaselineLockedRoundTrip is the same round trip answered by a
 // goroutine locked to its own OS thread, which sleeps between messages: the
 // OS wake-up a hub would pay on every offloaded result without its spin.
 func BenchmarkBaselineLockedRoundTrip(b *testing.B) {
-	req, resp := make(chan int), make(chan int)
-	go func() {
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		for x := range req {
-			resp <- x
-		}
-	}()
-	defer close(req)
-	for b.Loop() {
-		req <- 1
-		<-resp
-	}
+	chanRoundTrip(b, 0, true)
 }
 
 // BenchmarkBlockingRoundTrip is greenlet -> goroutine -> greenlet through

@@ -110,26 +110,5 @@ func TestBlockingReportThreshold(t *testing.T) {
 // keeps a machine that starves the benchmark of CPU from printing reports.)
 func BenchmarkHandoffBlockingReport(b *testing.B) {
 	b.ReportAllocs()
-	err := greenlet.Run(func(main *greenlet.Greenlet) error {
-		n := b.N
-		body := func(g *greenlet.Greenlet) (any, error) {
-			for range n / 2 {
-				if err := greenlet.Sleep(g, 0); err != nil {
-					return nil, err
-				}
-			}
-			return nil, nil
-		}
-		x, y := greenlet.Spawn(main, body), greenlet.Spawn(main, body)
-		if err := greenlet.Sleep(main, 0); err != nil { // both started and parked
-			return err
-		}
-		b.ResetTimer()
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{x, y}, greenlet.Forever, true, -1)
-		b.StopTimer()
-		return err
-	}, benchCore(), hub.WithBlockingReport(time.Second), hub.WithErrorStream(nil))
-	if err != nil {
-		b.Fatal(err)
-	}
+	run(b, handoffBody(b), hub.WithBlockingReport(time.Second), hub.WithErrorStream(nil))
 }
