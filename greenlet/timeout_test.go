@@ -178,7 +178,7 @@ func (s *Conformance) TestTimeoutForDeadGreenlet() {
 			t = greenlet.StartNew(g, 5*time.Millisecond, nil)
 			return nil, nil
 		})
-		s.NoError(g.Join(main, greenlet.Forever))
+		s.NoError(g.Join(main))
 		s.NoError(greenlet.Sleep(main, 20*time.Millisecond))
 		s.False(t.Pending())
 		return nil
