@@ -10,7 +10,7 @@ import (
 	"github.com/gevent-go/gevent/hub"
 )
 
-// Wait runs the hub until no work is left, or reports false at its timeout.
+// Wait runs the hub until no work is left.
 func ExampleWait() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
@@ -18,13 +18,25 @@ func ExampleWait() {
 			fmt.Println("worker done")
 			return nil, err
 		})
+		fmt.Println(greenlet.Wait(main))
+		return nil
+	})
+	// Output:
+	// worker done
+	// <nil>
+}
+
+// WaitTimeout reports whether the hub ran out of work (true) or the
+// timeout passed first (false).
+func ExampleWaitTimeout() {
+	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
+		greenlet.Spawn(main, sleeper(time.Millisecond, nil))
 		fmt.Println(greenlet.WaitTimeout(main, time.Hour))
 		stuck := greenlet.Spawn(main, sleeper(time.Hour, nil))
 		fmt.Println(greenlet.WaitTimeout(main, 5*time.Millisecond))
 		return stuck.Kill(main)
 	})
 	// Output:
-	// worker done
 	// true <nil>
 	// false <nil>
 }
@@ -214,7 +226,10 @@ func ExampleNewChannel() {
 func ExampleNewGroup() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		grp := greenlet.NewGroup(main.Hub())
-		a, _ := grp.Spawn(main, ret("a"))
+		a, err := grp.Spawn(main, ret("a"))
+		if err != nil {
+			return err
+		}
 		b := greenlet.New(main, ret("b"))
 		grp.Add(b)
 		fmt.Println("members:", grp.Len(), grp.Contains(a), grp.Contains(b))
@@ -228,8 +243,7 @@ func ExampleNewGroup() {
 	// joined: true <nil> members: 0 a b
 }
 
-// A full Pool refuses a non-blocking Add with ErrPoolFull; a finished
-// member frees its slot.
+// A full Pool refuses TryAdd; a finished member frees its slot.
 func ExampleNewPool() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		p := greenlet.NewPool(main.Hub(), 1)

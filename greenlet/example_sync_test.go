@@ -169,8 +169,11 @@ func ExampleSemaphore() {
 func ExampleGroup() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		grp := greenlet.NewGroup(main.Hub())
-		grp.Spawn(main, ret(nil))
-		grp.Spawn(main, sleeper(time.Hour, nil))
+		for _, body := range []greenlet.Func{ret(nil), sleeper(time.Hour, nil)} {
+			if _, err := grp.Spawn(main, body); err != nil {
+				return err
+			}
+		}
 		ok, err := grp.Join(main, greenlet.Within(5*time.Millisecond))
 		fmt.Println("joined:", ok, err, "left:", grp.Len())
 		err = grp.Kill(main)

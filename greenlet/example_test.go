@@ -187,9 +187,9 @@ func ExampleKillAll() {
 	// <nil> true true GreenletExit
 }
 
-// Kill (gevent.kill) does not wait: the victim dies at the next hub pass,
-// at its blocking call.
-func ExampleKill() {
+// KillNowait (gevent.kill) does not wait: the victim dies at the next hub
+// pass, at its blocking call.
+func ExampleGreenlet_KillNowait() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			err := greenlet.Sleep(g, time.Hour)
@@ -200,7 +200,7 @@ func ExampleKill() {
 			return err
 		}
 		g.KillNowait(greenlet.WithError(&greenlet.GreenletExit{Msg: "stop"}))
-		fmt.Println("dead right after Kill:", g.Dead())
+		fmt.Println("dead right after KillNowait:", g.Dead())
 		if err := greenlet.Sleep(main, 0); err != nil {
 			return err
 		}
@@ -208,7 +208,7 @@ func ExampleKill() {
 		return nil
 	})
 	// Output:
-	// dead right after Kill: false
+	// dead right after KillNowait: false
 	// sleep returned: GreenletExit: stop
 	// dead after a pass: true
 }
@@ -229,18 +229,31 @@ func ExampleGreenlet_Kill() {
 	// <nil> true GreenletExit
 }
 
-// Join waits, at most timeout, and reports nothing: look at Ready.
+// Join waits until the greenlet has finished; its error is one delivered
+// to the caller, never the greenlet's outcome (that is Get's).
 func ExampleGreenlet_Join() {
+	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
+		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			return nil, errors.New("failed")
+		})
+		fmt.Println(g.Join(main), g.Ready(), g.Err())
+		return nil
+	}, hub.WithErrorStream(nil)) // the failure is looked at: no report
+	// Output:
+	// <nil> true failed
+}
+
+// JoinTimeout reports whether the greenlet finished in time.
+func ExampleGreenlet_JoinTimeout() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			return nil, greenlet.Sleep(g, time.Hour)
 		})
-		_, err := g.JoinTimeout(main, 10*time.Millisecond)
-		fmt.Println(err, g.Ready())
+		fmt.Println(g.JoinTimeout(main, 10*time.Millisecond))
 		return g.Kill(main)
 	})
 	// Output:
-	// <nil> false
+	// false <nil>
 }
 
 // Get returns the value or the failure; its own timeout is a *Timeout.
