@@ -2,6 +2,7 @@ package greenlet_test
 
 import (
 	"errors"
+	"testing"
 	"time"
 
 	"github.com/gevent-go/gevent/greenlet"
@@ -98,5 +99,23 @@ func (s *Conformance) TestWithinBoundsEveryCall() {
 			s.False(ok)
 		}
 		return greenlet.KillAll(main, []*greenlet.Greenlet{a, b})
+	})
+}
+
+// Passing options allocates nothing: they are small values, read and
+// dropped by the call.
+func (s *Conformance) TestWaitOptionsAllocateNothing() {
+	s.run(func(main *greenlet.Greenlet) error {
+		done := greenlet.Spawn(main, ret(nil))
+		s.Require().NoError(done.Join(main))
+		grp := greenlet.NewGroup(main.Hub())
+		stop := errors.New("stop")
+		allocs := testing.AllocsPerRun(100, func() {
+			_ = done.Kill(main, greenlet.WithError(stop), greenlet.Within(time.Second))
+			done.KillNowait(greenlet.WithError(stop))
+			_, _ = grp.Join(main, greenlet.Within(time.Second), greenlet.StopOnError())
+		})
+		s.Zero(allocs, "options allocated")
+		return nil
 	})
 }
