@@ -34,7 +34,7 @@ func parkers(main *greenlet.Greenlet) map[string]func(timeout time.Duration) gre
 			return func(g *greenlet.Greenlet) (any, error) { return nil, greenlet.Sleep(g, min(d, time.Hour)) }
 		},
 		"Join": func(d time.Duration) greenlet.Func {
-			return func(g *greenlet.Greenlet) (any, error) { return nil, target.Join(g, d) }
+			return func(g *greenlet.Greenlet) (any, error) { _, err := target.JoinTimeout(g, d); return nil, err }
 		},
 	}
 }
@@ -79,10 +79,10 @@ func BenchmarkKillParked100k(b *testing.B) {
 						}
 						b.StartTimer()
 						if mode == "kill" {
-							if err := greenlet.KillAll(main, gs, nil, true, greenlet.Forever); err != nil {
+							if err := greenlet.KillAll(main, gs); err != nil {
 								return err
 							}
-						} else if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+						} else if _, err := greenlet.JoinAll(main, gs, greenlet.StopOnError()); err != nil {
 							return err
 						}
 					}

@@ -49,7 +49,7 @@ func BenchmarkEventWakeAll(b *testing.B) {
 						return err
 					}
 				}
-				return greenlet.KillAll(main, gs, nil, true, greenlet.Forever)
+				return greenlet.KillAll(main, gs)
 			})
 		})
 	}
@@ -129,7 +129,7 @@ func BenchmarkEventPingPong(b *testing.B) {
 			}
 			pong.Clear()
 		}
-		return peer.Kill(main, nil, true, greenlet.Forever)
+		return peer.Kill(main)
 	})
 }
 
@@ -155,7 +155,7 @@ func BenchmarkQueuePingPong(b *testing.B) {
 				return err
 			}
 		}
-		return peer.Kill(main, nil, true, greenlet.Forever)
+		return peer.Kill(main)
 	})
 }
 
@@ -181,7 +181,7 @@ func BenchmarkSemaphorePingPong(b *testing.B) {
 				return err
 			}
 		}
-		return peer.Kill(main, nil, true, greenlet.Forever)
+		return peer.Kill(main)
 	})
 }
 
@@ -211,7 +211,7 @@ func BenchmarkChannelPingPong(b *testing.B) {
 				return err
 			}
 		}
-		return peer.Kill(main, nil, true, greenlet.Forever)
+		return peer.Kill(main)
 	})
 }
 

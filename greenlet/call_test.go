@@ -53,7 +53,7 @@ func (s *Conformance) TestCallResult() {
 		other := greenlet.SpawnTyped(g, func(g *greenlet.Greenlet) (int, error) {
 			return 40, greenlet.Sleep(g, time.Millisecond)
 		})
-		v, err := other.Get(g, true, greenlet.Forever)
+		v, err := other.Get(g)
 		return v + 2, err
 	})
 	s.Require().NoError(err)
@@ -102,7 +102,7 @@ func (s *Conformance) TestCallFromHubPanics() {
 			return nil, nil
 		})
 		msg = ""
-		_, err := g.Get(main, true, greenlet.Forever)
+		_, err := g.Get(main)
 		s.True(strings.HasPrefix(msg, "greenlet: Call"), "panic: %q", msg)
 		return err
 	})

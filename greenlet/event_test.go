@@ -45,7 +45,7 @@ func (s *Conformance) TestEventOuterTimeout() {
 			"AsyncResult.Get":  func() error { _, err := r.Get(main, true, time.Hour); return err },
 			"AsyncResult.Wait": func() error { _, err := r.Wait(main, time.Hour); return err },
 			"WaitObjects": func() error {
-				_, err := greenlet.WaitObjects(main, []greenlet.Waitable{e, r}, time.Hour, -1)
+				_, err := greenlet.WaitObjects(main, []greenlet.Waitable{e, r}, greenlet.Within(time.Hour))
 				return err
 			},
 		}
@@ -83,7 +83,7 @@ func (s *Conformance) TestEventSetClearWakesAll() {
 			s.NoError(greenlet.Sleep(main, 0))
 			e.Set()
 			e.Clear()
-			_, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+			_, err := greenlet.JoinAll(main, gs, greenlet.StopOnError())
 			s.NoError(err)
 			for i, g := range gs {
 				s.Equal(true, g.Value(), "waiter %d", i)
@@ -146,14 +146,14 @@ func (s *Conformance) TestEventClearDuringNotify() {
 		})
 		s.NoError(greenlet.Sleep(main, 0))
 		e.Set()
-		s.NoError(g.Join(main, greenlet.Forever))
-		got, err := greenlet.WaitObjects(main, []greenlet.Waitable{e}, 10*time.Millisecond, -1)
+		s.NoError(g.Join(main))
+		got, err := greenlet.WaitObjects(main, []greenlet.Waitable{e}, greenlet.Within(10*time.Millisecond))
 		s.NoError(err)
 		s.Empty(got)
 
 		e.Set()
 		for range 2 {
-			got, err = greenlet.WaitObjects(main, []greenlet.Waitable{e}, greenlet.Forever, -1)
+			got, err = greenlet.WaitObjects(main, []greenlet.Waitable{e})
 			s.NoError(err)
 			s.Equal([]greenlet.Waitable{e}, got)
 		}
@@ -280,7 +280,11 @@ func (s *Conformance) TestWaitObjectsCount() {
 				}
 				return nil, nil
 			})
-			got, err := greenlet.WaitObjects(main, objs, greenlet.Forever, tc.count)
+			var opts []greenlet.WaitOption
+			if tc.count > 0 {
+				opts = append(opts, greenlet.Count(tc.count))
+			}
+			got, err := greenlet.WaitObjects(main, objs, opts...)
 			s.NoError(err)
 			s.Len(got, tc.want)
 			for i, o := range got {
@@ -289,7 +293,7 @@ func (s *Conformance) TestWaitObjectsCount() {
 			if tc.count > 0 {
 				s.False(sender.Dead(), "the sender is still alive with a count")
 			}
-			return sender.Kill(main, nil, true, greenlet.Forever)
+			return sender.Kill(main)
 		})
 	}
 }
@@ -303,22 +307,22 @@ func (s *Conformance) TestIWait() {
 		e := greenlet.NewEvent(h)
 		greenlet.SpawnLater(main, 20*time.Millisecond, func(*greenlet.Greenlet) (any, error) { e.Set(); return nil, nil })
 		slow := greenlet.Spawn(main, sleeper(time.Hour, nil))
-		got, err := greenlet.WaitObjects(main, []greenlet.Waitable{slow, e}, greenlet.Forever, 1)
+		got, err := greenlet.WaitObjects(main, []greenlet.Waitable{slow, e}, greenlet.Count(1))
 		s.NoError(err)
 		s.Equal([]greenlet.Waitable{e}, got)
 		s.Equal(0, slow.HasLinks())
 
 		done := greenlet.Spawn(main, ret(1))
-		s.NoError(done.Join(main, greenlet.Forever))
+		s.NoError(done.Join(main))
 		gs := []greenlet.Waitable{
 			done,
 			greenlet.Spawn(main, sleeper(time.Millisecond, 2)),
 			greenlet.Spawn(main, fails(errors.New("ValueError"))),
 			greenlet.Spawn(main, sleeper(5*time.Millisecond, 4)),
 		}
-		it := greenlet.IWait(main, gs, greenlet.Forever)
+		it := greenlet.IWait(main, gs)
 		n := 0
-		for it.Next() {
+		for it.Next(main) {
 			n++
 			s.NoError(greenlet.Sleep(main, 10*time.Millisecond))
 		}
@@ -329,28 +333,28 @@ func (s *Conformance) TestIWait() {
 
 		s1, s2 := greenlet.NewSemaphore(h, 0), greenlet.NewSemaphore(h, 0)
 		greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { s1.Release(); return nil, nil })
-		it = greenlet.IWait(main, []greenlet.Waitable{s1, s2}, time.Second)
-		s.True(it.Next())
+		it = greenlet.IWait(main, []greenlet.Waitable{s1, s2}, greenlet.Within(time.Second))
+		s.True(it.Next(main))
 		s.Same(s1, it.Value())
 		s.Equal(1, s2.LinkCount())
 		it.Close()
 		s.Equal(0, s2.LinkCount())
-		s.False(it.Next())
+		s.False(it.Next(main))
 
 		s3 := greenlet.NewSemaphore(h, 1)
-		it = greenlet.IWait(main, []greenlet.Waitable{s3, s2}, greenlet.Forever)
-		for o := range it.All() {
+		it = greenlet.IWait(main, []greenlet.Waitable{s3, s2})
+		for o := range it.All(main) {
 			s.Same(s3, o)
 			break
 		}
 		s.Equal(0, s2.LinkCount(), "break closes the iterator")
 		s.NoError(it.Err())
 
-		it = greenlet.IWait(main, []greenlet.Waitable{s2}, 10*time.Millisecond)
-		s.False(it.Next(), "timeout")
+		it = greenlet.IWait(main, []greenlet.Waitable{s2}, greenlet.Within(10*time.Millisecond))
+		s.False(it.Next(main), "timeout")
 		s.NoError(it.Err())
 		s.Equal(0, s2.LinkCount())
-		return slow.Kill(main, nil, true, greenlet.Forever)
+		return slow.Kill(main)
 	})
 }
 
@@ -382,7 +386,7 @@ func (s *Conformance) TestEventCrossThread() {
 		r2 := greenlet.NewAsyncResult(h)
 		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return r2.Get(g, true, greenlet.Forever) })
 		fromOutside(func() { r2.Set(true) })
-		v, err = g.Get(main, true, greenlet.Forever)
+		v, err = g.Get(main)
 		s.NoError(err)
 		s.Equal(true, v)
 		return nil
@@ -397,7 +401,7 @@ func (s *Conformance) TestSemaphoreWait() {
 		p := greenlet.NewPool(h, 1)
 		_, err := p.Spawn(main, sleeper(time.Millisecond, nil))
 		s.NoError(err)
-		n, err := p.WaitAvailable(main, greenlet.Forever)
+		n, err := p.WaitAvailable(main)
 		s.NoError(err)
 		s.Equal(1, n)
 		s.Equal(1, p.FreeCount(), "WaitAvailable does not take the slot")

@@ -29,7 +29,7 @@ func ExampleEvent() {
 			return err
 		}
 		fmt.Println("main woke:", ok)
-		_, err = greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+		_, err = greenlet.JoinAll(main, gs, greenlet.StopOnError())
 		return err
 	})
 	// Output:
@@ -70,13 +70,13 @@ func ExampleIWait() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		slow := greenlet.Spawn(main, sleeper(5*time.Millisecond, "slow"))
 		fast := greenlet.Spawn(main, ret("fast"))
-		it := greenlet.IWait(main, []greenlet.Waitable{slow, fast}, greenlet.Forever)
+		it := greenlet.IWait(main, []greenlet.Waitable{slow, fast})
 		defer it.Close()
-		for it.Next() {
+		for it.Next(main) {
 			fmt.Println(it.Value().(*greenlet.Greenlet).Value())
 		}
 		e := greenlet.NewEvent(main.Hub())
-		got, err := greenlet.WaitObjects(main, []greenlet.Waitable{e}, time.Millisecond, -1)
+		got, err := greenlet.WaitObjects(main, []greenlet.Waitable{e}, greenlet.Within(time.Millisecond))
 		fmt.Println(len(got), err)
 		return it.Err()
 	})
@@ -154,7 +154,7 @@ func ExampleSemaphore() {
 				return nil, greenlet.Sleep(g, time.Millisecond)
 			}))
 		}
-		_, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+		_, err := greenlet.JoinAll(main, gs, greenlet.StopOnError())
 		fmt.Println("free:", sem.Counter())
 		return err
 	})
@@ -169,11 +169,14 @@ func ExampleSemaphore() {
 func ExampleGroup() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		grp := greenlet.NewGroup(main.Hub())
-		grp.Spawn(ret(nil))
-		grp.Spawn(sleeper(time.Hour, nil))
-		ok, err := grp.Join(main, 5*time.Millisecond, false)
+		for _, body := range []greenlet.Func{ret(nil), sleeper(time.Hour, nil)} {
+			if _, err := grp.Spawn(main, body); err != nil {
+				return err
+			}
+		}
+		ok, err := grp.Join(main, greenlet.Within(5*time.Millisecond))
 		fmt.Println("joined:", ok, err, "left:", grp.Len())
-		err = grp.Kill(main, nil, true, greenlet.Forever)
+		err = grp.Kill(main)
 		fmt.Println("killed:", err, "left:", grp.Len())
 		return nil
 	})
@@ -192,7 +195,7 @@ func ExamplePool() {
 			}
 			fmt.Println("spawned", i)
 		}
-		ok, err := p.Join(main, greenlet.Forever, false)
+		ok, err := p.Join(main)
 		fmt.Println("joined:", ok, err, "free:", p.FreeCount())
 		return nil
 	})

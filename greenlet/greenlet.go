@@ -33,12 +33,13 @@ type Func func(g *Greenlet) (any, error)
 // recorded (Value, Err, Successful) and the links fire, asynchronously and in
 // the order they were added.
 //
-// Methods that block (Join, Get, blocking Kill) take the calling greenlet,
-// cur, which must be the greenlet now running on the same hub; anything else
-// panics with a "greenlet: " message, except a call from inside a hub
-// callback, which returns ErrBlockingSwitchOut as gevent does. Methods that
-// do not block may be called from any greenlet or callback of the hub. No
-// method may be called from another goroutine.
+// Methods that block (Join, Get, Kill and their Timeout forms) take the
+// calling greenlet, cur, which must be the greenlet now running on the same
+// hub; anything else panics with a "greenlet: " message, except a call from
+// inside a hub callback, which returns ErrBlockingSwitchOut as gevent does.
+// Methods that do not block (KillNowait, Ready, Value, ...) may be called
+// from any greenlet or callback of the hub. No method may be called from
+// another goroutine.
 //
 // The zero Greenlet is not usable; create one with New, NewOn or Spawn.
 type Greenlet struct {

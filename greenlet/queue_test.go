@@ -35,8 +35,8 @@ func (s *Conformance) TestQueuePutNowaitFromHub() {
 		cgetter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return c2.Get(g, true, greenlet.Forever) })
 		s.NoError(greenlet.Sleep(main, 0))
 		h.RunCallback(func() { got = []error{q2.PutNowait(10), c2.PutNowait(11)} })
-		s.NoError(getter.Join(main, greenlet.Forever)) // LoopExit if not woken
-		s.NoError(cgetter.Join(main, greenlet.Forever))
+		s.NoError(getter.Join(main)) // LoopExit if not woken
+		s.NoError(cgetter.Join(main))
 		s.Equal([]error{nil, nil}, got)
 		s.True(getter.Ready())
 		s.Equal(10, getter.Value())
@@ -63,7 +63,7 @@ func (s *Conformance) TestQueueGetUnlocksPutter() {
 		})
 		s.NoError(greenlet.Sleep(main, 10*time.Millisecond))
 		s.NoError(q.Put(main, "hi2", true, greenlet.Forever))
-		v, err := w.Get(main, true, greenlet.Forever)
+		v, err := w.Get(main)
 		s.NoError(err)
 		s.Equal("OK hi2", v)
 
@@ -78,7 +78,8 @@ func (s *Conformance) TestQueueGetUnlocksPutter() {
 		s.Equal(4, x)
 		// The putter is woken through the unlock callback, not inside
 		// GetNowait: it finishes after one more hub pass.
-		s.NoError(putter.Join(main, time.Second))
+		_, err = putter.JoinTimeout(main, time.Second)
+		s.NoError(err)
 		s.True(putter.Dead())
 		x, err = q1.GetNowait()
 		s.NoError(err)
@@ -107,14 +108,14 @@ func (s *Conformance) TestQueuePeek() {
 		_, err = q.Peek(main, true, greenlet.Forever)
 		s.ErrorIs(err, greenlet.ErrLoopExit)
 		p := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return q.Peek(g, true, 10*time.Millisecond) })
-		_, err = p.Get(main, true, greenlet.Forever)
+		_, err = p.Get(main)
 		s.ErrorIs(err, greenlet.ErrEmpty)
 		s.Len(s.takeHandled(), 1)
 
 		p = greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return q.Peek(g, true, greenlet.Forever) })
 		s.NoError(greenlet.Sleep(main, 0))
 		s.NoError(q.Put(main, "1", true, greenlet.Forever))
-		v2, err := p.Get(main, true, greenlet.Forever)
+		v2, err := p.Get(main)
 		s.NoError(err)
 		s.Equal("1", v2)
 		s.Equal(1, q.Len(), "Peek does not consume")
@@ -188,7 +189,7 @@ func (s *Conformance) TestQueueCancelledGetters() {
 			})
 		}
 		w := waiter(0)
-		v, err := w.Get(main, true, greenlet.Forever)
+		v, err := w.Get(main)
 		s.NoError(err)
 		s.Equal("timed out", v)
 		s.NoError(q.Put(main, "hi", true, greenlet.Forever))
@@ -198,15 +199,15 @@ func (s *Conformance) TestQueueCancelledGetters() {
 
 		dying := waiter(0)
 		live := waiter(time.Hour)
-		s.NoError(dying.Join(main, greenlet.Forever))
+		s.NoError(dying.Join(main))
 		s.NoError(q.Put(main, "hi", true, greenlet.Forever))
-		v, err = live.Get(main, true, greenlet.Forever)
+		v, err = live.Get(main)
 		s.NoError(err)
 		s.Equal("hi", v)
 		s.Equal("timed out", dying.Value())
 
 		b1, b2 := waiter(time.Millisecond), waiter(time.Millisecond)
-		_, err = greenlet.JoinAll(main, []*greenlet.Greenlet{b1, b2}, greenlet.Forever, true, -1)
+		_, err = greenlet.JoinAll(main, []*greenlet.Greenlet{b1, b2}, greenlet.StopOnError())
 		s.NoError(err)
 		s.NoError(q.PutNowait("stays"))
 		s.Equal(1, q.Len())
@@ -239,7 +240,7 @@ func (s *Conformance) TestChannel() {
 		s.NoError(c.Put(main, "world", true, greenlet.Forever))
 		tr.add("sent world")
 		s.Equal([]string{"sending", "hello", "sent hello", "world", "sent world"}, tr.ev)
-		s.NoError(g.Join(main, greenlet.Forever))
+		s.NoError(g.Join(main))
 
 		tr = tracer{}
 		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
@@ -311,7 +312,7 @@ func (s *Conformance) TestQueueJoinShutdown() {
 		blockedPut := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, q.Put(g, 4, true, greenlet.Forever) })
 		s.NoError(greenlet.Sleep(main, 0))
 		q.Shutdown(false)
-		_, err = blockedPut.Get(main, true, greenlet.Forever)
+		_, err = blockedPut.Get(main)
 		s.ErrorIs(err, greenlet.ErrShutDown)
 		s.Len(s.takeHandled(), 1)
 		s.ErrorIs(q.PutNowait(5), greenlet.ErrShutDown)
@@ -327,7 +328,7 @@ func (s *Conformance) TestQueueJoinShutdown() {
 		waiting := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return getter.Get(g, true, greenlet.Forever) })
 		s.NoError(greenlet.Sleep(main, 0))
 		getter.Shutdown(true)
-		_, err = waiting.Get(main, true, greenlet.Forever)
+		_, err = waiting.Get(main)
 		s.ErrorIs(err, greenlet.ErrShutDown)
 		s.Len(s.takeHandled(), 1)
 		q2.Shutdown(true)

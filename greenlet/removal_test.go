@@ -45,8 +45,8 @@ func (s *Conformance) TestKilledWaitersLeaveTheOthersInOrder() {
 						s.NoError(ch.PutNowait(i))
 					}
 				}, nil},
-			{"Join", func(g *greenlet.Greenlet) error { return target.Join(g, greenlet.Forever) },
-				func(int) { greenlet.Kill(target, nil) }, target.HasLinks},
+			{"Join", func(g *greenlet.Greenlet) error { return target.Join(g) },
+				func(int) { target.KillNowait() }, target.HasLinks},
 		}
 		r := rand.New(rand.NewPCG(12, 10))
 		for _, o := range objects {
@@ -72,16 +72,16 @@ func (s *Conformance) TestKilledWaitersLeaveTheOthersInOrder() {
 			}
 			r.Shuffle(len(victims), func(i, j int) { victims[i], victims[j] = victims[j], victims[i] })
 			for _, i := range victims {
-				greenlet.Kill(gs[i], nil)
+				gs[i].KillNowait()
 			}
 			for _, i := range victims {
-				s.NoError(gs[i].Join(main, greenlet.Forever))
+				s.NoError(gs[i].Join(main))
 			}
 			if o.count != nil {
 				s.Equal(len(want), o.count(), "%s: registrations left after the kills", o.name)
 			}
 			o.release(len(want))
-			_, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+			_, err := greenlet.JoinAll(main, gs, greenlet.StopOnError())
 			s.NoError(err)
 			s.Equal(want, woke, "%s: survivors served out of order", o.name)
 		}
@@ -106,14 +106,14 @@ func (s *Conformance) TestKilledChannelPuttersWithdrawInOrder() {
 		var want []int
 		for i := n - 1; i >= 0; i-- {
 			if i%3 != 0 {
-				greenlet.Kill(gs[i], nil)
+				gs[i].KillNowait()
 			}
 		}
 		for i := range n {
 			if i%3 == 0 {
 				want = append(want, i)
 			} else {
-				s.NoError(gs[i].Join(main, greenlet.Forever))
+				s.NoError(gs[i].Join(main))
 			}
 		}
 		var got []int
@@ -123,7 +123,7 @@ func (s *Conformance) TestKilledChannelPuttersWithdrawInOrder() {
 			got = append(got, v)
 		}
 		s.Equal(want, got)
-		_, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+		_, err := greenlet.JoinAll(main, gs, greenlet.StopOnError())
 		s.NoError(err)
 		s.True(ch.Empty())
 		return nil
@@ -172,7 +172,7 @@ func (s *Conformance) TestChannelRandomKillsConserveItems() {
 					}))
 				case 4:
 					if len(gs) > 0 {
-						greenlet.Kill(gs[r.IntN(len(gs))], nil)
+						gs[r.IntN(len(gs))].KillNowait()
 					}
 				case 5:
 					if ch.PutNowait(-1-next) == nil {
@@ -187,7 +187,7 @@ func (s *Conformance) TestChannelRandomKillsConserveItems() {
 				}
 			}
 			s.NoError(greenlet.Sleep(main, 0))
-			s.NoError(greenlet.KillAll(main, gs, nil, true, greenlet.Forever))
+			s.NoError(greenlet.KillAll(main, gs))
 			// Items promised to a getter killed since stay: offered by
 			// PutNowait, or by a putter killed once its item was promised
 			// (it is delivered all the same, to the next getter).
@@ -257,8 +257,8 @@ func (s *Conformance) TestChannelPromiseMovesWhenAnItemIsTaken() {
 			s.NoError(err)
 			stolen = v
 		})
-		greenlet.Kill(pb, nil)
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{getter, pa, pb}, greenlet.Forever, true, -1)
+		pb.KillNowait()
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{getter, pa, pb}, greenlet.StopOnError())
 		s.NoError(err)
 		s.Equal("a", stolen)
 		s.Equal("b", got, "the getter lost its promised item")

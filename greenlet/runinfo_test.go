@@ -27,7 +27,7 @@ func (s *Conformance) TestRunInfo() {
 		w.SetName("waiter")
 		sl := greenlet.Spawn(g, func(g *greenlet.Greenlet) (any, error) { return nil, greenlet.Sleep(g, time.Hour) })
 		sl.SetName("sleeper")
-		ev.Rawlink(func() { greenlet.Kill(sl, nil) }) // the cleanup below
+		ev.Rawlink(func() { sl.KillNowait() }) // the cleanup below
 		return ev, greenlet.Sleep(g, 0)
 	})
 	s.Require().NoError(err)
@@ -80,7 +80,7 @@ func TestRunInfoOnSignal(t *testing.T) {
 						return err
 					}
 				}
-				return sl.Kill(main, nil, true, greenlet.Forever)
+				return sl.Kill(main)
 			}, hub.WithCore(core), hub.WithRunInfoOnSignal(syscall.SIGUSR1), hub.WithErrorStream(&out))
 			if err != nil {
 				t.Fatal(err)

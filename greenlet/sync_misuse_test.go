@@ -30,7 +30,7 @@ func (s *Conformance) TestSyncMisuseMessages() {
 			},
 			"greenlet: Rawlink of a nil function": func() { e.Rawlink(nil) },
 			"greenlet: WaitObjects: greenlet_test.notLinkable is neither a *Greenlet nor a Linkable": func() {
-				_, _ = greenlet.WaitObjects(main, []greenlet.Waitable{notLinkable{}}, 0, -1)
+				_, _ = greenlet.WaitObjects(main, []greenlet.Waitable{notLinkable{}}, greenlet.Within(0))
 			},
 			"greenlet: AsyncResult.SetException of a nil error": func() { greenlet.NewAsyncResult(h).SetException(nil) },
 		}

@@ -96,11 +96,12 @@ func runVProg(t testing.TB, p vprog) string {
 						at(who, "timeout %v sleep %v: %v", op.d, op.e, err)
 					case vJoin:
 						if gs[op.target] != nil {
-							at(who, "join g%d %v: %v ready=%v", op.target, op.d, gs[op.target].Join(g, op.d), gs[op.target].Ready())
+							_, err := gs[op.target].JoinTimeout(g, op.d)
+							at(who, "join g%d %v: %v ready=%v", op.target, op.d, err, gs[op.target].Ready())
 						}
 					case vKill:
 						if tg := gs[op.target]; tg != nil && tg != g {
-							greenlet.Kill(tg, nil)
+							tg.KillNowait()
 							at(who, "kill g%d", op.target)
 						}
 					case vEventWait:
@@ -127,7 +128,7 @@ func runVProg(t testing.TB, p vprog) string {
 			name := who
 			gs[i].Rawlink(func(src *greenlet.Greenlet) { at(name, "ended: %v", src.Err()) })
 		}
-		_, err := greenlet.JoinAll(main, gs, greenlet.Forever, false, -1)
+		_, err := greenlet.JoinAll(main, gs)
 		at("main", "joined all: %v", err)
 		return nil
 	})

@@ -107,7 +107,7 @@ func oursBank(main *greenlet.Greenlet, n int, unit time.Duration) (simRun, error
 			return r, err
 		}
 	}
-	if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+	if _, err := greenlet.JoinAll(main, gs, greenlet.StopOnError()); err != nil {
 		return r, err
 	}
 	r.el = time.Since(t0)
