@@ -137,7 +137,7 @@ func (grp *Group) Join(cur *Greenlet, timeout time.Duration, raiseError bool) (b
 	if raiseError {
 		snap = grp.Greenlets()
 	}
-	ok, err := grp.empty.Wait(cur, timeout)
+	ok, err := grp.empty.WaitTimeout(cur, timeout)
 	if err != nil {
 		return false, err
 	}
@@ -184,7 +184,7 @@ func (grp *Group) Kill(cur *Greenlet, err error, block bool, timeout time.Durati
 		}
 		// Membership links run after the greenlets' ends: wait for them.
 		if len(grp.list) > 0 {
-			if _, e := grp.empty.Wait(cur, Forever); e != nil {
+			if e := grp.empty.Wait(cur); e != nil {
 				if isSame(e, t) {
 					return nil
 				}

@@ -55,7 +55,7 @@ func (p *Pool) Full() bool {
 // the number of free slots (0 after a timeout).
 func (p *Pool) WaitAvailable(cur *Greenlet, timeout time.Duration) (int, error) {
 	mustOwn(p.h, cur, "Pool.WaitAvailable", "NewPool")
-	return p.sem.Wait(cur, timeout)
+	return p.sem.WaitTimeout(cur, timeout)
 }
 
 // Spawn waits for a free slot, then starts fn in a new member greenlet. An
@@ -65,7 +65,7 @@ func (p *Pool) Spawn(cur *Greenlet, fn Func) (*Greenlet, error) {
 	if fn == nil {
 		panic("greenlet: New with a nil body")
 	}
-	if _, err := p.sem.Acquire(cur, true, Forever); err != nil {
+	if err := p.sem.Acquire(cur); err != nil {
 		return nil, err
 	}
 	g := NewOn(p.h, fn)
@@ -86,7 +86,7 @@ func (p *Pool) Add(cur *Greenlet, g *Greenlet, block bool, timeout time.Duration
 	if p.Contains(g) {
 		return nil
 	}
-	ok, err := p.sem.Acquire(cur, block, timeout)
+	ok, err := p.sem.acquire(cur, block, timeout)
 	if err != nil {
 		return err
 	}

@@ -222,7 +222,7 @@ func fire(h *hub.Hub, e *waitEntry, what any) {
 // timed wait allocates nothing.
 func parkIn(cur *Greenlet, l *waitList, id LinkID, op string, timeout time.Duration) (notified bool, err error) {
 	t := &cur.raw.Timer
-	timed := timeout != Forever
+	timed := timeout != forever
 	if timed {
 		t.SetWake(cur.raw.Token())
 		t.Start(timeout)
