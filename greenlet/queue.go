@@ -273,22 +273,22 @@ func (q *Queue[T]) shutGetters() {
 // not put then.
 func (q *Queue[T]) Put(cur *Greenlet, v T) error {
 	mustCaller(cur, "Queue.Put")
-	return q.put(cur, v, true, forever)
+	return q.put(cur, v, true, forever, "Queue.Put")
 }
 
 // PutTimeout is Put that waits at most d for room, then fails with ErrFull
 // (d <= 0: it gives up at the next loop iteration).
 func (q *Queue[T]) PutTimeout(cur *Greenlet, v T, d time.Duration) error {
 	mustCaller(cur, "Queue.PutTimeout")
-	return q.put(cur, v, true, d)
+	return q.put(cur, v, true, d, "Queue.PutTimeout")
 }
 
 // PutNowait is Put without waiting: a full queue fails with ErrFull. It
 // never switches, so hub callbacks may call it.
-func (q *Queue[T]) PutNowait(v T) error { return q.put(nil, v, false, 0) }
+func (q *Queue[T]) PutNowait(v T) error { return q.put(nil, v, false, 0, "Queue.PutNowait") }
 
-func (q *Queue[T]) put(cur *Greenlet, v T, block bool, timeout time.Duration) error {
-	mustOwn(q.h, cur, "Queue.Put", "NewQueue")
+func (q *Queue[T]) put(cur *Greenlet, v T, block bool, timeout time.Duration, op string) error {
+	mustOwn(q.h, cur, op, "NewQueue")
 	if q.shut {
 		return ErrShutDown
 	}
@@ -302,7 +302,7 @@ func (q *Queue[T]) put(cur *Greenlet, v T, block bool, timeout time.Duration) er
 	if !block {
 		return ErrFull
 	}
-	if err := cur.check("Queue.Put", nil); err != nil {
+	if err := cur.check(op, nil); err != nil {
 		return err
 	}
 	id := q.putters.add(wakerOf(cur))
@@ -341,22 +341,22 @@ func (q *Queue[T]) put(cur *Greenlet, v T, block bool, timeout time.Duration) er
 // kill, a Timeout); no item was taken then.
 func (q *Queue[T]) Get(cur *Greenlet) (T, error) {
 	mustCaller(cur, "Queue.Get")
-	return q.get(cur, true, forever)
+	return q.get(cur, true, forever, "Queue.Get")
 }
 
 // GetTimeout is Get that waits at most d for an item, then fails with
 // ErrEmpty (d <= 0: it gives up at the next loop iteration).
 func (q *Queue[T]) GetTimeout(cur *Greenlet, d time.Duration) (T, error) {
 	mustCaller(cur, "Queue.GetTimeout")
-	return q.get(cur, true, d)
+	return q.get(cur, true, d, "Queue.GetTimeout")
 }
 
 // GetNowait is Get without waiting: an empty queue fails with ErrEmpty. It
 // never switches, so hub callbacks may call it.
-func (q *Queue[T]) GetNowait() (T, error) { return q.get(nil, false, 0) }
+func (q *Queue[T]) GetNowait() (T, error) { return q.get(nil, false, 0, "Queue.GetNowait") }
 
-func (q *Queue[T]) get(cur *Greenlet, block bool, timeout time.Duration) (T, error) {
-	mustOwn(q.h, cur, "Queue.Get", "NewQueue")
+func (q *Queue[T]) get(cur *Greenlet, block bool, timeout time.Duration, op string) (T, error) {
+	mustOwn(q.h, cur, op, "NewQueue")
 	var zero T
 	if q.getters.len() == 0 && q.Len()-q.resvGet > 0 {
 		v := q.pop()
@@ -371,7 +371,7 @@ func (q *Queue[T]) get(cur *Greenlet, block bool, timeout time.Duration) (T, err
 	if !block {
 		return zero, ErrEmpty
 	}
-	if err := cur.check("Queue.Get", nil); err != nil {
+	if err := cur.check(op, nil); err != nil {
 		return zero, err
 	}
 	id := q.getters.add(wakerOf(cur))
@@ -408,21 +408,21 @@ func (q *Queue[T]) get(cur *Greenlet, block bool, timeout time.Duration) (T, err
 // fill ends in LoopExit).
 func (q *Queue[T]) Peek(cur *Greenlet) (T, error) {
 	mustCaller(cur, "Queue.Peek")
-	return q.peekWait(cur, true, forever)
+	return q.peekWait(cur, true, forever, "Queue.Peek")
 }
 
 // PeekTimeout is Peek that waits at most d for an item, then fails with
 // ErrEmpty (d <= 0: it gives up at the next loop iteration).
 func (q *Queue[T]) PeekTimeout(cur *Greenlet, d time.Duration) (T, error) {
 	mustCaller(cur, "Queue.PeekTimeout")
-	return q.peekWait(cur, true, d)
+	return q.peekWait(cur, true, d, "Queue.PeekTimeout")
 }
 
 // PeekNowait is Peek without waiting: an empty queue fails with ErrEmpty.
-func (q *Queue[T]) PeekNowait() (T, error) { return q.peekWait(nil, false, 0) }
+func (q *Queue[T]) PeekNowait() (T, error) { return q.peekWait(nil, false, 0, "Queue.PeekNowait") }
 
-func (q *Queue[T]) peekWait(cur *Greenlet, block bool, timeout time.Duration) (T, error) {
-	mustOwn(q.h, cur, "Queue.Peek", "NewQueue")
+func (q *Queue[T]) peekWait(cur *Greenlet, block bool, timeout time.Duration, op string) (T, error) {
+	mustOwn(q.h, cur, op, "NewQueue")
 	var zero T
 	for {
 		if q.Len()-q.resvGet > 0 {
@@ -434,7 +434,7 @@ func (q *Queue[T]) peekWait(cur *Greenlet, block bool, timeout time.Duration) (T
 		if !block {
 			return zero, ErrEmpty
 		}
-		if err := cur.check("Queue.Peek", nil); err != nil {
+		if err := cur.check(op, nil); err != nil {
 			return zero, err
 		}
 		e := wakerOf(cur)

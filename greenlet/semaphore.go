@@ -72,12 +72,14 @@ func (s *Semaphore) Acquire(cur *Greenlet) error {
 // got the slot (d <= 0: it gives up at the next loop iteration).
 func (s *Semaphore) AcquireTimeout(cur *Greenlet, d time.Duration) (bool, error) {
 	mustCaller(cur, "Semaphore.AcquireTimeout")
+	mustOwn(s.h, cur, "Semaphore.AcquireTimeout", "NewSemaphore")
 	return s.acquire(cur, true, d)
 }
 
 // TryAcquire takes a slot if one is free and nobody is queued for one, and
 // reports whether it did. It never switches, so hub callbacks may call it.
 func (s *Semaphore) TryAcquire() bool {
+	mustOwn(s.h, nil, "Semaphore.TryAcquire", "NewSemaphore")
 	ok, _ := s.acquire(nil, false, 0)
 	return ok
 }
