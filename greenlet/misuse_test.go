@@ -280,15 +280,15 @@ func (s *Conformance) TestNilAndZeroValueMessages() {
 			},
 			"greenlet: Queue.Put on a zero Queue, which is not usable; create it with NewQueue": func() {
 				var q greenlet.Queue[int]
-				_ = q.PutNowait(1)
+				_ = q.Put(main, 1)
 			},
 			"greenlet: Queue.Get on a zero Queue, which is not usable; create it with NewQueue": func() {
 				var q greenlet.Queue[int]
-				_, _ = q.GetNowait()
+				_, _ = q.Get(main)
 			},
 			"greenlet: Channel.Put on a zero Channel, which is not usable; create it with NewChannel": func() {
 				var c greenlet.Channel[int]
-				_ = c.PutNowait(1)
+				_ = c.Put(main, 1)
 			},
 			"greenlet: Semaphore.Release on a zero Semaphore, which is not usable; create it with NewSemaphore": func() {
 				var sem greenlet.Semaphore
@@ -296,11 +296,11 @@ func (s *Conformance) TestNilAndZeroValueMessages() {
 			},
 			"greenlet: Semaphore.Acquire on a zero Semaphore, which is not usable; create it with NewSemaphore": func() {
 				var sem greenlet.Semaphore
-				_ = sem.TryAcquire()
+				_ = sem.Acquire(main)
 			},
 			"greenlet: Event.Wait on a zero Event, which is not usable; create it with NewEvent": func() {
 				var e greenlet.Event
-				_, _ = e.WaitTimeout(main, 0)
+				_ = e.Wait(main)
 			},
 			"greenlet: Event.Set on a zero Event, which is not usable; create it with NewEvent": func() {
 				var e greenlet.Event
