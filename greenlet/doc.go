@@ -31,8 +31,10 @@
 // panic in a body becomes the greenlet's error (a *PanicError with the
 // stack); the hub survives, and so it does when a body calls runtime.Goexit
 // (t.FailNow, require), which ends the greenlet with ErrGoexit. Failures are
-// reported to the hub's error handler, which prints like gevent by default
-// (see hub.ErrorHandler). Nothing re-panics on another goroutine.
+// reported to the hub's error handler, which by default prints one line per
+// failure, and the stack only after a panic (see hub.PrintError;
+// hub.WithErrorLogger sends the reports to a *slog.Logger instead). Nothing
+// re-panics on another goroutine.
 //
 // # gevent's basic utilities in Go
 //
