@@ -53,9 +53,11 @@ func (h *Hub) HandleError(source any, err error) {
 //
 // with the time in ISO-8601 UTC (the virtual one on a virtual clock) and
 // "<hub>" for a nil source. Only a crash says more: a *PanicError is followed
-// by the stack of the panic, and a *BlockingReport by the stack of the code
-// that blocked, each between a line "--- stack of the panic in <source> ---"
-// (or "of the block in") and a line "--- end of stack ---". An ExitError
+// by the stack of the panic between a line "--- stack of the panic in
+// <source> ---" and a line "--- end of stack ---". A *BlockingReport is
+// not a failure: its line is "<time> <report>", followed by the stack of
+// the code that blocked, labelled "--- stack of the block in <source> ---"
+// the same way. An ExitError
 // is a success and is not reported. The report goes to the error stream
 // (WithErrorStream), or is one record of the logger given to
 // WithErrorLogger.
@@ -81,7 +83,12 @@ func (h *Hub) PrintError(source any, err error) {
 		return
 	}
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "%s %s failed with %v\n", h.wallNow().UTC().Format("2006-01-02T15:04:05Z"), what, err)
+	stamp := h.wallNow().UTC().Format("2006-01-02T15:04:05Z")
+	if b != nil {
+		fmt.Fprintf(&buf, "%s %v\n", stamp, err) // not a failure: the report names the blocker
+	} else {
+		fmt.Fprintf(&buf, "%s %s failed with %v\n", stamp, what, err)
+	}
 	if kind != "" {
 		fmt.Fprintf(&buf, "--- stack of %s in %s ---\n", kind, what)
 		buf.Write(bytes.TrimRight(stack, "\n"))

@@ -11,7 +11,8 @@ import (
 // each failure PrintError reports is one record at level Error, message
 // "failed", with the attributes "what" (the source, as PrintError names
 // it) and "err", plus "stack" for a panic; a BlockingReport is a record at
-// level Warn, message "blocked", with the same attributes. Other text the
+// level Warn, message "blocked", with the same attributes, "stack" being
+// the blocked code's. Other text the
 // hub writes to its error stream (the run-info dump) is one record at
 // level Info. The logger stamps the time itself. WithErrorLogger and
 // WithErrorStream replace each other: the last given wins. A nil l panics.
