@@ -91,3 +91,29 @@ func (w *lockedBuilder) Write(p []byte) (int, error) {
 	defer w.s.mu.Unlock()
 	return w.b.Write(p)
 }
+
+// A raw link of an Event, an AsyncResult or a Semaphore that panics is
+// reported under the object's type and address, not a dump of its fields.
+func (s *Conformance) TestErrorReportLinkSource() {
+	s.run(func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		e, r, sem := greenlet.NewEvent(h), greenlet.NewAsyncResult(h), greenlet.NewSemaphore(h, 1)
+		e.Rawlink(func() { panic("event link") })
+		r.Rawlink(func() { panic("result link") })
+		sem.Rawlink(func() { panic("semaphore link") })
+		e.Set()
+		r.Set(1)
+		return greenlet.Sleep(main, 0)
+	})
+	var sources []any
+	for _, x := range s.takeHandled() {
+		sources = append(sources, reportLinkAddr.ReplaceAllString(x.ctx.(string), "0xADDR"))
+	}
+	s.ElementsMatch([]any{
+		"link of *greenlet.Event at 0xADDR",
+		"link of *greenlet.AsyncResult at 0xADDR",
+		"link of *greenlet.Semaphore at 0xADDR",
+	}, sources)
+}
+
+var reportLinkAddr = regexp.MustCompile(`0x[0-9a-f]+$`)

@@ -13,13 +13,14 @@ type linkable struct {
 	links   waitList
 	queued  bool // a notifier callback is queued
 	isReady func() bool
+	owner   any // the *Event or *AsyncResult, which a failing link names
 }
 
-func (k *linkable) init(h *hub.Hub, isReady func() bool) {
+func (k *linkable) init(h *hub.Hub, owner any, isReady func() bool) {
 	if h == nil {
 		panic("greenlet: nil hub (pass greenlet.Hub())")
 	}
-	k.h, k.isReady = h, isReady
+	k.h, k.owner, k.isReady = h, owner, isReady
 }
 
 func (k *linkable) schedule() {
@@ -40,7 +41,7 @@ func notifyLinkable(a any) {
 	last := k.links.seq
 	for k.links.len() > 0 && k.links.front().id <= last {
 		e := k.links.pop()
-		fire(k.h, &e, k)
+		fire(k.h, &e, k.owner)
 	}
 	if k.isReady() {
 		k.schedule()
@@ -100,7 +101,7 @@ type Event struct {
 // NewEvent returns a cleared event on h.
 func NewEvent(h *hub.Hub) *Event {
 	e := &Event{}
-	e.init(h, e.IsSet)
+	e.init(h, e, e.IsSet)
 	return e
 }
 
