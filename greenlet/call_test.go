@@ -29,7 +29,7 @@ func (s *Conformance) serveHub(opts ...hub.Option) (h *hub.Hub, stop func()) {
 		stopped <- greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
 			ev := greenlet.NewEvent(h)
 			evc <- ev
-			_, err := ev.Wait(main, greenlet.Forever)
+			err := ev.Wait(main)
 			return err
 		})
 	}()

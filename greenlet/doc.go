@@ -31,8 +31,10 @@
 // panic in a body becomes the greenlet's error (a *PanicError with the
 // stack); the hub survives, and so it does when a body calls runtime.Goexit
 // (t.FailNow, require), which ends the greenlet with ErrGoexit. Failures are
-// reported to the hub's error handler, which prints like gevent by default
-// (see hub.ErrorHandler). Nothing re-panics on another goroutine.
+// reported to the hub's error handler, which by default prints one line per
+// failure, and the stack only after a panic (see hub.PrintError;
+// hub.WithErrorLogger sends the reports to a *slog.Logger instead). Nothing
+// re-panics on another goroutine.
 //
 // # gevent's basic utilities in Go
 //
@@ -77,14 +79,27 @@
 // and its higher-level classes (modern semantics; constructors take the hub,
 // and zero values are not usable):
 //
-//	Event                              NewEvent(h): Set; Clear; IsSet; Wait(cur, t) (bool, error)
-//	AsyncResult                        NewAsyncResult(h): Set; SetException; Get(cur, block, t); Wait
+//	Event                              NewEvent(h): Set; Clear; IsSet
+//	e.wait() / e.wait(timeout)         e.Wait(cur) error; e.WaitTimeout(cur, d) (bool, error)
+//	AsyncResult                        NewAsyncResult(h): Set; SetException; Ready; Value; Err
+//	r.get() / r.get(timeout=t)         r.Get(cur); r.GetTimeout(cur, d) (a *Timeout error)
+//	r.get(block=False)                 r.Ready() + r.Value() / r.Err()
+//	r.wait() / r.wait(timeout)         r.Wait(cur); r.WaitTimeout(cur, d)
 //	greenlet.link(result)              g.Rawlink(r.Receive)
 //	wait(objects, timeout, count)      WaitObjects(cur, objs, Within(d), Count(n))
 //	iwait(objects, timeout)            IWait(cur, objs, Within(d)) -> *Iter (Next(cur), Close; All(cur) as an iter.Seq)
-//	Semaphore / BoundedSemaphore / Lock NewSemaphore; NewBoundedSemaphore; NewLock: Acquire(cur, block, t); Release
-//	Queue(maxsize) / LifoQueue / PriorityQueue  NewQueue[T](h, n); NewLifoQueue; NewPriorityQueue(less): Put; Get; Peek; TaskDone; Join; Shutdown
-//	Channel                            NewChannel[T](h): a rendezvous (Put waits for a Get)
+//	Semaphore / BoundedSemaphore / Lock NewSemaphore; NewBoundedSemaphore; NewLock: Release; Counter; Locked
+//	s.acquire() / (timeout=t)          s.Acquire(cur) error; s.AcquireTimeout(cur, d) (bool, error)
+//	s.acquire(blocking=False)          s.TryAcquire() bool
+//	s.wait() / s.wait(timeout)         s.Wait(cur); s.WaitTimeout(cur, d)
+//	Queue() / Queue(maxsize)           NewQueue[T](h); NewQueue[T](h, MaxSize(n)) (n >= 1)
+//	LifoQueue / PriorityQueue          NewLifoQueue[T](h, opts...); NewPriorityQueue(h, less, opts...)
+//	q.put / get / peek(block, timeout) q.Put(cur, v); q.PutTimeout(cur, v, d); Get(cur); GetTimeout(cur, d); Peek; PeekTimeout
+//	put_nowait / get_nowait / peek_nowait  q.PutNowait(v); q.GetNowait(); q.PeekNowait()
+//	q.task_done() / q.join(timeout)    q.TaskDone(); q.Join(cur) error; q.JoinTimeout(cur, d) (bool, error)
+//	q.shutdown(immediate)              q.Shutdown(); q.ShutdownNow()
+//	q.maxsize                          q.MaxSize() (n int, bounded bool)
+//	Channel                            NewChannel[T](h): a rendezvous (Put waits for a Get); Put, Get and their Timeout and Nowait forms as on Queue
 //	Group                              NewGroup(h): Spawn(cur, fn); Add; Discard; Join(cur, Within(d), StopOnError()); Kill(cur, ...); KillNowait
 //	group.killone(g, exc, block, t)    g.Kill(cur, ...) or g.KillNowait(...): a member is killed like any greenlet
 //	Pool(size)                         NewPool(h, size): Spawn(cur, fn) waits while full; Add / AddTimeout; Start / StartTimeout; TryAdd; FreeCount; WaitAvailable / WaitAvailableTimeout

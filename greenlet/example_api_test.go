@@ -190,7 +190,7 @@ func ExampleNewAsyncResult() {
 			r.SetException(errors.New("lookup failed"))
 			return nil, nil
 		})
-		v, err := r.Get(main, true, greenlet.Forever)
+		v, err := r.Get(main)
 		fmt.Println(v, err, "successful:", r.Successful())
 		return nil
 	})
@@ -206,7 +206,7 @@ func ExampleNewChannel() {
 		c := greenlet.NewChannel[int](main.Hub())
 		fmt.Println("no getter:", errors.Is(c.PutNowait(1), greenlet.ErrFull))
 		getter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			return c.Get(g, true, greenlet.Forever)
+			return c.Get(g)
 		})
 		if err := greenlet.Sleep(main, 0); err != nil { // the getter parks in Get
 			return err
@@ -273,14 +273,9 @@ func ExampleNewPool() {
 func ExampleNewSemaphore() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		s := greenlet.NewSemaphore(main.Hub(), 1)
-		ok, err := s.Acquire(main, false, 0)
-		if err != nil {
-			return err
-		}
+		ok := s.TryAcquire()
 		fmt.Println("first:", ok, "locked:", s.Locked())
-		if ok, err = s.Acquire(main, false, 0); err != nil {
-			return err
-		}
+		ok = s.TryAcquire()
 		fmt.Println("second:", ok)
 		s.Release()
 		fmt.Println("free after two releases:", s.Release())
@@ -299,7 +294,7 @@ func ExampleNewLock() {
 		mu := greenlet.NewLock(main.Hub())
 		worker := func(name string) greenlet.Func {
 			return func(g *greenlet.Greenlet) (any, error) {
-				if _, err := mu.Acquire(g, true, greenlet.Forever); err != nil {
+				if err := mu.Acquire(g); err != nil {
 					return nil, err
 				}
 				defer mu.Release()
@@ -323,7 +318,7 @@ func ExampleNewLock() {
 // A LIFO queue hands out the newest item first.
 func ExampleNewLifoQueue() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
-		q := greenlet.NewLifoQueue[string](main.Hub(), greenlet.Unbounded)
+		q := greenlet.NewLifoQueue[string](main.Hub())
 		for _, s := range []string{"a", "b", "c"} {
 			if err := q.PutNowait(s); err != nil {
 				return err
@@ -347,7 +342,7 @@ func ExampleNewPriorityQueue() {
 			prio int
 			name string
 		}
-		q := greenlet.NewPriorityQueue(main.Hub(), greenlet.Unbounded, func(a, b job) bool { return a.prio < b.prio })
+		q := greenlet.NewPriorityQueue(main.Hub(), func(a, b job) bool { return a.prio < b.prio })
 		for _, j := range []job{{3, "low"}, {1, "urgent"}, {2, "normal"}} {
 			if err := q.PutNowait(j); err != nil {
 				return err
@@ -507,7 +502,7 @@ func ExampleNewBoundedSemaphore() {
 // non-blocking Get when empty.
 func ExampleNewQueue() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
-		q := greenlet.NewQueue[int](main.Hub(), 1)
+		q := greenlet.NewQueue[int](main.Hub(), greenlet.MaxSize(1))
 		fmt.Println(q.PutNowait(1), q.Full())
 		fmt.Println(errors.Is(q.PutNowait(2), greenlet.ErrFull))
 		fmt.Println(q.GetNowait())
@@ -526,9 +521,9 @@ func ExampleNewQueue() {
 func ExampleNewEvent() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		e := greenlet.NewEvent(main.Hub())
-		fmt.Println(e.Wait(main, time.Millisecond))
+		fmt.Println(e.WaitTimeout(main, time.Millisecond))
 		e.Set()
-		fmt.Println(e.Wait(main, time.Millisecond))
+		fmt.Println(e.WaitTimeout(main, time.Millisecond))
 		e.Clear()
 		fmt.Println("set after Clear:", e.IsSet())
 		return nil

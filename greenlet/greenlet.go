@@ -11,9 +11,12 @@ import (
 	"github.com/gevent-go/gevent/hub"
 )
 
-// Forever, as a timeout, means no timeout (gevent's timeout=None). Any other
-// duration is a deadline from now; zero or negative ones expire at the next
-// loop iteration, as a Go context with an expired deadline would.
+// Forever is the longest duration, for the two places where a duration is
+// the whole point of the call: Sleep(cur, Forever) sleeps until the greenlet
+// is killed, and NewTimeout(Forever, err) is a Timeout that never fires (gevent's
+// Timeout(None)). No call needs it to mean "no timeout": the short form of
+// every blocking call waits without one, and its ...Timeout sibling takes a
+// real duration (zero or less expires at the next loop iteration).
 const Forever time.Duration = math.MaxInt64
 
 // Func is a greenlet body. It receives its own greenlet, which it passes to

@@ -150,7 +150,7 @@ func (grp *Group) Join(cur *Greenlet, opts ...WaitOption) (bool, error) {
 	if o.stopOnError {
 		snap = grp.Greenlets()
 	}
-	ok, err := grp.empty.Wait(cur, timeout)
+	ok, err := grp.empty.WaitTimeout(cur, timeout)
 	if err != nil {
 		return false, err
 	}
@@ -188,7 +188,7 @@ func (grp *Group) Kill(cur *Greenlet, opts ...WaitOption) error {
 		}
 		// Membership links run after the greenlets' ends: wait for them.
 		if len(grp.list) > 0 {
-			if _, e := grp.empty.Wait(cur, Forever); e != nil {
+			if e := grp.empty.Wait(cur); e != nil {
 				if isSame(e, t) {
 					return nil
 				}

@@ -173,14 +173,10 @@ func (s *Conformance) TestSemaphore() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
 		sem := greenlet.NewBoundedSemaphore(h, 1)
-		ok, err := sem.Acquire(main, true, greenlet.Forever)
-		s.True(ok)
-		s.NoError(err)
+		s.NoError(sem.Acquire(main))
 		s.True(sem.Locked())
-		ok, err = sem.Acquire(main, false, 0)
-		s.False(ok)
-		s.NoError(err)
-		ok, err = sem.Acquire(main, true, 5*time.Millisecond)
+		s.False(sem.TryAcquire())
+		ok, err := sem.AcquireTimeout(main, 5*time.Millisecond)
 		s.False(ok)
 		s.NoError(err)
 
@@ -188,7 +184,7 @@ func (s *Conformance) TestSemaphore() {
 		var gs []*greenlet.Greenlet
 		for i := range 3 {
 			gs = append(gs, greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-				if _, err := sem.Acquire(g, true, greenlet.Forever); err != nil {
+				if err := sem.Acquire(g); err != nil {
 					return nil, err
 				}
 				tr.add("got %d", i)
@@ -201,7 +197,7 @@ func (s *Conformance) TestSemaphore() {
 		}
 		s.NoError(greenlet.Sleep(main, 0))
 		sem.Release()
-		ok, _ = sem.Acquire(main, false, 0)
+		ok = sem.TryAcquire()
 		s.False(ok, "a late Acquire does not take a slot handed to a waiter")
 		_, err = greenlet.JoinAll(main, gs, greenlet.StopOnError())
 		s.NoError(err)
@@ -211,9 +207,9 @@ func (s *Conformance) TestSemaphore() {
 		s.Equal("greenlet: BoundedSemaphore released too many times", panicMessage(func() { sem.Release() }))
 
 		// A waiter killed after being granted the slot gives it back.
-		ok, _ = sem.Acquire(main, false, 0)
+		ok = sem.TryAcquire()
 		s.True(ok)
-		w := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return sem.Acquire(g, true, greenlet.Forever) })
+		w := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, sem.Acquire(g) })
 		s.NoError(greenlet.Sleep(main, 0))
 		sem.Release()
 		w.KillNowait()
@@ -222,9 +218,7 @@ func (s *Conformance) TestSemaphore() {
 		s.Equal(1, sem.Counter())
 
 		lock := greenlet.NewLock(h)
-		ok, err = lock.Acquire(main, true, greenlet.Forever)
-		s.True(ok)
-		s.NoError(err)
+		s.NoError(lock.Acquire(main))
 		s.Equal(0, lock.Release()-1)
 		return nil
 	})

@@ -94,7 +94,7 @@ func (s *Conformance) TestPanicIsFailure() {
 		return nil
 	})
 	s.Len(s.takeHandled(), 1)
-	s.Regexp(regexp.MustCompile(`(?s)panic: kaboom.*lifecycle_test.go.*\n\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ <Greenlet at 0x[0-9a-f]+: greenlet_test\..*> failed with panic: kaboom\n\n$`), s.printed.String())
+	s.Regexp(regexp.MustCompile(`(?s)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (<Greenlet at 0x[0-9a-f]+: greenlet_test\.[^>]*>) failed with panic: kaboom\n--- stack of the panic in <Greenlet at 0x[0-9a-f]+: greenlet_test\.[^>]*> ---\n.*lifecycle_test.go.*\n--- end of stack ---\n$`), s.printed.String())
 }
 
 // §2.1 start/start_later; §3.1 start() is idempotent.

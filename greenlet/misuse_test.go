@@ -27,18 +27,16 @@ func (s *Conformance) runOnForeignHub(body func(m2 *greenlet.Greenlet)) {
 func (s *Conformance) TestSyncObjectsRejectAForeignGreenlet() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
-		q := greenlet.NewQueue[int](h, 1)
-		full := greenlet.NewQueue[int](h, 1)
+		q := greenlet.NewQueue[int](h, greenlet.MaxSize(1))
+		full := greenlet.NewQueue[int](h, greenlet.MaxSize(1))
 		s.NoError(full.PutNowait(1))
-		lq := greenlet.NewLifoQueue[int](h, greenlet.Unbounded)
-		pq := greenlet.NewPriorityQueue[int](h, greenlet.Unbounded, func(a, b int) bool { return a < b })
+		lq := greenlet.NewLifoQueue[int](h)
+		pq := greenlet.NewPriorityQueue[int](h, func(a, b int) bool { return a < b })
 		c := greenlet.NewChannel[int](h)
 		sem := greenlet.NewSemaphore(h, 0)
 		bsem := greenlet.NewBoundedSemaphore(h, 1)
 		lock := greenlet.NewLock(h)
-		locked, err := lock.Acquire(main, false, 0)
-		s.True(locked)
-		s.NoError(err)
+		s.True(lock.TryAcquire())
 		ev := greenlet.NewEvent(h)
 		ar := greenlet.NewAsyncResult(h)
 		grp := greenlet.NewGroup(h)
@@ -47,22 +45,22 @@ func (s *Conformance) TestSyncObjectsRejectAForeignGreenlet() {
 		local := greenlet.Spawn(main, sleeper(time.Hour, nil))
 		s.runOnForeignHub(func(m2 *greenlet.Greenlet) {
 			cases := map[string]func(){
-				"Queue.Put":          func() { _ = q.Put(m2, 1, true, greenlet.Forever) },
-				"Queue.Put full":     func() { _ = full.Put(m2, 2, true, greenlet.Forever) },
-				"Queue.Get":          func() { _, _ = q.Get(m2, true, greenlet.Forever) },
-				"Queue.Peek":         func() { _, _ = q.Peek(m2, true, greenlet.Forever) },
-				"Queue.Join":         func() { _, _ = full.Join(m2, greenlet.Forever) },
-				"LifoQueue.Get":      func() { _, _ = lq.Get(m2, true, greenlet.Forever) },
-				"PriorityQueue.Get":  func() { _, _ = pq.Get(m2, true, greenlet.Forever) },
-				"Channel.Put":        func() { _ = c.Put(m2, 1, true, greenlet.Forever) },
-				"Channel.Get":        func() { _, _ = c.Get(m2, true, greenlet.Forever) },
-				"Semaphore.Acquire":  func() { _, _ = sem.Acquire(m2, true, greenlet.Forever) },
-				"Semaphore.Wait":     func() { _, _ = sem.Wait(m2, greenlet.Forever) },
-				"Bounded.Acquire":    func() { _, _ = bsem.Acquire(m2, true, greenlet.Forever) },
-				"Lock.Acquire":       func() { _, _ = lock.Acquire(m2, true, greenlet.Forever) },
-				"Event.Wait":         func() { _, _ = ev.Wait(m2, greenlet.Forever) },
-				"AsyncResult.Get":    func() { _, _ = ar.Get(m2, true, greenlet.Forever) },
-				"AsyncResult.Wait":   func() { _, _ = ar.Wait(m2, greenlet.Forever) },
+				"Queue.Put":          func() { _ = q.Put(m2, 1) },
+				"Queue.Put full":     func() { _ = full.Put(m2, 2) },
+				"Queue.Get":          func() { _, _ = q.Get(m2) },
+				"Queue.Peek":         func() { _, _ = q.Peek(m2) },
+				"Queue.Join":         func() { _ = full.Join(m2) },
+				"LifoQueue.Get":      func() { _, _ = lq.Get(m2) },
+				"PriorityQueue.Get":  func() { _, _ = pq.Get(m2) },
+				"Channel.Put":        func() { _ = c.Put(m2, 1) },
+				"Channel.Get":        func() { _, _ = c.Get(m2) },
+				"Semaphore.Acquire":  func() { _ = sem.Acquire(m2) },
+				"Semaphore.Wait":     func() { _, _ = sem.Wait(m2) },
+				"Bounded.Acquire":    func() { _ = bsem.Acquire(m2) },
+				"Lock.Acquire":       func() { _ = lock.Acquire(m2) },
+				"Event.Wait":         func() { _ = ev.Wait(m2) },
+				"AsyncResult.Get":    func() { _, _ = ar.Get(m2) },
+				"AsyncResult.Wait":   func() { _, _ = ar.Wait(m2) },
 				"Group.Join":         func() { _, _ = grp.Join(m2) },
 				"Group.Kill":         func() { _ = grp.Kill(m2) },
 				"Group.Killone":      func() { _ = member.Kill(m2) },
@@ -201,7 +199,7 @@ func (s *Conformance) TestEarlyReturnsLeaveNoLinkOrTimer() {
 		done := greenlet.Spawn(main, ret(1))
 		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{done}, greenlet.Within(time.Hour))
 		s.NoError(err)
-		_, err = greenlet.NewEvent(main.Hub()).Wait(main, greenlet.Forever)
+		err = greenlet.NewEvent(main.Hub()).Wait(main)
 		s.ErrorIs(err, greenlet.ErrLoopExit)
 		return nil
 	})
@@ -212,14 +210,14 @@ func (s *Conformance) TestEarlyReturnsLeaveNoLinkOrTimer() {
 func (s *Conformance) TestQueueShutdownDoesNotSwallowAKill() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
-		full := greenlet.NewQueue[int](h, 1)
+		full := greenlet.NewQueue[int](h, greenlet.MaxSize(1))
 		s.NoError(full.PutNowait(0))
-		empty := greenlet.NewQueue[int](h, 1)
+		empty := greenlet.NewQueue[int](h, greenlet.MaxSize(1))
 		putter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			return nil, full.Put(g, 1, true, greenlet.Forever)
+			return nil, full.Put(g, 1)
 		})
 		getter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			_, err := empty.Get(g, true, greenlet.Forever)
+			_, err := empty.Get(g)
 			return nil, err
 		})
 		s.NoError(greenlet.Sleep(main, 0))
@@ -227,8 +225,8 @@ func (s *Conformance) TestQueueShutdownDoesNotSwallowAKill() {
 		// each resumes granted by the shutdown and with the kill.
 		putter.KillNowait()
 		getter.KillNowait()
-		full.Shutdown(false)
-		empty.Shutdown(false)
+		full.Shutdown()
+		empty.Shutdown()
 		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{putter, getter})
 		s.NoError(err)
 		for _, g := range []*greenlet.Greenlet{putter, getter} {
@@ -281,15 +279,15 @@ func (s *Conformance) TestNilAndZeroValueMessages() {
 			},
 			"greenlet: Queue.Put on a zero Queue, which is not usable; create it with NewQueue": func() {
 				var q greenlet.Queue[int]
-				_ = q.Put(main, 1, false, 0)
+				_ = q.Put(main, 1)
 			},
 			"greenlet: Queue.Get on a zero Queue, which is not usable; create it with NewQueue": func() {
 				var q greenlet.Queue[int]
-				_, _ = q.GetNowait()
+				_, _ = q.Get(main)
 			},
 			"greenlet: Channel.Put on a zero Channel, which is not usable; create it with NewChannel": func() {
 				var c greenlet.Channel[int]
-				_ = c.PutNowait(1)
+				_ = c.Put(main, 1)
 			},
 			"greenlet: Semaphore.Release on a zero Semaphore, which is not usable; create it with NewSemaphore": func() {
 				var sem greenlet.Semaphore
@@ -297,11 +295,11 @@ func (s *Conformance) TestNilAndZeroValueMessages() {
 			},
 			"greenlet: Semaphore.Acquire on a zero Semaphore, which is not usable; create it with NewSemaphore": func() {
 				var sem greenlet.Semaphore
-				_, _ = sem.Acquire(main, false, 0)
+				_ = sem.Acquire(main)
 			},
 			"greenlet: Event.Wait on a zero Event, which is not usable; create it with NewEvent": func() {
 				var e greenlet.Event
-				_, _ = e.Wait(main, 0)
+				_ = e.Wait(main)
 			},
 			"greenlet: Event.Set on a zero Event, which is not usable; create it with NewEvent": func() {
 				var e greenlet.Event

@@ -50,14 +50,14 @@ func (p *Pool) Full() bool {
 // slots. An error is one delivered to cur while it waited.
 func (p *Pool) WaitAvailable(cur *Greenlet) (int, error) {
 	mustOwn(p.h, cur, "Pool.WaitAvailable", "NewPool")
-	return p.sem.Wait(cur, forever)
+	return p.sem.Wait(cur)
 }
 
 // WaitAvailableTimeout is WaitAvailable giving up after d: then it returns
 // 0 free slots and a nil error.
 func (p *Pool) WaitAvailableTimeout(cur *Greenlet, d time.Duration) (int, error) {
 	mustOwn(p.h, cur, "Pool.WaitAvailableTimeout", "NewPool")
-	return p.sem.Wait(cur, d)
+	return p.sem.WaitTimeout(cur, d)
 }
 
 // Spawn waits for a free slot, then starts fn in a new member greenlet. An
@@ -67,7 +67,7 @@ func (p *Pool) Spawn(cur *Greenlet, fn Func) (*Greenlet, error) {
 	if fn == nil {
 		panic("greenlet: New with a nil body")
 	}
-	if _, err := p.sem.Acquire(cur, true, Forever); err != nil {
+	if err := p.sem.Acquire(cur); err != nil {
 		return nil, err
 	}
 	g := NewOn(p.h, fn)
@@ -98,7 +98,7 @@ func (p *Pool) TryAdd(g *Greenlet) bool {
 	if p.Contains(g) {
 		return true
 	}
-	if ok, _ := p.sem.Acquire(nil, false, 0); !ok {
+	if !p.sem.TryAcquire() {
 		return false
 	}
 	p.add(g)
@@ -118,7 +118,7 @@ func (p *Pool) addWait(cur *Greenlet, g *Greenlet, op string, timeout time.Durat
 	if p.Contains(g) {
 		return true, nil
 	}
-	ok, err := p.sem.Acquire(cur, true, timeout)
+	ok, err := p.sem.acquire(cur, true, timeout)
 	if err != nil || !ok {
 		return false, err
 	}

@@ -62,7 +62,7 @@ func imap[In, Out any](cur *Greenlet, p *Pool, in []In, fn func(g *Greenlet, x I
 		ordered: ordered,
 		res:     make([]MapResult[Out], len(in)),
 		got:     make([]bool, len(in)),
-		done:    NewQueue[int](p.h, Unbounded),
+		done:    NewQueue[int](p.h),
 	}
 	if len(in) == 0 {
 		return it
@@ -108,7 +108,7 @@ func (it *MapIter[Out]) Next(cur *Greenlet) bool {
 			it.yielded++
 			return true
 		}
-		i, err := it.done.Get(it.cur, true, Forever)
+		i, err := it.done.Get(it.cur)
 		if err != nil {
 			it.err = err
 			return false

@@ -46,7 +46,7 @@ func (s *Conformance) TestPoolMap() {
 		wait := func(g *greenlet.Greenlet, i int) (int, error) {
 			switch i {
 			case 0: // finishes last: waits for item 2
-				_, err := last.Wait(g, greenlet.Forever)
+				err := last.Wait(g)
 				return i, err
 			case 2:
 				defer last.Set()

@@ -15,7 +15,7 @@ func (s *Conformance) TestKilledWaitersLeaveTheOthersInOrder() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
 		ev := greenlet.NewEvent(h)
-		q := greenlet.NewQueue[int](h, greenlet.Unbounded)
+		q := greenlet.NewQueue[int](h)
 		sem := greenlet.NewSemaphore(h, 0)
 		ch := greenlet.NewChannel[int](h)
 		target := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, greenlet.Idle(g) })
@@ -25,21 +25,21 @@ func (s *Conformance) TestKilledWaitersLeaveTheOthersInOrder() {
 			release func(survivors int)
 			count   func() int
 		}{
-			{"Event", func(g *greenlet.Greenlet) error { _, err := ev.Wait(g, greenlet.Forever); return err },
+			{"Event", func(g *greenlet.Greenlet) error { err := ev.Wait(g); return err },
 				func(int) { ev.Set() }, ev.LinkCount},
-			{"Queue", func(g *greenlet.Greenlet) error { _, err := q.Get(g, true, greenlet.Forever); return err },
+			{"Queue", func(g *greenlet.Greenlet) error { _, err := q.Get(g); return err },
 				func(k int) {
 					for i := range k {
 						s.NoError(q.PutNowait(i))
 					}
 				}, nil},
-			{"Semaphore", func(g *greenlet.Greenlet) error { _, err := sem.Acquire(g, true, greenlet.Forever); return err },
+			{"Semaphore", func(g *greenlet.Greenlet) error { err := sem.Acquire(g); return err },
 				func(k int) {
 					for range k {
 						sem.Release()
 					}
 				}, nil},
-			{"Channel", func(g *greenlet.Greenlet) error { _, err := ch.Get(g, true, greenlet.Forever); return err },
+			{"Channel", func(g *greenlet.Greenlet) error { _, err := ch.Get(g); return err },
 				func(k int) {
 					for i := range k {
 						s.NoError(ch.PutNowait(i))
@@ -99,7 +99,7 @@ func (s *Conformance) TestKilledChannelPuttersWithdrawInOrder() {
 		gs := make([]*greenlet.Greenlet, n)
 		for i := range gs {
 			gs[i] = greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-				return nil, ch.Put(g, i, true, greenlet.Forever)
+				return nil, ch.Put(g, i)
 			})
 		}
 		s.NoError(greenlet.Sleep(main, 0))
@@ -118,7 +118,7 @@ func (s *Conformance) TestKilledChannelPuttersWithdrawInOrder() {
 		}
 		var got []int
 		for range want {
-			v, err := ch.Get(main, true, time.Hour)
+			v, err := ch.GetTimeout(main, time.Hour)
 			s.NoError(err)
 			got = append(got, v)
 		}
@@ -157,14 +157,14 @@ func (s *Conformance) TestChannelRandomKillsConserveItems() {
 					p := &putter{v: v}
 					next++
 					p.g = greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-						p.err = ch.Put(g, v, true, greenlet.Forever)
+						p.err = ch.Put(g, v)
 						return nil, nil
 					})
 					puts = append(puts, p)
 					gs = append(gs, p.g)
 				case 2, 3:
 					gs = append(gs, greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-						v, err := ch.Get(g, true, greenlet.Forever)
+						v, err := ch.Get(g)
 						if err == nil {
 							received[v]++
 						}
@@ -236,15 +236,15 @@ func (s *Conformance) TestChannelPromiseMovesWhenAnItemIsTaken() {
 		ch := greenlet.NewChannel[string](h)
 		var got string
 		getter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			v, err := ch.Get(g, true, greenlet.Forever)
+			v, err := ch.Get(g)
 			got = v
 			return nil, err
 		})
 		s.NoError(greenlet.Sleep(main, 0))
-		pa := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, ch.Put(g, "a", true, greenlet.Forever) })
+		pa := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, ch.Put(g, "a") })
 		var pbErr error
 		pb := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			pbErr = ch.Put(g, "b", true, greenlet.Forever)
+			pbErr = ch.Put(g, "b")
 			return nil, nil
 		})
 		s.NoError(greenlet.Sleep(main, 0))

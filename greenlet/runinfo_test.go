@@ -23,7 +23,7 @@ func (s *Conformance) TestRunInfo() {
 	const pause = 20 * time.Millisecond
 	ev, err := greenlet.Call(ctx, h, func(g *greenlet.Greenlet) (*greenlet.Event, error) {
 		ev := greenlet.NewEvent(h)
-		w := greenlet.Spawn(g, func(g *greenlet.Greenlet) (any, error) { return ev.Wait(g, greenlet.Forever) })
+		w := greenlet.Spawn(g, func(g *greenlet.Greenlet) (any, error) { return nil, ev.Wait(g) })
 		w.SetName("waiter")
 		sl := greenlet.Spawn(g, func(g *greenlet.Greenlet) (any, error) { return nil, greenlet.Sleep(g, time.Hour) })
 		sl.SetName("sleeper")

@@ -678,16 +678,16 @@ func (x *stormG) op(op stormOp) error {
 			r.ev.Clear()
 		}
 	case skEventWait:
-		_, err := r.ev.Wait(g, op.d)
+		_, err := r.ev.WaitTimeout(g, op.d)
 		return x.delivered(err, op)
 	case skPut:
-		err := r.q.Put(g, x.i, true, op.d)
+		err := r.q.PutTimeout(g, x.i, op.d)
 		if err == nil {
 			r.puts++
 		}
 		return x.result(err, errors.Is(err, greenlet.ErrFull), op)
 	case skQueueGet:
-		_, err := r.q.Get(g, true, op.d)
+		_, err := r.q.GetTimeout(g, op.d)
 		if err == nil {
 			r.gets++
 			if e := r.q.TaskDone(); e != nil {
@@ -696,10 +696,10 @@ func (x *stormG) op(op stormOp) error {
 		}
 		return x.result(err, errors.Is(err, greenlet.ErrEmpty), op)
 	case skQueueJoin:
-		_, err := r.q.Join(g, op.d)
+		_, err := r.q.JoinTimeout(g, op.d)
 		return x.delivered(err, op)
 	case skAcquire:
-		ok, err := r.sem.Acquire(g, true, op.d)
+		ok, err := r.sem.AcquireTimeout(g, op.d)
 		if err != nil || !ok {
 			return x.delivered(err, op)
 		}
@@ -739,13 +739,10 @@ func (x *stormG) op(op stormOp) error {
 		_, err := greenlet.WaitObjects(g, objs, opts...)
 		return x.delivered(err, op)
 	case skGateWait:
-		ok, err := r.gateEv.Wait(g, greenlet.Forever)
-		if err == nil && !ok {
-			r.problem("g%d: gate Wait without a timeout returned false", x.i)
-		}
+		err := r.gateEv.Wait(g)
 		return x.delivered(err, op)
 	case skGateGet:
-		_, err := r.gateQ.Get(g, true, greenlet.Forever)
+		_, err := r.gateQ.Get(g)
 		if err == nil {
 			r.gateGets++
 		} else if errors.Is(err, greenlet.ErrShutDown) && !r.gated {
@@ -759,11 +756,9 @@ func (x *stormG) op(op stormOp) error {
 			r.problem("g%d: gate PutNowait on an unbounded queue: %v", x.i, err)
 		}
 	case skGateAcquire:
-		ok, err := r.gateSem.Acquire(g, true, greenlet.Forever)
-		if ok {
+		err := r.gateSem.Acquire(g)
+		if err == nil {
 			r.gateAcqs++
-		} else if err == nil {
-			r.problem("g%d: gate Acquire without a timeout returned false", x.i)
 		}
 		return x.delivered(err, op)
 	case skGateRelease:
@@ -816,10 +811,10 @@ func (x *stormG) op(op stormOp) error {
 			r.ar.Set(x.i)
 		}
 	case skResultGet:
-		_, err := r.ar.Get(g, true, op.d)
+		_, err := r.ar.GetTimeout(g, op.d)
 		return x.result(err, (err != nil && err == r.ar.Err()) || x.isOwnTimeoutResult(err), op)
 	case skGateResult:
-		v, err := r.gateAR.Wait(g, greenlet.Forever)
+		v, err := r.gateAR.Wait(g)
 		if err == nil && v != "open" {
 			r.problem("g%d: gate AsyncResult.Wait without a timeout returned %v", x.i, v)
 		}
@@ -842,7 +837,7 @@ func (x *stormG) op(op stormOp) error {
 		it.Close()
 		return x.delivered(it.Err(), op)
 	case skChanPut:
-		err := r.ch.Put(g, x.i, true, op.d)
+		err := r.ch.PutTimeout(g, x.i, op.d)
 		switch {
 		case err == nil:
 			r.chPuts++
@@ -852,7 +847,7 @@ func (x *stormG) op(op stormOp) error {
 		}
 		return x.result(err, errors.Is(err, greenlet.ErrFull), op)
 	case skChanGet:
-		_, err := r.ch.Get(g, true, op.d)
+		_, err := r.ch.GetTimeout(g, op.d)
 		if err == nil {
 			r.chGets++
 		}
@@ -884,12 +879,16 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 	h := main.Hub()
 	p := r.p
 	r.ev = greenlet.NewEvent(h)
-	r.q = greenlet.NewQueue[int](h, p.qsize)
+	var qopts []greenlet.QueueOption
+	if p.qsize > 0 {
+		qopts = append(qopts, greenlet.MaxSize(p.qsize))
+	}
+	r.q = greenlet.NewQueue[int](h, qopts...)
 	r.sem = greenlet.NewBoundedSemaphore(h, p.semN)
 	r.grp = greenlet.NewGroup(h)
 	r.pool = greenlet.NewPool(h, p.poolN)
 	r.gateEv = greenlet.NewEvent(h)
-	r.gateQ = greenlet.NewQueue[int](h, greenlet.Unbounded)
+	r.gateQ = greenlet.NewQueue[int](h)
 	r.gateSem = greenlet.NewSemaphore(h, 0)
 	r.ar = greenlet.NewAsyncResult(h)
 	r.gateAR = greenlet.NewAsyncResult(h)
@@ -948,7 +947,7 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 		case stage == 0:
 			r.gated = true
 			r.gateEv.Set()
-			r.gateQ.Shutdown(false)
+			r.gateQ.Shutdown()
 			for range p.gateN {
 				r.gateSem.Release()
 			}

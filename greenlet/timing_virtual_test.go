@@ -182,24 +182,24 @@ func TestTimingEventQueueWaits(t *testing.T) {
 		h := main.Hub()
 		ev := greenlet.NewEvent(h)
 		since := elapsed(main)
-		if ok, err := ev.Wait(main, 20*time.Second); ok || err != nil || since() != 20*time.Second {
+		if ok, err := ev.WaitTimeout(main, 20*time.Second); ok || err != nil || since() != 20*time.Second {
 			t.Errorf("Event.Wait(20s): %v %v after %v", ok, err, since())
 		}
 		setter := greenlet.SpawnLater(main, 7*time.Second, func(*greenlet.Greenlet) (any, error) { ev.Set(); return nil, nil })
 		since = elapsed(main)
-		if ok, err := ev.Wait(main, time.Minute); !ok || err != nil || since() != 7*time.Second {
+		if ok, err := ev.WaitTimeout(main, time.Minute); !ok || err != nil || since() != 7*time.Second {
 			t.Errorf("Event.Wait set at 7s: %v %v after %v", ok, err, since())
 		}
-		q := greenlet.NewQueue[int](h, 1)
+		q := greenlet.NewQueue[int](h, greenlet.MaxSize(1))
 		since = elapsed(main)
-		if _, err := q.Get(main, true, 3*time.Second); !errors.Is(err, greenlet.ErrEmpty) || since() != 3*time.Second {
+		if _, err := q.GetTimeout(main, 3*time.Second); !errors.Is(err, greenlet.ErrEmpty) || since() != 3*time.Second {
 			t.Errorf("Queue.Get(3s) on an empty queue: %v after %v", err, since())
 		}
-		if err := q.Put(main, 1, true, 0); err != nil {
+		if err := q.PutTimeout(main, 1, 0); err != nil {
 			return err
 		}
 		since = elapsed(main)
-		if err := q.Put(main, 2, true, 4*time.Second); !errors.Is(err, greenlet.ErrFull) || since() != 4*time.Second {
+		if err := q.PutTimeout(main, 2, 4*time.Second); !errors.Is(err, greenlet.ErrFull) || since() != 4*time.Second {
 			t.Errorf("Queue.Put(4s) on a full queue: %v after %v", err, since())
 		}
 		return setter.Join(main)

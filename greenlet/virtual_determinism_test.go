@@ -79,7 +79,7 @@ func runVProg(t testing.TB, p vprog) string {
 	}
 	err = greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
 		ev := greenlet.NewEvent(h)
-		q := greenlet.NewQueue[int](h, 2)
+		q := greenlet.NewQueue[int](h, greenlet.MaxSize(2))
 		gs := make([]*greenlet.Greenlet, p.n)
 		for i := range p.n {
 			who := fmt.Sprintf("g%d", i)
@@ -105,16 +105,16 @@ func runVProg(t testing.TB, p vprog) string {
 							at(who, "kill g%d", op.target)
 						}
 					case vEventWait:
-						ok, err := ev.Wait(g, op.d)
+						ok, err := ev.WaitTimeout(g, op.d)
 						at(who, "event wait %v: %v %v", op.d, ok, err)
 					case vEventSet:
 						ev.Set()
 						ev.Clear()
 						at(who, "event set")
 					case vPut:
-						at(who, "put %d %v: %v", j, op.d, q.Put(g, j, true, op.d))
+						at(who, "put %d %v: %v", j, op.d, q.PutTimeout(g, j, op.d))
 					case vGet:
-						v, err := q.Get(g, true, op.d)
+						v, err := q.GetTimeout(g, op.d)
 						at(who, "get %v: %d %v", op.d, v, err)
 					}
 				}

@@ -62,9 +62,9 @@ func ExampleLoopExit() {
 // An ErrorHandler sees each greenlet failure, such as a panic turned into a
 // *PanicError, in place of the printed report.
 func ExampleWithErrorHandler() {
-	h, _ := hub.New(hub.WithErrorHandler(func(h *hub.Hub, ctx any, err error) {
+	h, _ := hub.New(hub.WithErrorHandler(func(h *hub.Hub, source any, err error) {
 		var p *hub.PanicError
-		fmt.Println("handler:", ctx, errors.As(err, &p), p.Value)
+		fmt.Println("handler:", source, errors.As(err, &p), p.Value)
 	}))
 	err := h.Run(func(main *hub.G) error {
 		g := &hub.G{Owner: named("worker")}

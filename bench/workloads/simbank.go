@@ -79,7 +79,7 @@ func oursBank(main *greenlet.Greenlet, n int, unit time.Duration) (simRun, error
 	customer := func(patience, service time.Duration) greenlet.Func {
 		return func(g *greenlet.Greenlet) (any, error) {
 			arrive := h.Now()
-			got, err := counters.Acquire(g, true, patience)
+			got, err := counters.AcquireTimeout(g, patience)
 			if err != nil {
 				return nil, err
 			}

@@ -75,7 +75,7 @@ func Simulate(cfg Config, minute time.Duration, opts ...hub.Option) (Result, err
 			return func(g *greenlet.Greenlet) (any, error) {
 				arrive := h.Now()
 				trace(id, "arrives")
-				got, err := counters.Acquire(g, true, patience)
+				got, err := counters.AcquireTimeout(g, patience)
 				if err != nil {
 					return nil, err
 				}
