@@ -139,6 +139,7 @@ func (g *Greenlet) finish(v any, err error) {
 			g.h.HandleError(g, err)
 		}
 	}
+	g.collectNow()
 	g.scheduleNotify()
 }
 
