@@ -307,6 +307,10 @@ type worker struct {
 	stop     func()
 	g        *G // the G it runs; nil while idle
 	idleNext *worker
+
+	// gone is set when the coroutine ends, in place of removing it from the
+	// hub's registry (see Hub.addGoroutine).
+	gone atomic.Bool
 }
 
 // maxIdleWorkers bounds the coroutines a hub keeps for reuse.
@@ -317,8 +321,8 @@ const maxIdleWorkers = 1024
 func (w *worker) loop(yield func(struct{}) bool) {
 	h := w.g.h
 	me := getg()
-	h.addGoroutine(me)
-	defer h.removeGoroutine(me) // also after a Goexit
+	h.addGoroutine(me, w)
+	defer w.end() // also after a Goexit
 	for {
 		w.g.gid.Store(me)
 		w.g.yld = yield
@@ -327,6 +331,14 @@ func (w *worker) loop(yield func(struct{}) bool) {
 			return
 		}
 	}
+}
+
+// end marks w's coroutine as ended for the hub's registry and drops what
+// the registry would otherwise keep alive until the goroutine's identity is
+// reused.
+func (w *worker) end() {
+	w.gone.Store(true)
+	w.next, w.stop = nil, nil
 }
 
 // runBody runs g's body; a panic that escapes it is reported to the hub as

@@ -85,7 +85,7 @@ type Hub struct {
 	// to tell the hub's own from foreign ones before touching anything.
 	hubG atomic.Uintptr // the goroutine in Run, 0 outside Run
 	gmu  sync.Mutex
-	gids map[uintptr]struct{} // the live worker coroutines; guarded by gmu
+	gids map[uintptr]*worker // the worker coroutines (see addGoroutine); guarded by gmu
 }
 
 // noCopy makes go vet report copies of a Hub.
@@ -696,6 +696,9 @@ func (h *Hub) destroy() {
 	h.postMu.Lock()
 	h.posted = nil
 	h.postMu.Unlock()
+	h.gmu.Lock()
+	h.gids = nil // every worker has ended: drop their records
+	h.gmu.Unlock()
 	h.loop.Close()
 	h.dead.Store(true)
 	close(h.done)
@@ -709,22 +712,21 @@ func (h *Hub) ownGoroutine(gid uintptr) bool {
 		return true
 	}
 	h.gmu.Lock()
-	_, ok := h.gids[gid]
+	w := h.gids[gid]
 	h.gmu.Unlock()
-	return ok
+	return w != nil && !w.gone.Load()
 }
 
-func (h *Hub) addGoroutine(gid uintptr) {
+// addGoroutine registers the coroutine gid as w's. An ended worker is not
+// removed (a map delete cost a cache miss per worker when many greenlets
+// end at once); it marks itself gone, and its entry is replaced when a new
+// worker gets the same goroutine identity. The entries are thus bounded by
+// the goroutine records the runtime keeps, which it never frees either.
+func (h *Hub) addGoroutine(gid uintptr, w *worker) {
 	h.gmu.Lock()
 	if h.gids == nil {
-		h.gids = make(map[uintptr]struct{})
+		h.gids = make(map[uintptr]*worker)
 	}
-	h.gids[gid] = struct{}{}
-	h.gmu.Unlock()
-}
-
-func (h *Hub) removeGoroutine(gid uintptr) {
-	h.gmu.Lock()
-	delete(h.gids, gid)
+	h.gids[gid] = w
 	h.gmu.Unlock()
 }
