@@ -346,7 +346,7 @@ func (w *worker) end() {
 // cannot be stopped: see goexited.
 func (g *G) runBody() {
 	if g.h.labels {
-		pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("greenlet", g.label())))
+		g.setLabels()
 	}
 	returned := false
 	defer func() {
@@ -382,6 +382,16 @@ func (g *G) goexited() {
 	}
 	h.goexitG = g
 	panic(goexitSignal{})
+}
+
+// setLabels is out of line so that runBody's frame stays small: every byte
+// of the frames under a body counts against the coroutine's first stack,
+// and a parked greenlet whose timer arm reaches past it costs a stack twice
+// the size.
+//
+//go:noinline
+func (g *G) setLabels() {
+	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("greenlet", g.label())))
 }
 
 func (g *G) label() string {
