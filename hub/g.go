@@ -327,6 +327,11 @@ func (w *worker) loop(yield func(struct{}) bool) {
 		w.g.gid.Store(me)
 		w.g.yld = yield
 		w.g.runBody() // no local keeps the G alive while the worker idles
+		if h.destroying || h.nidle >= maxIdleWorkers {
+			// Not kept for reuse (finish decides alike on ok == false):
+			// ending here saves the round trip of a later stop.
+			return
+		}
 		if !yield(struct{}{}) {
 			return
 		}
@@ -443,7 +448,8 @@ func (h *Hub) switchTo(g *G) {
 }
 
 // finish records that g's body has returned; its worker, still alive (ok),
-// goes back to the idle list.
+// goes back to the idle list. A worker that the idle list has no room for
+// has ended by itself (ok is false).
 func (h *Hub) finish(g *G, ok bool) {
 	g.state = gDead
 	g.gid.Store(0)
