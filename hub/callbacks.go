@@ -34,13 +34,33 @@ func (r *ring) init() { r.buf = make([]callback, 64) }
 
 func (r *ring) push(c callback) {
 	if r.n == len(r.buf) {
-		nb := make([]callback, 2*len(r.buf))
-		k := copy(nb, r.buf[r.head:])
-		copy(nb[k:], r.buf[:r.head])
-		r.buf, r.head = nb, 0
+		r.grow()
 	}
 	r.buf[(r.head+r.n)&(len(r.buf)-1)] = c
 	r.n++
+}
+
+// pushWake is push of a wake-up, writing only the fields a wake-up uses:
+// a free slot has no fn or arg (pop and runCallbacks clear every pointer of
+// the slots they take), so the entry is not built and copied whole, which
+// on the handoff path cost more than the rest of the push.
+func (r *ring) pushWake(g *G, seq uint32) {
+	if r.n == len(r.buf) {
+		r.grow()
+	}
+	slot := &r.buf[(r.head+r.n)&(len(r.buf)-1)]
+	slot.g, slot.seq, slot.kind = g, seq, cbWake
+	r.n++
+}
+
+// grow doubles the ring; out of line, so that the pushes inline.
+//
+//go:noinline
+func (r *ring) grow() {
+	nb := make([]callback, 2*len(r.buf))
+	k := copy(nb, r.buf[r.head:])
+	copy(nb[k:], r.buf[:r.head])
+	r.buf, r.head = nb, 0
 }
 
 func (r *ring) pop() callback {

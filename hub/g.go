@@ -176,7 +176,14 @@ func (g *G) YieldFor(op string) error {
 		return g.misuse(op)
 	}
 	h := g.h
-	h.cbq.push(callback{g: g, seq: g.seq, kind: cbWake})
+	// h.cbq.pushWake(g, g.seq), written out: it is over the inlining budget.
+	r := &h.cbq
+	if r.n == len(r.buf) {
+		r.grow()
+	}
+	slot := &r.buf[(r.head+r.n)&(len(r.buf)-1)]
+	slot.g, slot.seq, slot.kind = g, g.seq, cbWake
+	r.n++
 	g.parkOp, g.parkedAt = op, -1
 	g.state = gParked
 	if !g.yld(struct{}{}) {
@@ -207,7 +214,14 @@ func (g *G) SleepFor(d time.Duration, op string) error {
 	// body and the coroutine switch costs about 8 ns of a ~70 ns handoff,
 	// which the 1.2x iter.Pull budget cannot spare (measured, BenchmarkHandoff).
 	h := g.h
-	h.cbq.push(callback{g: g, seq: g.seq, kind: cbWake})
+	// h.cbq.pushWake(g, g.seq), written out: it is over the inlining budget.
+	r := &h.cbq
+	if r.n == len(r.buf) {
+		r.grow()
+	}
+	slot := &r.buf[(r.head+r.n)&(len(r.buf)-1)]
+	slot.g, slot.seq, slot.kind = g, g.seq, cbWake
+	r.n++
 	g.parkOp, g.parkedAt = op, -1
 	g.state = gParked
 	if !g.yld(struct{}{}) {

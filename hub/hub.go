@@ -461,7 +461,7 @@ func (h *Hub) runIdlers() {
 	idlers := h.idlers
 	h.idlers = nil
 	for _, tok := range idlers {
-		h.cbq.push(callback{g: tok.g, seq: tok.seq, kind: cbWake})
+		h.cbq.pushWake(tok.g, tok.seq)
 	}
 }
 
@@ -544,7 +544,7 @@ func (h *Hub) Discard(g *G) bool {
 // Wake queues the resumption of the park named by tok (FIFO with the other
 // callbacks). A stale token (the G resumed since) is ignored when the
 // callback runs. It allocates nothing.
-func (h *Hub) Wake(tok Token) { h.cbq.push(callback{g: tok.g, seq: tok.seq, kind: cbWake}) }
+func (h *Hub) Wake(tok Token) { h.cbq.pushWake(tok.g, tok.seq) }
 
 // Throw queues the delivery of err to g: when the callback runs, g's pending
 // blocking call returns err (gevent's throw from the hub). A G that has not
