@@ -125,6 +125,18 @@ func (c *collector) add(g *Greenlet) {
 	}
 }
 
+// unlinkCollector removes one live link of g to c, if any. JoinAll finds
+// its links this way on an early return instead of keeping their ids: a
+// greenlet has few links, and the common return (all joined) has none left.
+func (g *Greenlet) unlinkCollector(c *collector) {
+	for i := range g.links {
+		if l := &g.links[i]; !l.dead && l.kind == lkCollect && l.obj == any(c) {
+			g.Unlink(l.id)
+			return
+		}
+	}
+}
+
 // JoinAll waits for the greenlets gs and returns those that finished, in
 // completion order (gevent's joinall). It takes Within, Count and
 // StopOnError. It waits for all of gs, or for Count of them (a duplicate
@@ -151,16 +163,15 @@ func JoinAll(cur *Greenlet, gs []*Greenlet, opts ...WaitOption) ([]*Greenlet, er
 		return []*Greenlet{}, nil
 	}
 	c := &collector{cur: cur, done: make([]*Greenlet, 0, len(gs))}
-	ids := make([]LinkID, len(gs))
-	for i, g := range gs {
-		ids[i] = g.addLink(link{kind: lkCollect, obj: c})
+	for _, g := range gs {
+		g.addLink(link{kind: lkCollect, obj: c})
 	}
 	defer func() {
 		if len(c.done) == len(gs) {
 			return // every link fired: none is left to remove
 		}
-		for i, g := range gs {
-			g.Unlink(ids[i])
+		for _, g := range gs {
+			g.unlinkCollector(c)
 		}
 	}()
 	t := &cur.raw.Timer
