@@ -63,6 +63,18 @@ func (r *ring) grow() {
 	r.buf, r.head = nb, 0
 }
 
+// ringKeep is the capacity an empty ring shrinks towards.
+const ringKeep = 1024
+
+// shrink halves an empty ring larger than ringKeep. A burst (a million
+// spawns) grows the ring to its size, and the garbage collector scans the
+// whole buffer, used or not, in every cycle after: halving at each time the
+// queue drains gives that memory back over a few turns, while a burst that
+// comes back regrows by one doubling only.
+func (r *ring) shrink() {
+	r.buf, r.head = make([]callback, len(r.buf)/2), 0
+}
+
 func (r *ring) pop() callback {
 	c := r.buf[r.head]
 	r.buf[r.head] = callback{}

@@ -402,6 +402,9 @@ func (h *Hub) runLoop() {
 // read every callbackCheckCount callbacks.
 func (h *Hub) runCallbacks() {
 	if h.cbq.n == 0 {
+		if len(h.cbq.buf) > ringKeep {
+			h.cbq.shrink()
+		}
 		return
 	}
 	h.loop.UpdateNow()
