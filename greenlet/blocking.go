@@ -43,7 +43,7 @@ func Blocking[T any](cur *Greenlet, fn func(ctx context.Context) (T, error)) (T,
 		v    T
 		ferr error
 	)
-	if err := cur.h.Offload(cur.Raw(), func(ctx context.Context) { v, ferr = fn(ctx) }); err != nil {
+	if err := cur.h.Offload(&cur.raw, func(ctx context.Context) { v, ferr = fn(ctx) }); err != nil {
 		return zero, err
 	}
 	return v, ferr

@@ -37,7 +37,7 @@ func (g *Greenlet) Kill(cur *Greenlet, err error, block bool, timeout time.Durat
 		return nil
 	}
 	g.cancelContext(err)
-	g.h.Throw(g.Raw(), err)
+	g.h.Throw(&g.raw, err)
 	if !block {
 		return nil
 	}
@@ -78,7 +78,7 @@ func KillAll(cur *Greenlet, gs []*Greenlet, err error, block bool, timeout time.
 			continue
 		}
 		g.cancelContext(e)
-		g.h.Throw(g.Raw(), e)
+		g.h.Throw(&g.raw, e)
 		alive = append(alive, g)
 	}
 	if len(alive) == 0 || !block {

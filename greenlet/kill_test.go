@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/gevent-go/gevent/greenlet"
-	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // §4.2 TestKill matrix: {never started, started, started later} x {Kill,
@@ -132,7 +132,7 @@ func (s *Conformance) TestKillFromCallback() {
 		g := greenlet.Spawn(main, sleeper(time.Hour, nil))
 		s.NoError(greenlet.Sleep(main, 0))
 		var kerr error
-		main.Hub().RunCallback(func() { kerr = g.Kill(main, nil, true, greenlet.Forever) })
+		sched.Of(main.Hub()).RunCallback(func() { kerr = g.Kill(main, nil, true, greenlet.Forever) })
 		s.NoError(g.Join(main, greenlet.Forever))
 		s.ErrorIs(kerr, greenlet.ErrBlockingSwitchOut)
 		s.True(g.Dead())
@@ -200,7 +200,7 @@ func (s *Conformance) TestMisusePanics() {
 		// a raw G parked by the wrong caller
 		msg := panicMessage(func() { _ = other.Raw().Park() })
 		s.Regexp(`^hub: Park: `, msg)
-		var w hub.Waiter
+		var w sched.Waiter
 		waiter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return w.Get(g.Raw()) })
 		s.NoError(greenlet.Sleep(main, 0))
 		msg = panicMessage(func() { _, _ = w.Get(main.Raw()) })

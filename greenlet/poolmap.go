@@ -1,7 +1,7 @@
 package greenlet
 
 import (
-	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // A MapResult is one item's outcome in Imap, ImapUnordered and Map: the
@@ -60,7 +60,7 @@ func imap[In, Out any](cur *Greenlet, p *Pool, in []In, fn func(g *Greenlet, x I
 		ordered: ordered,
 		res:     make([]MapResult[Out], len(in)),
 		got:     make([]bool, len(in)),
-		done:    NewQueue[int](p.h, Unbounded),
+		done:    newQueue[int](p.h, Unbounded, fifoQueue, nil),
 	}
 	if len(in) == 0 {
 		return it
@@ -70,7 +70,7 @@ func imap[In, Out any](cur *Greenlet, p *Pool, in []In, fn func(g *Greenlet, x I
 			g, err := p.Spawn(f, func(g *Greenlet) (any, error) {
 				defer func() {
 					if r := recover(); r != nil {
-						it.res[i] = MapResult[Out]{Index: i, Err: hub.NewPanicError(r)}
+						it.res[i] = MapResult[Out]{Index: i, Err: sched.NewPanicError(r)}
 					}
 					_ = it.done.PutNowait(i)
 				}()

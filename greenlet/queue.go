@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 var (
@@ -48,7 +49,7 @@ const (
 // of the queue's hub may use it: a call naming a greenlet of another hub
 // panics before it has any effect.
 type Queue[T any] struct {
-	h       *hub.Hub
+	h       *sched.Hub
 	kind    queueKind
 	maxsize int // Unbounded (0) or the bound
 	less    func(a, b T) bool
@@ -73,12 +74,12 @@ type Queue[T any] struct {
 // NewQueue returns a FIFO queue holding at most maxsize items (Unbounded:
 // no bound). maxsize < 0 panics.
 func NewQueue[T any](h *hub.Hub, maxsize int) *Queue[T] {
-	return newQueue[T](h, maxsize, fifoQueue, nil)
+	return newQueue[T](schedOf(h), maxsize, fifoQueue, nil)
 }
 
 // NewLifoQueue returns a last-in first-out queue (gevent's LifoQueue).
 func NewLifoQueue[T any](h *hub.Hub, maxsize int) *Queue[T] {
-	return newQueue[T](h, maxsize, lifoQueue, nil)
+	return newQueue[T](schedOf(h), maxsize, lifoQueue, nil)
 }
 
 // NewPriorityQueue returns a queue that gives out the least item first by
@@ -87,10 +88,10 @@ func NewPriorityQueue[T any](h *hub.Hub, maxsize int, less func(a, b T) bool) *Q
 	if less == nil {
 		panic("greenlet: NewPriorityQueue with a nil less function")
 	}
-	return newQueue(h, maxsize, priorityQueue, less)
+	return newQueue(schedOf(h), maxsize, priorityQueue, less)
 }
 
-func newQueue[T any](h *hub.Hub, maxsize int, kind queueKind, less func(a, b T) bool) *Queue[T] {
+func newQueue[T any](h *sched.Hub, maxsize int, kind queueKind, less func(a, b T) bool) *Queue[T] {
 	if h == nil {
 		panic("greenlet: NewQueue: nil hub")
 	}
@@ -99,7 +100,7 @@ func newQueue[T any](h *hub.Hub, maxsize int, kind queueKind, less func(a, b T) 
 	}
 	q := &Queue[T]{h: h, kind: kind, maxsize: maxsize, less: less, getShutAt: math.MaxUint64, putShutAt: math.MaxUint64}
 	q.unlockFn = unlockQueue[T]
-	q.allDone = NewEvent(h)
+	q.allDone = newEvent(h)
 	q.allDone.Set()
 	return q
 }

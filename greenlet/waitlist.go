@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // deque is a FIFO/LIFO ring buffer that grows by doubling and never
@@ -68,7 +68,7 @@ func (d *deque[T]) clear() {
 // or a raw link called in the hub (fn set).
 type waitEntry struct {
 	id   LinkID
-	tok  hub.Token
+	tok  sched.Token
 	fn   func()
 	peek bool // a waiter that wants to be told, not granted (Peek, WaitAvailable)
 	dead bool // removed by its owner; dropped when it reaches an end
@@ -193,7 +193,7 @@ func (l *waitList) compact() {
 
 // retoken updates the wake token of a waiter that was resumed by a stale
 // wake-up and parks again.
-func (l *waitList) retoken(id LinkID, tok hub.Token) {
+func (l *waitList) retoken(id LinkID, tok sched.Token) {
 	if e := l.find(id); e != nil {
 		e.tok = tok
 	}
@@ -201,14 +201,14 @@ func (l *waitList) retoken(id LinkID, tok hub.Token) {
 
 // fire runs a popped entry in the hub: a greenlet is woken through a FIFO
 // hub callback, a raw link is called with its panic reported.
-func fire(h *hub.Hub, e *waitEntry, what any) {
+func fire(h *sched.Hub, e *waitEntry, what any) {
 	if e.fn == nil {
 		h.Wake(e.tok)
 		return
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			h.HandleError(fmt.Sprintf("link of %v", what), hub.NewPanicError(r))
+			h.HandleError(fmt.Sprintf("link of %v", what), sched.NewPanicError(r))
 		}
 	}()
 	e.fn()

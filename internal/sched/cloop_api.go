@@ -1,0 +1,125 @@
+package sched
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+// A CGreenlet is a C function running as a greenlet of a hub on the C core
+// (gevent's Greenlet, with a C body): it has its own C coroutine stack, is
+// scheduled by the C hub in the same loop as the hub's Go greenlets (its
+// sleeps and the Go greenlets' sleeps share one timer heap, so they wake in
+// deadline order), and ends with a status and a value.
+//
+// Hub.SpawnC creates one; Wait parks a G until it has ended (join), Kill
+// delivers a kill code at its blocking point, Link runs a function after it
+// ended. The greenlet package wraps a CGreenlet in a *greenlet.Greenlet
+// (greenlet.SpawnC) so that Join, Kill, Link and JoinAll treat it like any
+// other greenlet.
+//
+// Only the hub's goroutine (its Gs and callbacks) may use a CGreenlet. Its
+// zero value is not usable. In builds without the C core, SpawnC always
+// fails and no CGreenlet exists.
+type CGreenlet struct {
+	h      *Hub
+	id     uint64
+	dead   bool
+	status int32
+	value  uintptr
+	gone   bool    // the hub was destroyed before the body ended
+	notify []cwait // waiting Gs and links, in the order they came
+}
+
+type cwait struct {
+	tok Token
+	fn  func(*CGreenlet)
+}
+
+// CFunc is the address of a C greenlet body: a C function of type
+// gev_greenlet_fn, int fn(gev_hub *h, void *arg, void **value), as a Go
+// unsafe.Pointer (for instance from a cgo package's C.my_body, converted).
+// It runs on its own C stack inside the C hub's turn and must never call into
+// Go; it blocks only through the C hub's blocking calls (gev_hub_sleep,
+// gev_greenlet_join, ...).
+type CFunc = unsafe.Pointer
+
+// ID returns the C greenlet's id in its hub (unique among the hub's live C
+// greenlets).
+func (c *CGreenlet) ID() uint64 { return c.id }
+
+// Dead reports whether the body has ended (or was killed before it ran).
+func (c *CGreenlet) Dead() bool { return c.dead }
+
+// Status returns the body's status once Dead: 0 for success, CExit for a
+// kill with the default code (success, as gevent's GreenletExit), anything
+// else a failure code. It is 0 while the body runs.
+func (c *CGreenlet) Status() int32 { return c.status }
+
+// Value returns the body's value (what it stored in *value) once Dead with
+// status 0, else 0.
+func (c *CGreenlet) Value() uintptr { return c.value }
+
+// Successful reports whether the body ended with status 0 or CExit.
+func (c *CGreenlet) Successful() bool {
+	return c.dead && !c.gone && (c.status == 0 || c.status == CExit)
+}
+
+// Err returns nil while alive or after success (status 0 or CExit),
+// ErrHubDestroyed if the hub shut down first, and a CError with the status
+// otherwise.
+func (c *CGreenlet) Err() error {
+	switch {
+	case !c.dead:
+		return nil
+	case c.gone:
+		return ErrHubDestroyed
+	case c.status == 0 || c.status == CExit:
+		return nil
+	}
+	return CError(c.status)
+}
+
+// String formats the C greenlet like gevent formats a greenlet.
+func (c *CGreenlet) String() string {
+	state := "alive"
+	if c.dead {
+		state = fmt.Sprintf("dead status=%d", c.status)
+	}
+	return fmt.Sprintf("<CGreenlet %d %s>", c.id, state)
+}
+
+// CExit is the kill code of gevent's default kill (GreenletExit): a C body
+// that returns it ends successfully. It is the C hub's GEV_HUB_EXIT.
+const CExit int32 = -1000
+
+// CKillCode is the kill code greenlet.SpawnC sends to a C greenlet killed
+// with a Go error other than a GreenletExit or a CError; the C body sees it
+// as the return value of its blocking call.
+const CKillCode int32 = 1
+
+// A CError is the failure status of a C greenlet: the code its body
+// returned, or the C hub's own code for what went wrong.
+type CError int32
+
+// Error names the C hub's own codes and shows others as numbers.
+func (e CError) Error() string {
+	if s, ok := cErrorNames[int32(e)]; ok {
+		return fmt.Sprintf("hub: C greenlet failed: %s (%d)", s, int32(e))
+	}
+	return fmt.Sprintf("hub: C greenlet failed with status %d", int32(e))
+}
+
+// cErrorNames are the codes of gev_hub.h's enum gev_hub_err.
+var cErrorNames = map[int32]string{
+	-12:   "out of memory",
+	-22:   "invalid argument",
+	-1000: "GreenletExit",
+	-1001: "timeout",
+	-1002: "timed out",
+	-1003: "blocking call in hub context",
+	-1004: "would block forever",
+	-1005: "unknown id",
+	-1006: "id in use",
+	-1007: "busy",
+	-1008: "bad file descriptor",
+}
