@@ -1,12 +1,14 @@
-// Package hub is the scheduler under gevent-go's greenlets: a Hub runs the
+// Package sched is the scheduler under gevent-go's greenlets: a Hub runs the
 // greenlets of one OS thread as runtime coroutines (iter.Pull), with a FIFO
 // run-callback queue, timers and wake-ups on a replaceable event loop (a
 // Loop: the core), a Waiter, error handling and a thread-safe Post.
 //
-// Most programs use package greenlet, which builds gevent's Greenlet API on
-// this one. Use hub directly to choose a core or options (New), to build new
-// blocking primitives (G.Park, Hub.Wake, Token, Waiter, Timer), or to talk to
-// a hub from other goroutines (Post, Ref, Unref).
+// It is internal: package hub is its public face (a *hub.Hub wraps a
+// *Hub, see SetPublic and Of), and package greenlet builds gevent's Greenlet
+// API on the primitives here (G.Park, Hub.Wake, Token, Waiter, Timer)
+// directly, with no indirection on its hot paths. Panic messages and errors
+// still say "hub: ", the package users know. The rest of this comment
+// describes the model both share.
 //
 // # Model
 //
