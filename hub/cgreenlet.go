@@ -1,6 +1,8 @@
 package hub
 
 import (
+	"unsafe"
+
 	"github.com/gevent-go/gevent/internal/sched"
 )
 
@@ -29,7 +31,7 @@ type CGreenlet struct {
 // It runs on its own C stack inside the C hub's turn and must never call
 // into Go; it blocks only through the C hub's blocking calls
 // (gev_hub_sleep, gev_greenlet_join, ...).
-type CFunc = sched.CFunc
+type CFunc = unsafe.Pointer
 
 // CExit is the kill code of gevent's default kill (GreenletExit): a C body
 // that returns it ends successfully. It is the C hub's GEV_HUB_EXIT.

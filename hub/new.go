@@ -96,8 +96,10 @@ func (h *Hub) Done() <-chan struct{} { return h.s.Done() }
 func (h *Hub) Destroyed() bool { return h.s.Destroyed() }
 
 // Reinit re-creates the loop's kernel resources after a fork of the process
-// (gevent's reinit); greenlet.Fork calls it in the child. Call it from the
-// hub's goroutine. It returns ErrClosed once the hub is destroyed.
+// (gevent's reinit). A Go process cannot continue after a fork, so
+// greenlet.Fork re-executes the program instead and Reinit is rarely needed.
+// Call it from the hub's goroutine. It returns ErrClosed once the hub is
+// destroyed.
 func (h *Hub) Reinit() error { return h.s.Reinit() }
 
 // HandleError reports a failure as the hub does for a greenlet that failed
