@@ -25,7 +25,7 @@ type AsyncResult struct {
 // NewAsyncResult returns an unset result on h.
 func NewAsyncResult(h *hub.Hub) *AsyncResult {
 	r := &AsyncResult{}
-	r.init(schedOf(h), r.Ready)
+	r.init(schedOf(h), r, r.Ready)
 	return r
 }
 
@@ -72,20 +72,29 @@ func (r *AsyncResult) Value() any { return r.value }
 // Err returns the stored failure (gevent's exception), or nil.
 func (r *AsyncResult) Err() error { return r.err }
 
-// Get returns the value, or the stored failure as the error. If nothing is
-// stored it waits (with block) up to timeout, and then returns a *Timeout as
-// the error, as Greenlet.Get does; without block it returns a never-started
-// *Timeout at once (cur may be nil then). An error delivered to cur while it
-// waits (a kill, an outer Timeout) is returned as is.
-func (r *AsyncResult) Get(cur *Greenlet, block bool, timeout time.Duration) (any, error) {
-	mustOwn(r.h, cur, "AsyncResult.Get", "NewAsyncResult")
+// Get returns the value, or the stored failure as the error, waiting for
+// an outcome while none is stored. An error delivered to cur while it waits
+// (a kill, an outer Timeout) is returned as is. Ready with Value and Err is
+// the form that does not wait.
+func (r *AsyncResult) Get(cur *Greenlet) (any, error) {
+	mustCaller(cur, "AsyncResult.Get")
+	return r.get(cur, "AsyncResult.Get", forever)
+}
+
+// GetTimeout is Get that waits at most d, and then returns a *Timeout as
+// the error, as Greenlet.GetTimeout does (d <= 0: it gives up at the next
+// loop iteration).
+func (r *AsyncResult) GetTimeout(cur *Greenlet, d time.Duration) (any, error) {
+	mustCaller(cur, "AsyncResult.GetTimeout")
+	return r.get(cur, "AsyncResult.GetTimeout", d)
+}
+
+func (r *AsyncResult) get(cur *Greenlet, op string, timeout time.Duration) (any, error) {
+	mustOwn(r.h, cur, op, "NewAsyncResult")
 	if r.ready {
 		return r.value, r.err
 	}
-	if !block {
-		return nil, &Timeout{d: Forever}
-	}
-	ok, err := r.wait(cur, "AsyncResult.Get", timeout)
+	ok, err := r.wait(cur, op, timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -96,11 +105,21 @@ func (r *AsyncResult) Get(cur *Greenlet, block bool, timeout time.Duration) (any
 }
 
 // Wait waits like Get but never reports the stored failure: it returns the
-// value, or nil after a failure or when the timeout passes (gevent's
-// wait()). Its error is only one delivered to cur.
-func (r *AsyncResult) Wait(cur *Greenlet, timeout time.Duration) (any, error) {
-	mustOwn(r.h, cur, "AsyncResult.Wait", "NewAsyncResult")
-	if _, err := r.wait(cur, "AsyncResult.Wait", timeout); err != nil {
+// value, or nil after a failure (gevent's wait()). Its error is only one
+// delivered to cur.
+func (r *AsyncResult) Wait(cur *Greenlet) (any, error) {
+	return r.waitValue(cur, "AsyncResult.Wait", forever)
+}
+
+// WaitTimeout is Wait that waits at most d, and then returns nil if no
+// outcome is stored (d <= 0: it gives up at the next loop iteration).
+func (r *AsyncResult) WaitTimeout(cur *Greenlet, d time.Duration) (any, error) {
+	return r.waitValue(cur, "AsyncResult.WaitTimeout", d)
+}
+
+func (r *AsyncResult) waitValue(cur *Greenlet, op string, timeout time.Duration) (any, error) {
+	mustOwn(r.h, cur, op, "NewAsyncResult")
+	if _, err := r.wait(cur, op, timeout); err != nil {
 		return nil, err
 	}
 	return r.value, nil

@@ -13,28 +13,28 @@ import (
 func parkers(main *greenlet.Greenlet) map[string]func(timeout time.Duration) greenlet.Func {
 	h := main.Hub()
 	ev := greenlet.NewEvent(h)
-	q := greenlet.NewQueue[int](h, greenlet.Unbounded)
+	q := greenlet.NewQueue[int](h)
 	sem := greenlet.NewSemaphore(h, 0)
 	ch := greenlet.NewChannel[int](h)
 	target := greenlet.Spawn(main, sleeper(time.Hour, nil))
 	return map[string]func(time.Duration) greenlet.Func{
 		"Event": func(d time.Duration) greenlet.Func {
-			return func(g *greenlet.Greenlet) (any, error) { _, err := ev.Wait(g, d); return nil, err }
+			return func(g *greenlet.Greenlet) (any, error) { _, err := ev.WaitTimeout(g, d); return nil, err }
 		},
 		"Queue": func(d time.Duration) greenlet.Func {
-			return func(g *greenlet.Greenlet) (any, error) { _, err := q.Get(g, true, d); return nil, ownTimeout(err) }
+			return func(g *greenlet.Greenlet) (any, error) { _, err := q.GetTimeout(g, d); return nil, ownTimeout(err) }
 		},
 		"Semaphore": func(d time.Duration) greenlet.Func {
-			return func(g *greenlet.Greenlet) (any, error) { _, err := sem.Acquire(g, true, d); return nil, err }
+			return func(g *greenlet.Greenlet) (any, error) { _, err := sem.AcquireTimeout(g, d); return nil, err }
 		},
 		"Channel": func(d time.Duration) greenlet.Func {
-			return func(g *greenlet.Greenlet) (any, error) { _, err := ch.Get(g, true, d); return nil, ownTimeout(err) }
+			return func(g *greenlet.Greenlet) (any, error) { _, err := ch.GetTimeout(g, d); return nil, ownTimeout(err) }
 		},
 		"Sleep": func(d time.Duration) greenlet.Func {
 			return func(g *greenlet.Greenlet) (any, error) { return nil, greenlet.Sleep(g, min(d, time.Hour)) }
 		},
 		"Join": func(d time.Duration) greenlet.Func {
-			return func(g *greenlet.Greenlet) (any, error) { return nil, target.Join(g, d) }
+			return func(g *greenlet.Greenlet) (any, error) { _, err := target.JoinTimeout(g, d); return nil, err }
 		},
 	}
 }
@@ -79,10 +79,10 @@ func BenchmarkKillParked100k(b *testing.B) {
 						}
 						b.StartTimer()
 						if mode == "kill" {
-							if err := greenlet.KillAll(main, gs, nil, true, greenlet.Forever); err != nil {
+							if err := greenlet.KillAll(main, gs); err != nil {
 								return err
 							}
-						} else if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+						} else if _, err := greenlet.JoinAll(main, gs, greenlet.StopOnError()); err != nil {
 							return err
 						}
 					}

@@ -28,7 +28,7 @@ func BenchmarkEventWakeAll(b *testing.B) {
 				for i := range gs {
 					gs[i] = greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 						for {
-							if _, err := go1.Wait(g, greenlet.Forever); err != nil {
+							if err := go1.Wait(g); err != nil {
 								return nil, err
 							}
 							if woke++; woke == n {
@@ -45,11 +45,11 @@ func BenchmarkEventWakeAll(b *testing.B) {
 					round.Clear()
 					go1.Set()
 					go1.Clear()
-					if _, err := round.Wait(main, greenlet.Forever); err != nil {
+					if err := round.Wait(main); err != nil {
 						return err
 					}
 				}
-				return greenlet.KillAll(main, gs, nil, true, greenlet.Forever)
+				return greenlet.KillAll(main, gs)
 			})
 		})
 	}
@@ -115,7 +115,7 @@ func BenchmarkEventPingPong(b *testing.B) {
 		ping, pong := greenlet.NewEvent(h), greenlet.NewEvent(h)
 		peer := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			for {
-				if _, err := ping.Wait(g, greenlet.Forever); err != nil {
+				if err := ping.Wait(g); err != nil {
 					return nil, err
 				}
 				ping.Clear()
@@ -124,12 +124,12 @@ func BenchmarkEventPingPong(b *testing.B) {
 		})
 		for b.Loop() {
 			ping.Set()
-			if _, err := pong.Wait(main, greenlet.Forever); err != nil {
+			if err := pong.Wait(main); err != nil {
 				return err
 			}
 			pong.Clear()
 		}
-		return peer.Kill(main, nil, true, greenlet.Forever)
+		return peer.Kill(main)
 	})
 }
 
@@ -139,23 +139,23 @@ func BenchmarkQueuePingPong(b *testing.B) {
 	b.ReportAllocs()
 	run(b, func(main *greenlet.Greenlet) error {
 		h := main.Hub()
-		in, out := greenlet.NewQueue[int](h, greenlet.Unbounded), greenlet.NewQueue[int](h, greenlet.Unbounded)
+		in, out := greenlet.NewQueue[int](h), greenlet.NewQueue[int](h)
 		peer := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			for {
-				v, err := in.Get(g, true, greenlet.Forever)
+				v, err := in.Get(g)
 				if err != nil {
 					return nil, err
 				}
-				_ = out.Put(g, v+1, true, greenlet.Forever)
+				_ = out.Put(g, v+1)
 			}
 		})
 		for i := 0; b.Loop(); i++ {
-			_ = in.Put(main, i, true, greenlet.Forever)
-			if _, err := out.Get(main, true, greenlet.Forever); err != nil {
+			_ = in.Put(main, i)
+			if _, err := out.Get(main); err != nil {
 				return err
 			}
 		}
-		return peer.Kill(main, nil, true, greenlet.Forever)
+		return peer.Kill(main)
 	})
 }
 
@@ -169,7 +169,7 @@ func BenchmarkSemaphorePingPong(b *testing.B) {
 		in, out := greenlet.NewSemaphore(h, 0), greenlet.NewSemaphore(h, 0)
 		peer := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			for {
-				if _, err := in.Acquire(g, true, greenlet.Forever); err != nil {
+				if err := in.Acquire(g); err != nil {
 					return nil, err
 				}
 				out.Release()
@@ -177,11 +177,11 @@ func BenchmarkSemaphorePingPong(b *testing.B) {
 		})
 		for b.Loop() {
 			in.Release()
-			if _, err := out.Acquire(main, true, greenlet.Forever); err != nil {
+			if err := out.Acquire(main); err != nil {
 				return err
 			}
 		}
-		return peer.Kill(main, nil, true, greenlet.Forever)
+		return peer.Kill(main)
 	})
 }
 
@@ -194,24 +194,24 @@ func BenchmarkChannelPingPong(b *testing.B) {
 		in, out := greenlet.NewChannel[int](h), greenlet.NewChannel[int](h)
 		peer := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			for {
-				v, err := in.Get(g, true, greenlet.Forever)
+				v, err := in.Get(g)
 				if err != nil {
 					return nil, err
 				}
-				if err := out.Put(g, v+1, true, greenlet.Forever); err != nil {
+				if err := out.Put(g, v+1); err != nil {
 					return nil, err
 				}
 			}
 		})
 		for i := 0; b.Loop(); i++ {
-			if err := in.Put(main, i, true, greenlet.Forever); err != nil {
+			if err := in.Put(main, i); err != nil {
 				return err
 			}
-			if _, err := out.Get(main, true, greenlet.Forever); err != nil {
+			if _, err := out.Get(main); err != nil {
 				return err
 			}
 		}
-		return peer.Kill(main, nil, true, greenlet.Forever)
+		return peer.Kill(main)
 	})
 }
 

@@ -80,7 +80,7 @@ func handoffBody(b *testing.B) func(main *greenlet.Greenlet) error {
 			return err
 		}
 		b.ResetTimer()
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{x, y}, greenlet.Forever, true, -1)
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{x, y}, greenlet.StopOnError())
 		b.StopTimer()
 		return err
 	}
@@ -156,7 +156,7 @@ func BenchmarkSpawnJoin(b *testing.B) {
 		b.ResetTimer()
 		for range b.N {
 			g := greenlet.Spawn(main, body)
-			if err := g.Join(main, greenlet.Forever); err != nil {
+			if err := g.Join(main); err != nil {
 				return err
 			}
 		}
@@ -174,7 +174,7 @@ func BenchmarkSpawnJoinLabels(b *testing.B) {
 		b.ResetTimer()
 		for range b.N {
 			g := greenlet.Spawn(main, body)
-			if err := g.Join(main, greenlet.Forever); err != nil {
+			if err := g.Join(main); err != nil {
 				return err
 			}
 		}
@@ -202,7 +202,7 @@ func BenchmarkParkedMemory(b *testing.B) {
 			}
 			after := memInUse()
 			b.ReportMetric(float64(after-before)/n, "B/greenlet")
-			if err := greenlet.KillAll(main, gs, nil, true, greenlet.Forever); err != nil {
+			if err := greenlet.KillAll(main, gs); err != nil {
 				return err
 			}
 		}
@@ -244,7 +244,7 @@ func BenchmarkParked(b *testing.B) {
 				}
 				x, y := greenlet.Spawn(main, body), greenlet.Spawn(main, body)
 				t0 := time.Now()
-				if _, err := greenlet.JoinAll(main, []*greenlet.Greenlet{x, y}, greenlet.Forever, true, -1); err != nil {
+				if _, err := greenlet.JoinAll(main, []*greenlet.Greenlet{x, y}, greenlet.StopOnError()); err != nil {
 					return err
 				}
 				b.ReportMetric(float64(time.Since(t0).Nanoseconds())/float64(ops), "ns/handoff")

@@ -72,7 +72,7 @@ func (s *Conformance) TestBlockingKill() {
 		})
 		s.Require().NoError(greenlet.Sleep(main, 0)) // g is in Blocking
 		kill := &greenlet.GreenletExit{Msg: "stop"}
-		s.Require().NoError(g.Kill(main, kill, true, greenlet.Forever))
+		s.Require().NoError(g.Kill(main, greenlet.WithError(kill)))
 		s.Same(kill, g.Greenlet.Value())
 		cause, err := greenlet.Blocking(main, func(ctx context.Context) (error, error) { return <-causes, nil })
 		s.NoError(err)
@@ -133,8 +133,8 @@ func (s *Conformance) TestBlockingLimitFIFO() {
 			}))
 		}
 		s.Require().NoError(greenlet.Sleep(main, 0)) // all four called
-		greenlet.Kill(gs[2], nil)
-		_, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+		gs[2].KillNowait()
+		_, err := greenlet.JoinAll(main, gs, greenlet.StopOnError())
 		s.NoError(err)
 		s.IsType(&greenlet.GreenletExit{}, gs[2].Value())
 		return nil
@@ -253,7 +253,7 @@ func (s *Conformance) TestBlockingSocketTicker() {
 		s.Equal("hello\n", line)
 		// 50 ms of read leave room for 5 ticks; demand a few.
 		s.GreaterOrEqual(n, int32(3), "the ticker ran while the read was pending")
-		_, err = ticker.Get(main, true, greenlet.Forever)
+		_, err = ticker.Get(main)
 		return err
 	})
 	<-served

@@ -162,7 +162,7 @@ func (c *call[T]) finish(r callResult[T]) {
 func (c *call[T]) cancel(cause error) {
 	exit := &contextExit{cause: cause}
 	if c.began {
-		Kill(c.g, exit)
+		c.g.KillNowait(WithError(exit))
 	} else {
 		c.cancelled = exit
 	}

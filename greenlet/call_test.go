@@ -29,7 +29,7 @@ func (s *Conformance) serveHub(opts ...hub.Option) (h *hub.Hub, stop func()) {
 		stopped <- greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
 			ev := greenlet.NewEvent(h)
 			evc <- ev
-			_, err := ev.Wait(main, greenlet.Forever)
+			err := ev.Wait(main)
 			return err
 		})
 	}()
@@ -53,7 +53,7 @@ func (s *Conformance) TestCallResult() {
 		other := greenlet.SpawnTyped(g, func(g *greenlet.Greenlet) (int, error) {
 			return 40, greenlet.Sleep(g, time.Millisecond)
 		})
-		v, err := other.Get(g, true, greenlet.Forever)
+		v, err := other.Get(g)
 		return v + 2, err
 	})
 	s.Require().NoError(err)
@@ -102,7 +102,7 @@ func (s *Conformance) TestCallFromHubPanics() {
 			return nil, nil
 		})
 		msg = ""
-		_, err := g.Get(main, true, greenlet.Forever)
+		_, err := g.Get(main)
 		s.True(strings.HasPrefix(msg, "greenlet: Call"), "panic: %q", msg)
 		return err
 	})

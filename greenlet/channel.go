@@ -183,14 +183,28 @@ func (c *Channel[T]) withdraw(key LinkID) bool {
 	return true
 }
 
-// Put offers v and waits (block) until a getter takes it, or timeout
-// passes (then ErrFull, and v was not delivered). Without block it succeeds
-// only if a getter is waiting without an item (else ErrFull). Another error
-// is one delivered to cur while it waited; v was not delivered, unless a
-// getter had already been woken for it (then it is delivered all the same,
-// as a value handed to a gevent Waiter is).
-func (c *Channel[T]) Put(cur *Greenlet, v T, block bool, timeout time.Duration) error {
-	mustOwn(c.h, cur, "Channel.Put", "NewChannel")
+// Put offers v and waits until a getter takes it. Its error is one
+// delivered to cur while it waited (a kill, a Timeout); v was not
+// delivered then, unless a getter had already been woken for it (then it is
+// delivered all the same, as a value handed to a gevent Waiter is).
+func (c *Channel[T]) Put(cur *Greenlet, v T) error {
+	mustCaller(cur, "Channel.Put")
+	return c.put(cur, v, true, forever, "Channel.Put")
+}
+
+// PutTimeout is Put that gives up after d, failing with ErrFull: v was not
+// delivered (d <= 0: it gives up at the next loop iteration).
+func (c *Channel[T]) PutTimeout(cur *Greenlet, v T, d time.Duration) error {
+	mustCaller(cur, "Channel.PutTimeout")
+	return c.put(cur, v, true, d, "Channel.PutTimeout")
+}
+
+// PutNowait offers v without waiting: it succeeds only if a getter is
+// waiting without an item, else it fails with ErrFull. It never switches.
+func (c *Channel[T]) PutNowait(v T) error { return c.put(nil, v, false, 0, "Channel.PutNowait") }
+
+func (c *Channel[T]) put(cur *Greenlet, v T, block bool, timeout time.Duration, op string) error {
+	mustOwn(c.h, cur, op, "NewChannel")
 	if !block {
 		if c.Full() {
 			return ErrFull
@@ -201,7 +215,7 @@ func (c *Channel[T]) Put(cur *Greenlet, v T, block bool, timeout time.Duration) 
 		c.scheduleUnlock()
 		return nil
 	}
-	if err := cur.check("Channel.Put", nil); err != nil {
+	if err := cur.check(op, nil); err != nil {
 		return err
 	}
 	id := c.putters.add(wakerOf(cur))
@@ -225,14 +239,27 @@ func (c *Channel[T]) Put(cur *Greenlet, v T, block bool, timeout time.Duration) 
 	return ErrFull
 }
 
-// PutNowait is Put without blocking.
-func (c *Channel[T]) PutNowait(v T) error { return c.Put(nil, v, false, 0) }
+// Get takes an item from a putter, waiting for one. Its error is one
+// delivered to cur while it waited (a kill, a Timeout); nothing was taken
+// then.
+func (c *Channel[T]) Get(cur *Greenlet) (T, error) {
+	mustCaller(cur, "Channel.Get")
+	return c.get(cur, true, forever, "Channel.Get")
+}
 
-// Get takes an item from a waiting putter, waiting for one (block) up to
-// timeout (then ErrEmpty); without block and no putter, ErrEmpty. Another
-// error is one delivered to cur while it waited; nothing was taken.
-func (c *Channel[T]) Get(cur *Greenlet, block bool, timeout time.Duration) (T, error) {
-	mustOwn(c.h, cur, "Channel.Get", "NewChannel")
+// GetTimeout is Get that gives up after d, failing with ErrEmpty (d <= 0:
+// it gives up at the next loop iteration).
+func (c *Channel[T]) GetTimeout(cur *Greenlet, d time.Duration) (T, error) {
+	mustCaller(cur, "Channel.GetTimeout")
+	return c.get(cur, true, d, "Channel.GetTimeout")
+}
+
+// GetNowait takes an item from a waiting putter without waiting: with none
+// it fails with ErrEmpty. It never switches.
+func (c *Channel[T]) GetNowait() (T, error) { return c.get(nil, false, 0, "Channel.GetNowait") }
+
+func (c *Channel[T]) get(cur *Greenlet, block bool, timeout time.Duration, op string) (T, error) {
+	mustOwn(c.h, cur, op, "NewChannel")
 	var zero T
 	if c.getters.len() == 0 && c.live-c.resv > 0 {
 		return c.take(false), nil
@@ -240,7 +267,7 @@ func (c *Channel[T]) Get(cur *Greenlet, block bool, timeout time.Duration) (T, e
 	if !block {
 		return zero, ErrEmpty
 	}
-	if err := cur.check("Channel.Get", nil); err != nil {
+	if err := cur.check(op, nil); err != nil {
 		return zero, err
 	}
 	id := c.getters.add(wakerOf(cur))
@@ -261,6 +288,3 @@ func (c *Channel[T]) Get(cur *Greenlet, block bool, timeout time.Duration) (T, e
 	}
 	return zero, ErrEmpty
 }
-
-// GetNowait is Get without blocking.
-func (c *Channel[T]) GetNowait() (T, error) { return c.Get(nil, false, 0) }

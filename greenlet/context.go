@@ -141,7 +141,7 @@ func SpawnContext(ctx context.Context, on *Greenlet, fn Func) *Greenlet {
 		return g // never done
 	}
 	if ctx.Err() != nil {
-		Kill(g, contextError(ctx))
+		g.KillNowait(WithError(contextError(ctx)))
 		return g
 	}
 	h := g.h
@@ -151,7 +151,7 @@ func SpawnContext(ctx context.Context, on *Greenlet, fn Func) *Greenlet {
 		g.gctx = c
 	}
 	c.stop = context.AfterFunc(ctx, func() {
-		_ = h.Post(func() { Kill(g, contextError(ctx)) }) // ErrClosed: the hub, and g, are gone
+		_ = h.Post(func() { g.KillNowait(WithError(contextError(ctx))) }) // ErrClosed: the hub, and g, are gone
 	})
 	return g
 }

@@ -18,7 +18,7 @@ func (s *Conformance) TestContextEnds() {
 		okCtx, badCtx := ok.Context(), bad.Context()
 		s.NoError(okCtx.Err(), "not cancelled before the end")
 		s.Same(okCtx, ok.Context(), "one context per greenlet")
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{ok, bad}, greenlet.Forever, false, -1)
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{ok, bad})
 		s.Require().NoError(err)
 		s.ErrorIs(okCtx.Err(), context.Canceled)
 		s.Same(greenlet.ErrEnded, context.Cause(okCtx))
@@ -26,7 +26,7 @@ func (s *Conformance) TestContextEnds() {
 		late := ok.Context() // asked after the end: already cancelled
 		s.Same(okCtx, late)
 		done := greenlet.Spawn(main, ret(2))
-		s.Require().NoError(done.Join(main, greenlet.Forever))
+		s.Require().NoError(done.Join(main))
 		s.Same(greenlet.ErrEnded, context.Cause(done.Context()))
 		return nil
 	})
@@ -48,13 +48,13 @@ func (s *Conformance) TestContextKilled() {
 		go func() { <-ctx.Done(); seen <- context.Cause(ctx) }()
 		s.Require().NoError(greenlet.Sleep(main, 0))
 		kill := &greenlet.GreenletExit{Msg: "enough"}
-		greenlet.Kill(victim, kill)
+		victim.KillNowait(greenlet.WithError(kill))
 		s.Same(kill, context.Cause(ctx), "cancelled by the kill itself")
 		s.False(victim.Ready())
 		cause, err := greenlet.Blocking(main, func(context.Context) (error, error) { return <-seen, nil })
 		s.NoError(err)
 		s.Same(kill, cause)
-		return victim.Join(main, greenlet.Forever)
+		return victim.Join(main)
 	})
 }
 
@@ -69,10 +69,11 @@ func (s *Conformance) TestSpawnContextCancel() {
 		g := greenlet.SpawnContext(ctx, main, sleeper(time.Hour, "late"))
 		s.Require().NoError(greenlet.Sleep(main, 0)) // g sleeps
 		cancel(why)
-		s.Require().NoError(g.Join(main, generous))
+		_, err := g.JoinTimeout(main, generous)
+		s.Require().NoError(err)
 		s.Require().True(g.Ready())
 		s.True(g.Successful())
-		err, _ := g.Value().(error)
+		err, _ = g.Value().(error)
 		var ce *greenlet.ContextError
 		s.Require().ErrorAs(err, &ce)
 		s.ErrorIs(err, context.Canceled)
@@ -92,9 +93,10 @@ func (s *Conformance) TestSpawnContextDeadline() {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 		defer cancel()
 		g := greenlet.SpawnContext(ctx, main, sleeper(time.Hour, nil))
-		s.Require().NoError(g.Join(main, generous))
+		_, err := g.JoinTimeout(main, generous)
+		s.Require().NoError(err)
 		s.within(time.Since(start), 20*time.Millisecond, generous, "killed at the deadline")
-		err, _ := g.Value().(error)
+		err, _ = g.Value().(error)
 		s.ErrorIs(err, context.DeadlineExceeded)
 		return nil
 	})
@@ -110,19 +112,19 @@ func (s *Conformance) TestSpawnContextDone() {
 		ran := false
 		g := greenlet.SpawnContext(ctx, main, func(*greenlet.Greenlet) (any, error) { ran = true; return nil, nil })
 		s.True(g.Ready(), "killed at once")
-		s.NoError(g.Join(main, greenlet.Forever))
+		s.NoError(g.Join(main))
 		s.False(ran)
 		err, _ := g.Value().(error)
 		s.ErrorIs(err, context.Canceled)
 
 		plain := greenlet.SpawnContext(context.Background(), main, ret(3))
-		v, err := plain.Get(main, true, greenlet.Forever)
+		v, err := plain.Get(main)
 		s.NoError(err)
 		s.Equal(3, v)
 
 		live, stop := context.WithCancel(context.Background())
 		first := greenlet.SpawnContext(live, main, ret(4))
-		s.Require().NoError(first.Join(main, greenlet.Forever))
+		s.Require().NoError(first.Join(main))
 		stop() // after the end: no kill, no post
 		s.NoError(greenlet.Sleep(main, 0))
 		s.Equal(4, first.Value())
@@ -161,7 +163,7 @@ func (s *Conformance) TestWaitContextKilled() {
 		})
 		s.Require().NoError(greenlet.Sleep(main, 0))
 		s.Equal(int64(1), main.Hub().Census().Refs, "waiting for the context")
-		s.Require().NoError(g.Kill(main, nil, true, greenlet.Forever))
+		s.Require().NoError(g.Kill(main))
 		s.IsType(&greenlet.GreenletExit{}, g.Value())
 		s.Equal(int64(0), main.Hub().Census().Refs)
 		return nil

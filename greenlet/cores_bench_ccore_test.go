@@ -45,7 +45,7 @@ func BenchmarkCoresSleep0PingPong(b *testing.B) {
 		x, y := greenlet.Spawn(main, body), greenlet.Spawn(main, body)
 		calls0 := h.CgoCalls()
 		b.ResetTimer()
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{x, y}, greenlet.Forever, true, -1)
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{x, y}, greenlet.StopOnError())
 		b.StopTimer()
 		b.ReportMetric(float64(h.CgoCalls()-calls0)*1000/float64(n), "cgo-calls/1000sleeps")
 		return err
@@ -76,7 +76,7 @@ func BenchmarkCoresSleepWorkload(b *testing.B) {
 			for i := range gs {
 				gs[i] = greenlet.Spawn(main, sleeper(time.Millisecond, nil))
 			}
-			if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+			if _, err := greenlet.JoinAll(main, gs, greenlet.StopOnError()); err != nil {
 				return err
 			}
 		}
@@ -102,7 +102,7 @@ func BenchmarkCoresTimeoutWorkload(b *testing.B) {
 			for i := range gs {
 				gs[i] = greenlet.Spawn(main, body)
 			}
-			if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+			if _, err := greenlet.JoinAll(main, gs, greenlet.StopOnError()); err != nil {
 				return err
 			}
 		}

@@ -289,17 +289,17 @@ func diffRun(t *testing.T, core string, p diffProg, tick time.Duration) ([]strin
 							unfired(append(unless(timer, op.b), op.a)...)
 						}
 					case opJoin:
-						err = gs[op.target].Join(g, until(op.a))
+						_, err = gs[op.target].JoinTimeout(g, until(op.a))
 						timer := woken(i, err, op.target, op.a)
 						ev(slot[i], timer, "g%d join g%d: %s ready=%v", i, op.target, errClass(err), gs[op.target].Ready())
 						unfired(unless(timer, op.a)...)
 					case opKill:
 						killSlot[op.target] = max(killSlot[op.target], slot[i])
-						greenlet.Kill(gs[op.target], nil)
+						gs[op.target].KillNowait()
 						ev(slot[i], false, "g%d killed g%d", i, op.target)
 					case opKillBlock:
 						killSlot[op.target] = max(killSlot[op.target], slot[i])
-						err = gs[op.target].Kill(g, nil, true, until(op.a))
+						err = gs[op.target].Kill(g, greenlet.Within(until(op.a)))
 						timer := woken(i, err, op.target, op.a)
 						ev(slot[i], timer, "g%d kill+wait g%d: %s ready=%v", i, op.target, errClass(err), gs[op.target].Ready())
 						unfired(unless(timer, op.a)...)
@@ -327,7 +327,7 @@ func diffRun(t *testing.T, core string, p diffProg, tick time.Duration) ([]strin
 				g.Start()
 			}
 		}
-		_, err := greenlet.JoinAll(main, gs, greenlet.Forever, false, -1)
+		_, err := greenlet.JoinAll(main, gs)
 		ev(slices.Max(slot), false, "main joined all: %s", errClass(err))
 		return err
 	})

@@ -15,7 +15,7 @@
 //			}
 //			return "done", nil
 //		})
-//		v, err := g.Get(main, true, greenlet.Forever)
+//		v, err := g.Get(main)
 //		fmt.Println(v, err)
 //		return err
 //	})
@@ -31,8 +31,10 @@
 // panic in a body becomes the greenlet's error (a *PanicError with the
 // stack); the hub survives, and so it does when a body calls runtime.Goexit
 // (t.FailNow, require), which ends the greenlet with ErrGoexit. Failures are
-// reported to the hub's error handler, which prints like gevent by default
-// (see hub.ErrorHandler). Nothing re-panics on another goroutine.
+// reported to the hub's error handler, which by default prints one line per
+// failure, and the stack only after a panic (see hub.PrintError;
+// hub.WithErrorLogger sends the reports to a *slog.Logger instead). Nothing
+// re-panics on another goroutine.
 //
 // # gevent's basic utilities in Go
 //
@@ -40,8 +42,11 @@
 //	Greenlet(run)                      New(cur, fn); g.Start(); g.StartLater(d)
 //	g.value / exception / ready()      g.Value(); g.Err(); g.Ready()
 //	successful() / dead / started      g.Successful(); g.Dead(); g.Started()
-//	g.join(timeout) / get(block, t)    g.Join(cur, t); g.Get(cur, block, t)
-//	g.kill(exc, block, timeout)        g.Kill(cur, err, block, t)
+//	g.join() / g.join(timeout)         g.Join(cur); g.JoinTimeout(cur, d) -> (finished bool, error)
+//	g.get() / g.get(timeout=t)         g.Get(cur); g.GetTimeout(cur, d)
+//	g.get(block=False)                 g.Ready(), then g.Value() / g.Err()
+//	g.kill(exc, block=True, timeout)   g.Kill(cur, WithError(err), Within(d)) (both options optional)
+//	g.kill(exc, block=False)           g.KillNowait(WithError(err))
 //	rawlink / link / link_value / ...  g.Rawlink(fn); g.Link(fn); g.LinkValue(fn); g.LinkException(fn)
 //	link(greenlet) (0.13.6)            g.LinkTo(target, filter) -> *LinkedCompleted / *LinkedKilled / *LinkedFailed
 //	unlink                             g.Unlink(id)
@@ -49,9 +54,9 @@
 //	GreenletExit                       *GreenletExit (success; it is the value)
 //	spawn / spawn_later / spawn_raw    Spawn; SpawnLater; Spawn (no raw form)
 //	spawn_link / _value / _exception   SpawnLink; SpawnLinkValue; SpawnLinkException
-//	joinall(gs, timeout, raise, count) JoinAll(cur, gs, t, raiseError, count)
-//	killall(gs, exc, block, timeout)   KillAll(cur, gs, err, block, t)
-//	kill(g, exc)                       Kill(g, err)
+//	joinall(gs, timeout, raise, count) JoinAll(cur, gs, Within(d), StopOnError(), Count(n))
+//	killall(gs, exc, block, timeout)   KillAll(cur, gs, WithError(err), Within(d)); KillAllNowait(gs, WithError(err))
+//	kill(g, exc)                       g.KillNowait(WithError(err))
 //	getcurrent()                       Current(hub); every body is handed its greenlet
 //	sleep(seconds) / idle()            Sleep(cur, d); Idle(cur)
 //	Timeout(seconds, exc)              NewTimeout(d, err); NewSilentTimeout(d); StartNew(cur, d, err)
@@ -62,10 +67,10 @@
 //	fork()                             RegisterFork(name, entry) + Fork(cur, name, args, files...) + ForkMain()
 //	reinit()                           Reinit(hub)
 //	shutdown()                         Shutdown(main); Run shuts the hub down when main returns
-//	wait() / hub.join(timeout)         Wait(main, t)
+//	wait() / hub.join(timeout)         Wait(main); WaitTimeout(main, d) -> (ran out of work bool, error)
 //	core                               package hub: hub.WithCore, GEVENT_CORE=go|c
 //	add_spawn_callback                 AddSpawnCallback; RemoveSpawnCallback
-//	(typed results)                    SpawnTyped[T] -> Typed[T].Get / Value
+//	(typed results)                    SpawnTyped[T]; SpawnTypedIn[T](cur, group or pool, fn) -> Typed[T].Get / GetTimeout / Value
 //	threadpool.apply(f)                Blocking(cur, func(ctx) (T, error)); hub.WithBlockingLimit
 //	(Go's context.Context)             g.Context(); SpawnContext(ctx, on, fn); WaitContext(cur, ctx)
 //	run_callback_threadsafe + result   Call(ctx, h, fn): from any goroutine, fn as a greenlet of h
@@ -74,20 +79,58 @@
 // and its higher-level classes (modern semantics; constructors take the hub,
 // and zero values are not usable):
 //
-//	Event                              NewEvent(h): Set; Clear; IsSet; Wait(cur, t) (bool, error)
-//	AsyncResult                        NewAsyncResult(h): Set; SetException; Get(cur, block, t); Wait
+//	Event                              NewEvent(h): Set; Clear; IsSet
+//	e.wait() / e.wait(timeout)         e.Wait(cur) error; e.WaitTimeout(cur, d) (bool, error)
+//	AsyncResult                        NewAsyncResult(h): Set; SetException; Ready; Value; Err
+//	r.get() / r.get(timeout=t)         r.Get(cur); r.GetTimeout(cur, d) (a *Timeout error)
+//	r.get(block=False)                 r.Ready() + r.Value() / r.Err()
+//	r.wait() / r.wait(timeout)         r.Wait(cur); r.WaitTimeout(cur, d)
 //	greenlet.link(result)              g.Rawlink(r.Receive)
-//	wait(objects, timeout, count)      WaitObjects(cur, objs, t, count)
-//	iwait(objects, timeout, count)     IWait(...) -> *Iter (Next, Close; All() as an iter.Seq)
-//	Semaphore / BoundedSemaphore / Lock NewSemaphore; NewBoundedSemaphore; NewLock: Acquire(cur, block, t); Release
-//	Queue(maxsize) / LifoQueue / PriorityQueue  NewQueue[T](h, n); NewLifoQueue; NewPriorityQueue(less): Put; Get; Peek; TaskDone; Join; Shutdown
-//	Channel                            NewChannel[T](h): a rendezvous (Put waits for a Get)
-//	Group                              NewGroup(h): Spawn; Add; Discard; Join(cur, t, raiseError); Kill; Killone
-//	Pool(size)                         NewPool(h, size): Spawn blocks while full; FreeCount; WaitAvailable; Map; Imap; ImapUnordered
-//	Empty / Full / ShutDown / PoolFull ErrEmpty; ErrFull; ErrShutDown; ErrPoolFull
+//	wait(objects, timeout, count)      WaitObjects(cur, objs, Within(d), Count(n))
+//	iwait(objects, timeout)            IWait(cur, objs, Within(d)) -> *Iter (Next(cur), Close; All(cur) as an iter.Seq)
+//	Semaphore / BoundedSemaphore / Lock NewSemaphore; NewBoundedSemaphore; NewLock: Release; Counter; Locked
+//	s.acquire() / (timeout=t)          s.Acquire(cur) error; s.AcquireTimeout(cur, d) (bool, error)
+//	s.acquire(blocking=False)          s.TryAcquire() bool
+//	s.wait() / s.wait(timeout)         s.Wait(cur); s.WaitTimeout(cur, d)
+//	Queue() / Queue(maxsize)           NewQueue[T](h); NewQueue[T](h, MaxSize(n)) (n >= 1)
+//	LifoQueue / PriorityQueue          NewLifoQueue[T](h, opts...); NewPriorityQueue(h, less, opts...)
+//	q.put / get / peek(block, timeout) q.Put(cur, v); q.PutTimeout(cur, v, d); Get(cur); GetTimeout(cur, d); Peek; PeekTimeout
+//	put_nowait / get_nowait / peek_nowait  q.PutNowait(v); q.GetNowait(); q.PeekNowait()
+//	q.task_done() / q.join(timeout)    q.TaskDone(); q.Join(cur) error; q.JoinTimeout(cur, d) (bool, error)
+//	q.shutdown(immediate)              q.Shutdown(); q.ShutdownNow()
+//	q.maxsize                          q.MaxSize() (n int, bounded bool)
+//	Channel                            NewChannel[T](h): a rendezvous (Put waits for a Get); Put, Get and their Timeout and Nowait forms as on Queue
+//	Group                              NewGroup(h): Spawn(cur, fn); Add; Discard; Join(cur, Within(d), StopOnError()); Kill(cur, ...); KillNowait
+//	group.killone(g, exc, block, t)    g.Kill(cur, ...) or g.KillNowait(...): a member is killed like any greenlet
+//	Pool(size)                         NewPool(h, size): Spawn(cur, fn) waits while full; Add / AddTimeout; Start / StartTimeout; TryAdd; FreeCount; WaitAvailable / WaitAvailableTimeout
+//	pool.map / imap / imap_unordered   Map(cur, p, in, fn); Imap; ImapUnordered -> *MapIter (Next(cur), Result, Close(cur))
+//	(any group or pool)                Spawner: Group and Pool both have Spawn(cur, fn) (*Greenlet, error)
+//	Empty / Full / ShutDown / PoolFull ErrEmpty; ErrFull; ErrShutDown; false from Pool.AddTimeout, StartTimeout or TryAdd
 //
-// Timeouts are time.Duration values: Forever means none (timeout=None); zero
-// or negative ones expire at the next loop iteration.
+// # How blocking calls are named
+//
+// The first argument of every blocking call is the calling greenlet, cur
+// (main for the calls only the main greenlet may make), and no call takes a
+// positional bool. The names follow one pattern:
+//   - the short form blocks with no timeout (gevent's timeout=None):
+//     g.Join(cur), g.Get(cur), q.Get(cur), s.Acquire(cur), Wait(main);
+//   - a call with one optional knob, a timeout, has a sibling named
+//     ...Timeout that takes the duration last: g.JoinTimeout(cur, d),
+//     g.GetTimeout(cur, d), p.AddTimeout(cur, g, d), WaitTimeout(main, d). A
+//     wait that reports whether something happened returns (bool, error), its
+//     own timeout not being an error; a get that returns a value returns its
+//     timeout as the error (a *Timeout for greenlets). A duration of zero or
+//     less expires at the next loop iteration, as an expired context
+//     deadline would;
+//   - the forms that never block are their own methods: ...Nowait (gevent's
+//     spelling: g.KillNowait, KillAllNowait, grp.KillNowait, q.GetNowait) or
+//     Try... (p.TryAdd) reporting whether it worked; a greenlet's
+//     non-blocking get is Ready, then Value and Err;
+//   - a call with several knobs (JoinAll, KillAll, WaitObjects, IWait, Kill,
+//     Group.Join, Group.Kill) takes WaitOptions: Within(d) (gevent's
+//     timeout=), Count(n) (count=), StopOnError() (raise_error=True) and
+//     WithError(err) (the exception a kill delivers). An option the call does
+//     not take panics before the call has any effect.
 //
 // # Where 0.13.6 and modern gevent differ
 //

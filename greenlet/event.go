@@ -14,13 +14,14 @@ type linkable struct {
 	links   waitList
 	queued  bool // a notifier callback is queued
 	isReady func() bool
+	owner   any // the *Event or *AsyncResult, which a failing link names
 }
 
-func (k *linkable) init(h *sched.Hub, isReady func() bool) {
+func (k *linkable) init(h *sched.Hub, owner any, isReady func() bool) {
 	if h == nil {
 		panic("greenlet: nil hub (pass greenlet.Hub())")
 	}
-	k.h, k.isReady = h, isReady
+	k.h, k.owner, k.isReady = h, owner, isReady
 }
 
 func (k *linkable) schedule() {
@@ -41,7 +42,7 @@ func notifyLinkable(a any) {
 	last := k.links.seq
 	for k.links.len() > 0 && k.links.front().id <= last {
 		e := k.links.pop()
-		fire(k.h, &e, k)
+		fire(k.h, &e, k.owner)
 	}
 	if k.isReady() {
 		k.schedule()
@@ -103,7 +104,7 @@ func NewEvent(h *hub.Hub) *Event { return newEvent(schedOf(h)) }
 
 func newEvent(h *sched.Hub) *Event {
 	e := &Event{}
-	e.init(h, e.IsSet)
+	e.init(h, e, e.IsSet)
 	return e
 }
 
@@ -125,15 +126,22 @@ func (e *Event) Set() {
 // true.
 func (e *Event) Clear() { e.flag = false }
 
-// Wait returns true at once if the flag is set and nobody is queued ahead;
-// otherwise it parks cur until the flag is set (true) or timeout (Forever:
-// none) passes, when it returns the flag as it is then. A non-nil error is
-// one delivered to cur while it waited (a kill, an outer Timeout,
-// LoopExit), which cur should return; the event's own timeout is never an
-// error.
-func (e *Event) Wait(cur *Greenlet, timeout time.Duration) (bool, error) {
+// Wait returns at once if the flag is set and nobody is queued ahead;
+// otherwise it parks cur until the flag is set. A non-nil error is one
+// delivered to cur while it waited (a kill, an outer Timeout, LoopExit),
+// which cur should return.
+func (e *Event) Wait(cur *Greenlet) error {
 	mustOwn(e.h, cur, "Event.Wait", "NewEvent")
-	ok, err := e.wait(cur, "Event.Wait", timeout)
+	_, err := e.wait(cur, "Event.Wait", forever)
+	return err
+}
+
+// WaitTimeout is Wait that waits at most d, and then reports the flag as it
+// is (d <= 0: it gives up at the next loop iteration). The passing of d is
+// never an error: the error is one delivered to cur, as in Wait.
+func (e *Event) WaitTimeout(cur *Greenlet, d time.Duration) (bool, error) {
+	mustOwn(e.h, cur, "Event.WaitTimeout", "NewEvent")
+	ok, err := e.wait(cur, "Event.WaitTimeout", d)
 	if err != nil {
 		return false, err
 	}

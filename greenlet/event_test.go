@@ -15,19 +15,17 @@ func (s *Conformance) TestEventWaitTimeout() {
 	s.run(func(main *greenlet.Greenlet) error {
 		e := greenlet.NewEvent(main.Hub())
 		t0 := s.now(main)
-		ok, err := e.Wait(main, 20*time.Millisecond)
+		ok, err := e.WaitTimeout(main, 20*time.Millisecond)
 		s.NoError(err)
 		s.False(ok)
 		s.within(s.now(main)-t0, 19*time.Millisecond, generous, "Event.Wait(timeout)")
 		s.Equal(0, e.LinkCount(), "a timed-out waiter leaves no link")
 
 		r := greenlet.NewAsyncResult(main.Hub())
-		v, err := r.Wait(main, 10*time.Millisecond)
+		v, err := r.WaitTimeout(main, 10*time.Millisecond)
 		s.NoError(err)
 		s.Nil(v)
-		_, err = r.Get(main, true, 10*time.Millisecond)
-		s.ErrorIs(err, greenlet.ErrTimeout)
-		_, err = r.Get(nil, false, 0)
+		_, err = r.GetTimeout(main, 10*time.Millisecond)
 		s.ErrorIs(err, greenlet.ErrTimeout)
 		s.Nil(r.Err())
 		s.False(r.Ready())
@@ -42,11 +40,11 @@ func (s *Conformance) TestEventOuterTimeout() {
 		e := greenlet.NewEvent(main.Hub())
 		r := greenlet.NewAsyncResult(main.Hub())
 		waits := map[string]func() error{
-			"Event.Wait":       func() error { _, err := e.Wait(main, time.Hour); return err },
-			"AsyncResult.Get":  func() error { _, err := r.Get(main, true, time.Hour); return err },
-			"AsyncResult.Wait": func() error { _, err := r.Wait(main, time.Hour); return err },
+			"Event.Wait":       func() error { _, err := e.WaitTimeout(main, time.Hour); return err },
+			"AsyncResult.Get":  func() error { _, err := r.GetTimeout(main, time.Hour); return err },
+			"AsyncResult.Wait": func() error { _, err := r.WaitTimeout(main, time.Hour); return err },
 			"WaitObjects": func() error {
-				_, err := greenlet.WaitObjects(main, []greenlet.Waitable{e, r}, time.Hour, -1)
+				_, err := greenlet.WaitObjects(main, []greenlet.Waitable{e, r}, greenlet.Within(time.Hour))
 				return err
 			},
 		}
@@ -59,7 +57,7 @@ func (s *Conformance) TestEventOuterTimeout() {
 		}
 		custom := errors.New("expected error")
 		t := greenlet.StartNew(main, 0, custom)
-		_, err := r.Get(main, true, greenlet.Forever)
+		_, err := r.Get(main)
 		t.Close()
 		s.Same(custom, err, "with Timeout.start_new(0, timer_exc): ar.get()")
 		return nil
@@ -67,7 +65,8 @@ func (s *Conformance) TestEventOuterTimeout() {
 }
 
 // §4.11: N waiters, Set immediately followed by Clear: every waiter wakes
-// with true, in the order they started waiting.
+// with true (Wait without an error, WaitTimeout with true), in the order
+// they started waiting.
 func (s *Conformance) TestEventSetClearWakesAll() {
 	for _, n := range []int{1, 100, 1000} {
 		s.run(func(main *greenlet.Greenlet) error {
@@ -76,7 +75,14 @@ func (s *Conformance) TestEventSetClearWakesAll() {
 			gs := make([]*greenlet.Greenlet, n)
 			for i := range gs {
 				gs[i] = greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-					ok, err := e.Wait(g, greenlet.Forever)
+					var ok bool
+					var err error
+					if i%2 == 0 {
+						err = e.Wait(g)
+						ok = err == nil
+					} else {
+						ok, err = e.WaitTimeout(g, time.Hour)
+					}
 					order = append(order, i)
 					return ok, err
 				})
@@ -84,7 +90,7 @@ func (s *Conformance) TestEventSetClearWakesAll() {
 			s.NoError(greenlet.Sleep(main, 0))
 			e.Set()
 			e.Clear()
-			_, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+			_, err := greenlet.JoinAll(main, gs, greenlet.StopOnError())
 			s.NoError(err)
 			for i, g := range gs {
 				s.Equal(true, g.Value(), "waiter %d", i)
@@ -110,25 +116,21 @@ func (s *Conformance) TestEventExistingWaitersFirst() {
 		var tr tracer
 		for i := 1; i <= 2; i++ {
 			greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-				_, err := e.Wait(g, greenlet.Forever)
+				err := e.Wait(g)
 				tr.add("%d", i)
 				return nil, err
 			})
 		}
 		s.NoError(greenlet.Sleep(main, 0))
 		e.Set()
-		ok, err := e.Wait(main, greenlet.Forever)
-		s.NoError(err)
-		s.True(ok)
+		s.NoError(e.Wait(main))
 		tr.add("3")
 		s.Equal([]string{"1", "2", "3"}, tr.ev)
 
 		// No switch: a greenlet spawned now has not run after Wait.
 		ran := false
 		greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { ran = true; return nil, nil })
-		ok, err = e.Wait(main, greenlet.Forever)
-		s.NoError(err)
-		s.True(ok)
+		s.NoError(e.Wait(main))
 		s.False(ran, "Wait on a set event with no waiter switched")
 		return greenlet.Sleep(main, 0)
 	})
@@ -141,20 +143,20 @@ func (s *Conformance) TestEventClearDuringNotify() {
 	s.run(func(main *greenlet.Greenlet) error {
 		e := greenlet.NewEvent(main.Hub())
 		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			_, err := e.Wait(g, greenlet.Forever)
+			err := e.Wait(g)
 			e.Clear()
 			return nil, err
 		})
 		s.NoError(greenlet.Sleep(main, 0))
 		e.Set()
-		s.NoError(g.Join(main, greenlet.Forever))
-		got, err := greenlet.WaitObjects(main, []greenlet.Waitable{e}, 10*time.Millisecond, -1)
+		s.NoError(g.Join(main))
+		got, err := greenlet.WaitObjects(main, []greenlet.Waitable{e}, greenlet.Within(10*time.Millisecond))
 		s.NoError(err)
 		s.Empty(got)
 
 		e.Set()
 		for range 2 {
-			got, err = greenlet.WaitObjects(main, []greenlet.Waitable{e}, greenlet.Forever, -1)
+			got, err = greenlet.WaitObjects(main, []greenlet.Waitable{e})
 			s.NoError(err)
 			s.Equal([]greenlet.Waitable{e}, got)
 		}
@@ -193,10 +195,10 @@ func (s *Conformance) TestEventBlockingInCallback() {
 		done := greenlet.NewEvent(main.Hub())
 		var got error
 		sched.Of(main.Hub()).RunCallback(func() {
-			_, got = e.Wait(main, greenlet.Forever)
+			got = e.Wait(main)
 			done.Set()
 		})
-		_, err := done.Wait(main, greenlet.Forever)
+		err := done.Wait(main)
 		s.NoError(err)
 		s.ErrorIs(got, greenlet.ErrBlockingSwitchOut)
 		return nil
@@ -214,7 +216,7 @@ func (s *Conformance) TestAsyncResult() {
 		s.False(r.Successful())
 		r.Set(1)
 		r.Set(2)
-		v, err := r.Get(main, true, greenlet.Forever)
+		v, err := r.Get(main)
 		s.NoError(err)
 		s.Equal(2, v)
 		s.True(r.Successful())
@@ -222,21 +224,21 @@ func (s *Conformance) TestAsyncResult() {
 		r2 := greenlet.NewAsyncResult(h)
 		obj := errors.New("obj")
 		w := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			_, err := r2.Get(g, true, greenlet.Forever)
+			_, err := r2.Get(g)
 			return err, nil
 		})
 		s.NoError(greenlet.Sleep(main, 0))
 		r2.SetException(obj)
 		s.settle(main)
 		s.Same(obj, w.Value())
-		v, err = r2.Wait(main, greenlet.Forever)
+		v, err = r2.Wait(main)
 		s.NoError(err)
 		s.Nil(v, "Wait on a failure returns nil")
 
 		ok := greenlet.Spawn(main, ret(1))
 		okRes := greenlet.NewAsyncResult(h)
 		ok.Rawlink(okRes.Receive)
-		v, err = okRes.Get(main, true, time.Second)
+		v, err = okRes.GetTimeout(main, time.Second)
 		s.NoError(err)
 		s.Equal(1, v)
 
@@ -244,7 +246,7 @@ func (s *Conformance) TestAsyncResult() {
 		bad := greenlet.Spawn(main, fails(boom))
 		badRes := greenlet.NewAsyncResult(h)
 		bad.Rawlink(badRes.Receive)
-		_, err = badRes.Get(main, true, time.Second)
+		_, err = badRes.GetTimeout(main, time.Second)
 		s.Same(boom, err)
 		s.Len(s.takeHandled(), 1, "the greenlet's failure is reported once")
 		return nil
@@ -281,7 +283,11 @@ func (s *Conformance) TestWaitObjectsCount() {
 				}
 				return nil, nil
 			})
-			got, err := greenlet.WaitObjects(main, objs, greenlet.Forever, tc.count)
+			var opts []greenlet.WaitOption
+			if tc.count > 0 {
+				opts = append(opts, greenlet.Count(tc.count))
+			}
+			got, err := greenlet.WaitObjects(main, objs, opts...)
 			s.NoError(err)
 			s.Len(got, tc.want)
 			for i, o := range got {
@@ -290,7 +296,7 @@ func (s *Conformance) TestWaitObjectsCount() {
 			if tc.count > 0 {
 				s.False(sender.Dead(), "the sender is still alive with a count")
 			}
-			return sender.Kill(main, nil, true, greenlet.Forever)
+			return sender.Kill(main)
 		})
 	}
 }
@@ -304,22 +310,22 @@ func (s *Conformance) TestIWait() {
 		e := greenlet.NewEvent(h)
 		greenlet.SpawnLater(main, 20*time.Millisecond, func(*greenlet.Greenlet) (any, error) { e.Set(); return nil, nil })
 		slow := greenlet.Spawn(main, sleeper(time.Hour, nil))
-		got, err := greenlet.WaitObjects(main, []greenlet.Waitable{slow, e}, greenlet.Forever, 1)
+		got, err := greenlet.WaitObjects(main, []greenlet.Waitable{slow, e}, greenlet.Count(1))
 		s.NoError(err)
 		s.Equal([]greenlet.Waitable{e}, got)
 		s.Equal(0, slow.HasLinks())
 
 		done := greenlet.Spawn(main, ret(1))
-		s.NoError(done.Join(main, greenlet.Forever))
+		s.NoError(done.Join(main))
 		gs := []greenlet.Waitable{
 			done,
 			greenlet.Spawn(main, sleeper(time.Millisecond, 2)),
 			greenlet.Spawn(main, fails(errors.New("ValueError"))),
 			greenlet.Spawn(main, sleeper(5*time.Millisecond, 4)),
 		}
-		it := greenlet.IWait(main, gs, greenlet.Forever)
+		it := greenlet.IWait(main, gs)
 		n := 0
-		for it.Next() {
+		for it.Next(main) {
 			n++
 			s.NoError(greenlet.Sleep(main, 10*time.Millisecond))
 		}
@@ -330,28 +336,28 @@ func (s *Conformance) TestIWait() {
 
 		s1, s2 := greenlet.NewSemaphore(h, 0), greenlet.NewSemaphore(h, 0)
 		greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { s1.Release(); return nil, nil })
-		it = greenlet.IWait(main, []greenlet.Waitable{s1, s2}, time.Second)
-		s.True(it.Next())
+		it = greenlet.IWait(main, []greenlet.Waitable{s1, s2}, greenlet.Within(time.Second))
+		s.True(it.Next(main))
 		s.Same(s1, it.Value())
 		s.Equal(1, s2.LinkCount())
 		it.Close()
 		s.Equal(0, s2.LinkCount())
-		s.False(it.Next())
+		s.False(it.Next(main))
 
 		s3 := greenlet.NewSemaphore(h, 1)
-		it = greenlet.IWait(main, []greenlet.Waitable{s3, s2}, greenlet.Forever)
-		for o := range it.All() {
+		it = greenlet.IWait(main, []greenlet.Waitable{s3, s2})
+		for o := range it.All(main) {
 			s.Same(s3, o)
 			break
 		}
 		s.Equal(0, s2.LinkCount(), "break closes the iterator")
 		s.NoError(it.Err())
 
-		it = greenlet.IWait(main, []greenlet.Waitable{s2}, 10*time.Millisecond)
-		s.False(it.Next(), "timeout")
+		it = greenlet.IWait(main, []greenlet.Waitable{s2}, greenlet.Within(10*time.Millisecond))
+		s.False(it.Next(main), "timeout")
 		s.NoError(it.Err())
 		s.Equal(0, s2.LinkCount())
-		return slow.Kill(main, nil, true, greenlet.Forever)
+		return slow.Kill(main)
 	})
 }
 
@@ -370,20 +376,18 @@ func (s *Conformance) TestEventCrossThread() {
 		}
 		e := greenlet.NewEvent(h)
 		fromOutside(e.Set)
-		ok, err := e.Wait(main, greenlet.Forever)
-		s.NoError(err)
-		s.True(ok)
+		s.NoError(e.Wait(main))
 
 		r := greenlet.NewAsyncResult(h)
 		fromOutside(func() { r.Set("from main") })
-		v, err := r.Get(main, true, 5*time.Second)
+		v, err := r.GetTimeout(main, 5*time.Second)
 		s.NoError(err)
 		s.Equal("from main", v)
 
 		r2 := greenlet.NewAsyncResult(h)
-		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return r2.Get(g, true, greenlet.Forever) })
+		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return r2.Get(g) })
 		fromOutside(func() { r2.Set(true) })
-		v, err = g.Get(main, true, greenlet.Forever)
+		v, err = g.Get(main)
 		s.NoError(err)
 		s.Equal(true, v)
 		return nil
@@ -398,7 +402,7 @@ func (s *Conformance) TestSemaphoreWait() {
 		p := greenlet.NewPool(h, 1)
 		_, err := p.Spawn(main, sleeper(time.Millisecond, nil))
 		s.NoError(err)
-		n, err := p.WaitAvailable(main, greenlet.Forever)
+		n, err := p.WaitAvailable(main)
 		s.NoError(err)
 		s.Equal(1, n)
 		s.Equal(1, p.FreeCount(), "WaitAvailable does not take the slot")

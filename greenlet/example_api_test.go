@@ -10,7 +10,7 @@ import (
 	"github.com/gevent-go/gevent/hub"
 )
 
-// Wait runs the hub until no work is left, or reports false at its timeout.
+// Wait runs the hub until no work is left.
 func ExampleWait() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
@@ -18,13 +18,25 @@ func ExampleWait() {
 			fmt.Println("worker done")
 			return nil, err
 		})
-		fmt.Println(greenlet.Wait(main, greenlet.Forever))
-		stuck := greenlet.Spawn(main, sleeper(time.Hour, nil))
-		fmt.Println(greenlet.Wait(main, 5*time.Millisecond))
-		return stuck.Kill(main, nil, true, greenlet.Forever)
+		fmt.Println(greenlet.Wait(main))
+		return nil
 	})
 	// Output:
 	// worker done
+	// <nil>
+}
+
+// WaitTimeout reports whether the hub ran out of work (true) or the
+// timeout passed first (false).
+func ExampleWaitTimeout() {
+	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
+		greenlet.Spawn(main, sleeper(time.Millisecond, nil))
+		fmt.Println(greenlet.WaitTimeout(main, time.Hour))
+		stuck := greenlet.Spawn(main, sleeper(time.Hour, nil))
+		fmt.Println(greenlet.WaitTimeout(main, 5*time.Millisecond))
+		return stuck.Kill(main)
+	})
+	// Output:
 	// true <nil>
 	// false <nil>
 }
@@ -35,9 +47,9 @@ func ExampleWaitObjects() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		slow := greenlet.Spawn(main, sleeper(5*time.Millisecond, "slow"))
 		fast := greenlet.Spawn(main, ret("fast"))
-		first, err := greenlet.WaitObjects(main, []greenlet.Waitable{slow, fast}, greenlet.Forever, 1)
+		first, err := greenlet.WaitObjects(main, []greenlet.Waitable{slow, fast}, greenlet.Count(1))
 		fmt.Println(len(first), first[0].(*greenlet.Greenlet).Value(), err)
-		all, err := greenlet.WaitObjects(main, []greenlet.Waitable{slow, fast}, greenlet.Forever, -1)
+		all, err := greenlet.WaitObjects(main, []greenlet.Waitable{slow, fast})
 		fmt.Println(len(all), slow.Value(), err)
 		return nil
 	})
@@ -103,7 +115,7 @@ func ExampleNew() {
 		}
 		fmt.Println("after a yield, started:", g.Started())
 		g.Start()
-		return g.Join(main, greenlet.Forever)
+		return g.Join(main)
 	})
 	// Output:
 	// after a yield, started: false
@@ -178,7 +190,7 @@ func ExampleNewAsyncResult() {
 			r.SetException(errors.New("lookup failed"))
 			return nil, nil
 		})
-		v, err := r.Get(main, true, greenlet.Forever)
+		v, err := r.Get(main)
 		fmt.Println(v, err, "successful:", r.Successful())
 		return nil
 	})
@@ -194,13 +206,13 @@ func ExampleNewChannel() {
 		c := greenlet.NewChannel[int](main.Hub())
 		fmt.Println("no getter:", errors.Is(c.PutNowait(1), greenlet.ErrFull))
 		getter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			return c.Get(g, true, greenlet.Forever)
+			return c.Get(g)
 		})
 		if err := greenlet.Sleep(main, 0); err != nil { // the getter parks in Get
 			return err
 		}
 		fmt.Println("getter waiting:", c.PutNowait(2))
-		v, err := getter.Get(main, true, greenlet.Forever)
+		v, err := getter.Get(main)
 		fmt.Println("getter got:", v, err)
 		return nil
 	})
@@ -214,12 +226,15 @@ func ExampleNewChannel() {
 func ExampleNewGroup() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		grp := greenlet.NewGroup(main.Hub())
-		a := grp.Spawn(ret("a"))
+		a, err := grp.Spawn(main, ret("a"))
+		if err != nil {
+			return err
+		}
 		b := greenlet.New(main, ret("b"))
 		grp.Add(b)
 		fmt.Println("members:", grp.Len(), grp.Contains(a), grp.Contains(b))
 		b.Start()
-		ok, err := grp.Join(main, greenlet.Forever, false)
+		ok, err := grp.Join(main)
 		fmt.Println("joined:", ok, err, "members:", grp.Len(), a.Value(), b.Value())
 		return nil
 	})
@@ -228,8 +243,7 @@ func ExampleNewGroup() {
 	// joined: true <nil> members: 0 a b
 }
 
-// A full Pool refuses a non-blocking Add with ErrPoolFull; a finished
-// member frees its slot.
+// A full Pool refuses TryAdd; a finished member frees its slot.
 func ExampleNewPool() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		p := greenlet.NewPool(main.Hub(), 1)
@@ -238,19 +252,18 @@ func ExampleNewPool() {
 			return err
 		}
 		second := greenlet.New(main, ret("second"))
-		err = p.Add(main, second, false, 0)
-		fmt.Println("full:", p.Full(), errors.Is(err, greenlet.ErrPoolFull))
-		if err := first.Join(main, greenlet.Forever); err != nil {
+		fmt.Println("full:", p.Full(), p.TryAdd(second))
+		if err := first.Join(main); err != nil {
 			return err
 		}
-		err = p.Start(main, second, true, greenlet.Forever)
+		err = p.Start(main, second)
 		fmt.Println("started:", err)
-		v, err := second.Get(main, true, greenlet.Forever)
+		v, err := second.Get(main)
 		fmt.Println(v, err)
 		return nil
 	})
 	// Output:
-	// full: true true
+	// full: true false
 	// started: <nil>
 	// second <nil>
 }
@@ -260,14 +273,9 @@ func ExampleNewPool() {
 func ExampleNewSemaphore() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		s := greenlet.NewSemaphore(main.Hub(), 1)
-		ok, err := s.Acquire(main, false, 0)
-		if err != nil {
-			return err
-		}
+		ok := s.TryAcquire()
 		fmt.Println("first:", ok, "locked:", s.Locked())
-		if ok, err = s.Acquire(main, false, 0); err != nil {
-			return err
-		}
+		ok = s.TryAcquire()
 		fmt.Println("second:", ok)
 		s.Release()
 		fmt.Println("free after two releases:", s.Release())
@@ -286,7 +294,7 @@ func ExampleNewLock() {
 		mu := greenlet.NewLock(main.Hub())
 		worker := func(name string) greenlet.Func {
 			return func(g *greenlet.Greenlet) (any, error) {
-				if _, err := mu.Acquire(g, true, greenlet.Forever); err != nil {
+				if err := mu.Acquire(g); err != nil {
 					return nil, err
 				}
 				defer mu.Release()
@@ -297,7 +305,7 @@ func ExampleNewLock() {
 			}
 		}
 		a, b := greenlet.Spawn(main, worker("a")), greenlet.Spawn(main, worker("b"))
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b}, greenlet.Forever, true, -1)
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b}, greenlet.StopOnError())
 		return err
 	})
 	// Output:
@@ -310,7 +318,7 @@ func ExampleNewLock() {
 // A LIFO queue hands out the newest item first.
 func ExampleNewLifoQueue() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
-		q := greenlet.NewLifoQueue[string](main.Hub(), greenlet.Unbounded)
+		q := greenlet.NewLifoQueue[string](main.Hub())
 		for _, s := range []string{"a", "b", "c"} {
 			if err := q.PutNowait(s); err != nil {
 				return err
@@ -334,7 +342,7 @@ func ExampleNewPriorityQueue() {
 			prio int
 			name string
 		}
-		q := greenlet.NewPriorityQueue(main.Hub(), greenlet.Unbounded, func(a, b job) bool { return a.prio < b.prio })
+		q := greenlet.NewPriorityQueue(main.Hub(), func(a, b job) bool { return a.prio < b.prio })
 		for _, j := range []job{{3, "low"}, {1, "urgent"}, {2, "normal"}} {
 			if err := q.PutNowait(j); err != nil {
 				return err
@@ -364,7 +372,7 @@ func ExampleImap() {
 			return 6 / x, greenlet.Sleep(g, time.Duration(x)*time.Millisecond)
 		})
 		defer it.Close(main)
-		for it.Next() {
+		for it.Next(main) {
 			r := it.Result()
 			fmt.Println(r.Index, r.Value, r.Err)
 		}
@@ -386,7 +394,7 @@ func ExampleImapUnordered() {
 		})
 		defer it.Close(main)
 		var lens []int
-		for it.Next() {
+		for it.Next(main) {
 			lens = append(lens, it.Result().Value)
 		}
 		sort.Ints(lens)
@@ -405,7 +413,7 @@ func ExampleRemoveSpawnCallback() {
 			g := greenlet.New(main, ret(nil))
 			g.SetName(name)
 			g.Start()
-			return g.Join(main, greenlet.Forever)
+			return g.Join(main)
 		}
 		if err := start("before"); err != nil {
 			return err
@@ -445,7 +453,7 @@ func ExamplePanicError() {
 			m["x"] = 1 // a nil map write panics
 			return nil, nil
 		})
-		_, err := g.Get(main, true, greenlet.Forever)
+		_, err := g.Get(main)
 		var p *greenlet.PanicError
 		fmt.Println(errors.As(err, &p), g.Successful())
 		fmt.Println(p.Value)
@@ -469,7 +477,7 @@ func ExampleNewOn() {
 	g := greenlet.NewOn(h, ret("built before Run"))
 	_ = greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
 		g.Start()
-		v, err := g.Get(main, true, greenlet.Forever)
+		v, err := g.Get(main)
 		fmt.Println(v, err)
 		return nil
 	})
@@ -494,7 +502,7 @@ func ExampleNewBoundedSemaphore() {
 // non-blocking Get when empty.
 func ExampleNewQueue() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
-		q := greenlet.NewQueue[int](main.Hub(), 1)
+		q := greenlet.NewQueue[int](main.Hub(), greenlet.MaxSize(1))
 		fmt.Println(q.PutNowait(1), q.Full())
 		fmt.Println(errors.Is(q.PutNowait(2), greenlet.ErrFull))
 		fmt.Println(q.GetNowait())
@@ -513,9 +521,9 @@ func ExampleNewQueue() {
 func ExampleNewEvent() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		e := greenlet.NewEvent(main.Hub())
-		fmt.Println(e.Wait(main, time.Millisecond))
+		fmt.Println(e.WaitTimeout(main, time.Millisecond))
 		e.Set()
-		fmt.Println(e.Wait(main, time.Millisecond))
+		fmt.Println(e.WaitTimeout(main, time.Millisecond))
 		e.Clear()
 		fmt.Println("set after Clear:", e.IsSet())
 		return nil

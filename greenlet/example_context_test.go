@@ -26,7 +26,7 @@ func ExampleBlocking() {
 			return err
 		}
 		fmt.Println(answer)
-		return other.Join(main, greenlet.Forever)
+		return other.Join(main)
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -49,7 +49,7 @@ func ExampleGreenlet_Context() {
 			<-ctx.Done()
 			stopped <- context.Cause(ctx)
 		}()
-		if err := worker.Kill(main, &greenlet.GreenletExit{Msg: "shutting down"}, true, greenlet.Forever); err != nil {
+		if err := worker.Kill(main, greenlet.WithError(&greenlet.GreenletExit{Msg: "shutting down"})); err != nil {
 			return err
 		}
 		cause, err := greenlet.Blocking(main, func(context.Context) (error, error) { return <-stopped, nil })
@@ -78,7 +78,7 @@ func ExampleSpawnContext() {
 			}
 			return "finished", nil
 		})
-		if err := g.Join(main, greenlet.Forever); err != nil {
+		if err := g.Join(main); err != nil {
 			return err
 		}
 		end, _ := g.Value().(error)

@@ -15,8 +15,8 @@ func ExampleEvent() {
 		var gs []*greenlet.Greenlet
 		for i := range 3 {
 			gs = append(gs, greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-				ok, err := ready.Wait(g, greenlet.Forever)
-				fmt.Println("waiter", i, "woke:", ok)
+				err := ready.Wait(g)
+				fmt.Println("waiter", i, "woke:", ready.IsSet())
 				return nil, err
 			}))
 		}
@@ -24,12 +24,12 @@ func ExampleEvent() {
 			return err
 		}
 		ready.Set()
-		ok, err := ready.Wait(main, greenlet.Forever) // queues behind the waiters
+		err := ready.Wait(main) // queues behind the waiters
 		if err != nil {
 			return err
 		}
-		fmt.Println("main woke:", ok)
-		_, err = greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+		fmt.Println("main woke:", ready.IsSet())
+		_, err = greenlet.JoinAll(main, gs, greenlet.StopOnError())
 		return err
 	})
 	// Output:
@@ -48,14 +48,14 @@ func ExampleAsyncResult() {
 			r.Set("answer")
 			return nil, nil
 		})
-		fmt.Println(r.Get(main, true, greenlet.Forever))
+		fmt.Println(r.Get(main))
 
 		failed := greenlet.NewAsyncResult(main.Hub())
 		g := greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { return nil, &greenlet.GreenletExit{} })
 		g.Rawlink(failed.Receive)
-		v, err := failed.Get(main, true, time.Second)
+		v, err := failed.GetTimeout(main, time.Second)
 		fmt.Println(v, err)
-		_, err = greenlet.NewAsyncResult(main.Hub()).Get(main, true, time.Millisecond)
+		_, err = greenlet.NewAsyncResult(main.Hub()).GetTimeout(main, time.Millisecond)
 		fmt.Println(errors.Is(err, greenlet.ErrTimeout))
 		return nil
 	})
@@ -70,13 +70,13 @@ func ExampleIWait() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		slow := greenlet.Spawn(main, sleeper(5*time.Millisecond, "slow"))
 		fast := greenlet.Spawn(main, ret("fast"))
-		it := greenlet.IWait(main, []greenlet.Waitable{slow, fast}, greenlet.Forever)
+		it := greenlet.IWait(main, []greenlet.Waitable{slow, fast})
 		defer it.Close()
-		for it.Next() {
+		for it.Next(main) {
 			fmt.Println(it.Value().(*greenlet.Greenlet).Value())
 		}
 		e := greenlet.NewEvent(main.Hub())
-		got, err := greenlet.WaitObjects(main, []greenlet.Waitable{e}, time.Millisecond, -1)
+		got, err := greenlet.WaitObjects(main, []greenlet.Waitable{e}, greenlet.Within(time.Millisecond))
 		fmt.Println(len(got), err)
 		return it.Err()
 	})
@@ -90,10 +90,10 @@ func ExampleIWait() {
 // item was marked done.
 func ExampleQueue() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
-		q := greenlet.NewQueue[int](main.Hub(), 2)
+		q := greenlet.NewQueue[int](main.Hub(), greenlet.MaxSize(2))
 		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			for {
-				v, err := q.Get(g, true, greenlet.Forever)
+				v, err := q.Get(g)
 				if err != nil {
 					return nil, nil // shut down
 				}
@@ -102,13 +102,13 @@ func ExampleQueue() {
 			}
 		})
 		for i := range 4 {
-			if err := q.Put(main, i, true, greenlet.Forever); err != nil {
+			if err := q.Put(main, i); err != nil {
 				return err
 			}
 		}
-		ok, err := q.Join(main, greenlet.Forever)
-		fmt.Println("all done:", ok, err)
-		q.Shutdown(false)
+		err := q.Join(main)
+		fmt.Println("all done:", q.Unfinished() == 0, err)
+		q.Shutdown()
 		return greenlet.Sleep(main, 0)
 	})
 	// Output:
@@ -124,12 +124,12 @@ func ExampleChannel() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		c := greenlet.NewChannel[string](main.Hub())
 		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			v, err := c.Get(g, true, greenlet.Forever)
+			v, err := c.Get(g)
 			fmt.Println("received", v)
 			return nil, err
 		})
 		fmt.Println("sending")
-		err := c.Put(main, "ping", true, greenlet.Forever)
+		err := c.Put(main, "ping")
 		fmt.Println("sent", err)
 		return err
 	})
@@ -146,7 +146,7 @@ func ExampleSemaphore() {
 		var gs []*greenlet.Greenlet
 		for i := range 3 {
 			gs = append(gs, greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-				if _, err := sem.Acquire(g, true, greenlet.Forever); err != nil {
+				if err := sem.Acquire(g); err != nil {
 					return nil, err
 				}
 				defer sem.Release()
@@ -154,7 +154,7 @@ func ExampleSemaphore() {
 				return nil, greenlet.Sleep(g, time.Millisecond)
 			}))
 		}
-		_, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+		_, err := greenlet.JoinAll(main, gs, greenlet.StopOnError())
 		fmt.Println("free:", sem.Counter())
 		return err
 	})
@@ -169,11 +169,14 @@ func ExampleSemaphore() {
 func ExampleGroup() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		grp := greenlet.NewGroup(main.Hub())
-		grp.Spawn(ret(nil))
-		grp.Spawn(sleeper(time.Hour, nil))
-		ok, err := grp.Join(main, 5*time.Millisecond, false)
+		for _, body := range []greenlet.Func{ret(nil), sleeper(time.Hour, nil)} {
+			if _, err := grp.Spawn(main, body); err != nil {
+				return err
+			}
+		}
+		ok, err := grp.Join(main, greenlet.Within(5*time.Millisecond))
 		fmt.Println("joined:", ok, err, "left:", grp.Len())
-		err = grp.Kill(main, nil, true, greenlet.Forever)
+		err = grp.Kill(main)
 		fmt.Println("killed:", err, "left:", grp.Len())
 		return nil
 	})
@@ -192,7 +195,7 @@ func ExamplePool() {
 			}
 			fmt.Println("spawned", i)
 		}
-		ok, err := p.Join(main, greenlet.Forever, false)
+		ok, err := p.Join(main)
 		fmt.Println("joined:", ok, err, "free:", p.FreeCount())
 		return nil
 	})

@@ -18,7 +18,7 @@ func ExampleRun() {
 			return "hello from " + g.Name(), nil
 		})
 		g.SetName("worker")
-		v, err := g.Get(main, true, greenlet.Forever)
+		v, err := g.Get(main)
 		fmt.Println(v, err)
 		return nil
 	})
@@ -35,7 +35,7 @@ func ExampleGreenlet() {
 		fmt.Println("started:", g.Started(), "ready:", g.Ready())
 		g.Start()
 		fmt.Println("started:", g.Started(), "ready:", g.Ready())
-		if err := g.Join(main, greenlet.Forever); err != nil {
+		if err := g.Join(main); err != nil {
 			return err
 		}
 		fmt.Println("dead:", g.Dead(), "successful:", g.Successful(), "value:", g.Value(), "err:", g.Err())
@@ -62,7 +62,7 @@ func ExampleSpawn() {
 			}
 		}
 		a, b := greenlet.Spawn(main, step("1")), greenlet.Spawn(main, step("2"))
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b}, greenlet.Forever, true, -1)
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b}, greenlet.StopOnError())
 		return err
 	})
 	// Output:
@@ -80,7 +80,7 @@ func ExampleSpawnLater() {
 		}
 		late := greenlet.SpawnLater(main, 20*time.Millisecond, say("later"))
 		soon := greenlet.Spawn(main, say("now"))
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{late, soon}, greenlet.Forever, false, -1)
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{late, soon})
 		return err
 	})
 	// Output:
@@ -112,7 +112,7 @@ func ExampleSpawnLinkValue() {
 		if err := greenlet.Sleep(main, 0); err != nil {
 			return err
 		}
-		greenlet.Kill(g, nil)
+		g.KillNowait()
 		err := greenlet.Sleep(main, time.Second)
 		var k *greenlet.LinkedKilled
 		fmt.Println(errors.As(err, &k))
@@ -149,7 +149,7 @@ func ExampleJoinAll() {
 		// how long each took to start; listed in another order.
 		g10, g20, g30 := sleep(10), sleep(20), sleep(30)
 		gs := []*greenlet.Greenlet{g30, g10, g20}
-		done, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+		done, err := greenlet.JoinAll(main, gs, greenlet.StopOnError())
 		for _, g := range done {
 			fmt.Print(g.Value(), " ")
 		}
@@ -169,7 +169,7 @@ func ExampleKillAll() {
 				return nil, greenlet.Sleep(g, time.Hour)
 			}))
 		}
-		err := greenlet.KillAll(main, gs, nil, true, time.Second)
+		err := greenlet.KillAll(main, gs, greenlet.Within(time.Second))
 		fmt.Println(err, gs[0].Dead(), gs[0].Successful(), gs[0].Value())
 		return nil
 	})
@@ -177,9 +177,9 @@ func ExampleKillAll() {
 	// <nil> true true GreenletExit
 }
 
-// Kill (gevent.kill) does not wait: the victim dies at the next hub pass,
-// at its blocking call.
-func ExampleKill() {
+// KillNowait (gevent.kill) does not wait: the victim dies at the next hub
+// pass, at its blocking call.
+func ExampleGreenlet_KillNowait() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			err := greenlet.Sleep(g, time.Hour)
@@ -189,8 +189,8 @@ func ExampleKill() {
 		if err := greenlet.Sleep(main, 0); err != nil {
 			return err
 		}
-		greenlet.Kill(g, &greenlet.GreenletExit{Msg: "stop"})
-		fmt.Println("dead right after Kill:", g.Dead())
+		g.KillNowait(greenlet.WithError(&greenlet.GreenletExit{Msg: "stop"}))
+		fmt.Println("dead right after KillNowait:", g.Dead())
 		if err := greenlet.Sleep(main, 0); err != nil {
 			return err
 		}
@@ -198,7 +198,7 @@ func ExampleKill() {
 		return nil
 	})
 	// Output:
-	// dead right after Kill: false
+	// dead right after KillNowait: false
 	// sleep returned: GreenletExit: stop
 	// dead after a pass: true
 }
@@ -211,7 +211,7 @@ func ExampleGreenlet_Kill() {
 			fmt.Println("never printed")
 			return nil, nil
 		})
-		err := g.Kill(main, nil, true, greenlet.Forever)
+		err := g.Kill(main)
 		fmt.Println(err, g.Dead(), g.Value())
 		return nil
 	})
@@ -219,18 +219,31 @@ func ExampleGreenlet_Kill() {
 	// <nil> true GreenletExit
 }
 
-// Join waits, at most timeout, and reports nothing: look at Ready.
+// Join waits until the greenlet has finished; its error is one delivered
+// to the caller, never the greenlet's outcome (that is Get's).
 func ExampleGreenlet_Join() {
+	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
+		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			return nil, errors.New("failed")
+		})
+		fmt.Println(g.Join(main), g.Ready(), g.Err())
+		return nil
+	}, hub.WithErrorStream(nil)) // the failure is looked at: no report
+	// Output:
+	// <nil> true failed
+}
+
+// JoinTimeout reports whether the greenlet finished in time.
+func ExampleGreenlet_JoinTimeout() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			return nil, greenlet.Sleep(g, time.Hour)
 		})
-		err := g.Join(main, 10*time.Millisecond)
-		fmt.Println(err, g.Ready())
-		return g.Kill(main, nil, true, greenlet.Forever)
+		fmt.Println(g.JoinTimeout(main, 10*time.Millisecond))
+		return g.Kill(main)
 	})
 	// Output:
-	// <nil> false
+	// false <nil>
 }
 
 // Get returns the value or the failure; its own timeout is a *Timeout.
@@ -239,16 +252,15 @@ func ExampleGreenlet_Get() {
 		slow := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			return "slow", greenlet.Sleep(g, 50*time.Millisecond)
 		})
-		_, err := slow.Get(main, false, greenlet.Forever)
-		fmt.Println("non-blocking:", errors.Is(err, greenlet.ErrTimeout))
-		_, err = slow.Get(main, true, 5*time.Millisecond)
+		fmt.Println("ready:", slow.Ready())
+		_, err := slow.GetTimeout(main, 5*time.Millisecond)
 		fmt.Println("timed:", err)
-		v, err := slow.Get(main, true, greenlet.Forever)
+		v, err := slow.Get(main)
 		fmt.Println(v, err)
 		return nil
 	})
 	// Output:
-	// non-blocking: true
+	// ready: false
 	// timed: timeout after 5ms
 	// slow <nil>
 }
@@ -259,7 +271,7 @@ func ExampleGreenlet_Rawlink() {
 		g := greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { return 7, nil })
 		g.Rawlink(func(src *greenlet.Greenlet) { fmt.Println("first", src.Value()) })
 		g.Rawlink(func(src *greenlet.Greenlet) { fmt.Println("second") })
-		return g.Join(main, greenlet.Forever)
+		return g.Join(main)
 	})
 	// Output:
 	// first 7
@@ -285,7 +297,7 @@ func ExampleGreenlet_Link() {
 		})
 		id := g.Link(func(cur, src *greenlet.Greenlet) error { fmt.Println("unlinked"); return nil })
 		g.Unlink(id)
-		_ = g.Join(main, greenlet.Forever)
+		_ = g.Join(main)
 		return greenlet.Sleep(main, 20*time.Millisecond)
 	}, hub.WithErrorStream(nil))
 	// Output:
@@ -304,7 +316,7 @@ func ExampleGreenlet_LinkTo() {
 		})
 		src := greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { return nil, nil })
 		src.LinkTo(watcher, greenlet.OnAny)
-		return watcher.Join(main, greenlet.Forever)
+		return watcher.Join(main)
 	})
 	// Output:
 	// watcher woke: true
@@ -334,7 +346,7 @@ func ExampleGreenletExit() {
 		g := greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) {
 			return nil, &greenlet.GreenletExit{Msg: "bye"}
 		})
-		v, err := g.Get(main, true, greenlet.Forever)
+		v, err := g.Get(main)
 		fmt.Println(v, err, g.Successful())
 		return nil
 	})
@@ -512,7 +524,7 @@ func ExampleAddSpawnCallback() {
 		g := greenlet.New(main, func(*greenlet.Greenlet) (any, error) { return nil, nil })
 		g.SetName("job")
 		g.Start()
-		return g.Join(main, greenlet.Forever)
+		return g.Join(main)
 	})
 	// Output:
 	// spawning job
@@ -522,15 +534,13 @@ func ExampleAddSpawnCallback() {
 func ExampleSpawnTyped() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		t := greenlet.SpawnTyped(main, func(g *greenlet.Greenlet) (int, error) { return 6 * 7, nil })
-		n, err := t.Get(main, true, greenlet.Forever)
+		n, err := t.Get(main)
 		fmt.Println(n+1, err)
 		k := greenlet.SpawnTyped(main, func(g *greenlet.Greenlet) (string, error) {
 			return "never", greenlet.Sleep(g, time.Hour)
 		})
-		if err := greenlet.KillAll(main, []*greenlet.Greenlet{k.Greenlet}, nil, false, 0); err != nil {
-			return err
-		}
-		s, err := k.Get(main, true, greenlet.Forever)
+		greenlet.KillAllNowait([]*greenlet.Greenlet{k.Greenlet})
+		s, err := k.Get(main)
 		fmt.Printf("%q %v\n", s, greenlet.IsExit(err))
 		return nil
 	})
@@ -550,7 +560,7 @@ func ExampleGreenlet_StartLater() {
 			return err
 		}
 		fmt.Println("after a yield, ready:", g.Ready())
-		return g.Join(main, greenlet.Forever)
+		return g.Join(main)
 	})
 	// Output:
 	// after a yield, ready: false

@@ -37,7 +37,7 @@ func TestRequireInGreenletChild(t *testing.T) {
 			require.Equal(t, 1, 2, "require inside a greenlet body")
 			return nil, nil
 		})
-		_ = g.Join(main, greenlet.Forever)
+		_ = g.Join(main)
 		if !errors.Is(g.Err(), greenlet.ErrGoexit) {
 			return g.Err()
 		}

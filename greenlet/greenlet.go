@@ -12,9 +12,12 @@ import (
 	"github.com/gevent-go/gevent/internal/sched"
 )
 
-// Forever, as a timeout, means no timeout (gevent's timeout=None). Any other
-// duration is a deadline from now; zero or negative ones expire at the next
-// loop iteration, as a Go context with an expired deadline would.
+// Forever is the longest duration, for the two places where a duration is
+// the whole point of the call: Sleep(cur, Forever) sleeps until the greenlet
+// is killed, and NewTimeout(Forever, err) is a Timeout that never fires (gevent's
+// Timeout(None)). No call needs it to mean "no timeout": the short form of
+// every blocking call waits without one, and its ...Timeout sibling takes a
+// real duration (zero or less expires at the next loop iteration).
 const Forever time.Duration = math.MaxInt64
 
 // Func is a greenlet body. It receives its own greenlet, which it passes to
@@ -34,12 +37,13 @@ type Func func(g *Greenlet) (any, error)
 // recorded (Value, Err, Successful) and the links fire, asynchronously and in
 // the order they were added.
 //
-// Methods that block (Join, Get, blocking Kill) take the calling greenlet,
-// cur, which must be the greenlet now running on the same hub; anything else
-// panics with a "greenlet: " message, except a call from inside a hub
-// callback, which returns ErrBlockingSwitchOut as gevent does. Methods that
-// do not block may be called from any greenlet or callback of the hub. No
-// method may be called from another goroutine.
+// Methods that block (Join, Get, Kill and their Timeout forms) take the
+// calling greenlet, cur, which must be the greenlet now running on the same
+// hub; anything else panics with a "greenlet: " message, except a call from
+// inside a hub callback, which returns ErrBlockingSwitchOut as gevent does.
+// Methods that do not block (KillNowait, Ready, Value, ...) may be called
+// from any greenlet or callback of the hub. No method may be called from
+// another goroutine.
 //
 // The zero Greenlet is not usable; create one with New, NewOn or Spawn.
 type Greenlet struct {

@@ -2,7 +2,6 @@ package greenlet
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/gevent-go/gevent/hub"
 	"github.com/gevent-go/gevent/internal/sched"
@@ -63,16 +62,27 @@ func (grp *Group) Contains(g *Greenlet) bool { _, ok := grp.members[g]; return o
 // Greenlets returns a snapshot of the members.
 func (grp *Group) Greenlets() []*Greenlet { return append([]*Greenlet(nil), grp.list...) }
 
-// Spawn starts fn in a new greenlet that is a member of the group.
-func (grp *Group) Spawn(fn Func) *Greenlet {
-	mustOwn(grp.h, nil, "Group.Spawn", "NewGroup")
+// A Spawner starts greenlets as members of a set: a *Group (never waits)
+// or a *Pool (waits for a free slot). Spawn starts fn in a new member; a
+// non-nil error is one delivered to cur while it waited, and then nothing
+// was spawned. SpawnTypedIn spawns a typed body through any Spawner.
+type Spawner interface {
+	Spawn(cur *Greenlet, fn Func) (*Greenlet, error)
+}
+
+// Spawn starts fn in a new greenlet that is a member of the group. A Group
+// never waits, so the error is always nil; the shape is Pool.Spawn's, so
+// both are Spawners. cur names the calling greenlet, which must belong to
+// the group's hub; as nothing blocks, it may be nil in a hub callback.
+func (grp *Group) Spawn(cur *Greenlet, fn Func) (*Greenlet, error) {
+	mustOwn(grp.h, cur, "Group.Spawn", "NewGroup")
 	if grp.sem != nil {
 		panic("greenlet: Group.Spawn on a Pool's group bypasses its slots; use Pool.Spawn")
 	}
 	g := newOn(grp.h, fn)
 	grp.add(g)
 	g.Start()
-	return g
+	return g, nil
 }
 
 // Add makes g a member (doing nothing if it is one); it leaves when it
@@ -126,19 +136,22 @@ func (grp *Group) Discard(g *Greenlet) {
 	}
 }
 
-// Join waits until the group is empty, or timeout passes, and reports
-// whether it is empty. With raiseError, it then returns the first failure
-// (in no set order) among the greenlets that were members when Join was
-// called. A greenlet that finished before the call is no longer a member,
-// so its failure is not seen (gevent #521). An error delivered to cur is
-// returned as is. An empty group returns true at once, without switching.
-func (grp *Group) Join(cur *Greenlet, timeout time.Duration, raiseError bool) (bool, error) {
+// Join waits until the group is empty and reports whether it is. It takes
+// Within (then false means the duration passed first) and StopOnError: with
+// it, Join then returns the first failure (in no set order) among the
+// greenlets that were members when Join was called. A greenlet that
+// finished before the call is no longer a member, so its failure is not
+// seen (gevent #521). An error delivered to cur is returned as is. An empty
+// group returns true at once, without switching.
+func (grp *Group) Join(cur *Greenlet, opts ...WaitOption) (bool, error) {
+	o := parseOpts("Group.Join", optWithin|optStopOnError, opts)
 	mustOwn(grp.h, cur, "Group.Join", "NewGroup")
+	timeout := o.timeout
 	var snap []*Greenlet
-	if raiseError {
+	if o.stopOnError {
 		snap = grp.Greenlets()
 	}
-	ok, err := grp.empty.Wait(cur, timeout)
+	ok, err := grp.empty.WaitTimeout(cur, timeout)
 	if err != nil {
 		return false, err
 	}
@@ -150,33 +163,24 @@ func (grp *Group) Join(cur *Greenlet, timeout time.Duration, raiseError bool) (b
 	return ok, nil
 }
 
-// Kill kills every member with err (nil: a new *GreenletExit for each)
-// and, with block, waits until the group is empty or timeout passes; its
-// own timeout passing is not an error (gevent swallows it), while an outer
-// Timeout or a kill of cur is returned. A member already being killed by
-// this group is not killed again. cur may be nil without block.
-func (grp *Group) Kill(cur *Greenlet, err error, block bool, timeout time.Duration) error {
+// Kill kills every member (each with WithError's error, or a new
+// *GreenletExit each) and waits until the group is empty. It takes
+// WithError and Within; Within's duration passing is not an error (gevent
+// swallows it), while an outer Timeout or a kill of cur is returned. A
+// member already being killed by this group is not killed again. A misuse
+// panics before anything is killed. KillNowait is the form that does not
+// wait.
+func (grp *Group) Kill(cur *Greenlet, opts ...WaitOption) error {
+	o := parseOpts("Group.Kill", optWithError|optWithin, opts)
 	mustOwn(grp.h, cur, "Group.Kill", "NewGroup")
-	var t *Timeout
-	if block {
-		if e := cur.check("Group.Kill", nil); e != nil {
-			return e
-		}
-		t = StartNew(cur, timeout, nil)
-		defer t.Close()
+	if e := cur.check("Group.Kill", nil); e != nil {
+		return e
 	}
+	t := StartNew(cur, o.timeout, nil)
+	defer t.Close()
 	for len(grp.list) > 0 {
-		for _, g := range grp.Greenlets() {
-			if grp.dying[g] {
-				continue
-			}
-			grp.dying[g] = true
-			Kill(g, err)
-		}
-		if !block {
-			return nil
-		}
-		_, e := JoinAll(cur, grp.Greenlets(), Forever, false, -1)
+		grp.killMembers(&o)
+		_, e := JoinAll(cur, grp.Greenlets())
 		if e != nil {
 			if isSame(e, t) {
 				return nil
@@ -185,7 +189,7 @@ func (grp *Group) Kill(cur *Greenlet, err error, block bool, timeout time.Durati
 		}
 		// Membership links run after the greenlets' ends: wait for them.
 		if len(grp.list) > 0 {
-			if _, e := grp.empty.Wait(cur, Forever); e != nil {
+			if e := grp.empty.Wait(cur); e != nil {
 				if isSame(e, t) {
 					return nil
 				}
@@ -196,24 +200,22 @@ func (grp *Group) Kill(cur *Greenlet, err error, block bool, timeout time.Durati
 	return nil
 }
 
-// Killone kills the member g with err, unless this group is already
-// killing it, and with block waits like g.Kill. A g that is not a member
-// is killed all the same.
-func (grp *Group) Killone(cur *Greenlet, g *Greenlet, err error, block bool, timeout time.Duration) error {
-	mustOwn(grp.h, cur, "Group.Killone", "NewGroup")
-	mustGreenlet(g, "Group.Killone")
-	berr := checkBlocker(cur, block, "Group.Killone", g)
-	if !grp.dying[g] {
-		if grp.Contains(g) {
-			grp.dying[g] = true
+// KillNowait kills every member as Kill does and returns at once. It takes
+// WithError only. It may be called from any greenlet or callback of the
+// group's hub.
+func (grp *Group) KillNowait(opts ...WaitOption) {
+	o := parseOpts("Group.KillNowait", optWithError, opts)
+	mustOwn(grp.h, nil, "Group.KillNowait", "NewGroup")
+	grp.killMembers(&o)
+}
+
+// killMembers kills the members this group is not killing yet.
+func (grp *Group) killMembers(o *waitOpts) {
+	for _, g := range grp.Greenlets() {
+		if grp.dying[g] {
+			continue
 		}
-		Kill(g, err)
+		grp.dying[g] = true
+		g.deliverKill(o.killErr())
 	}
-	if !block {
-		return nil
-	}
-	if berr != nil {
-		return berr
-	}
-	return g.Join(cur, timeout)
 }

@@ -13,24 +13,24 @@ import (
 func (s *Conformance) TestGroupJoin() {
 	s.run(func(main *greenlet.Greenlet) error {
 		grp := greenlet.NewGroup(main.Hub())
-		ok, err := grp.Join(main, greenlet.Forever, false)
+		ok, err := grp.Join(main)
 		s.True(ok)
 		s.NoError(err)
 		boom := errors.New("boom")
 		// From before the spawns: a member's sleep starts after them.
 		t0 := s.now(main)
-		grp.Spawn(sleeper(5*time.Millisecond, 1))
-		grp.Spawn(func(g *greenlet.Greenlet) (any, error) {
+		grp.Spawn(main, sleeper(5*time.Millisecond, 1))
+		grp.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			if err := greenlet.Sleep(g, 10*time.Millisecond); err != nil {
 				return nil, err
 			}
 			return nil, boom
 		})
 		s.Equal(2, grp.Len())
-		ok, err = grp.Join(main, time.Millisecond, false)
+		ok, err = grp.Join(main, greenlet.Within(time.Millisecond))
 		s.False(ok)
 		s.NoError(err)
-		ok, err = grp.Join(main, greenlet.Forever, true)
+		ok, err = grp.Join(main, greenlet.StopOnError())
 		s.True(ok)
 		s.Same(boom, err)
 		s.GreaterOrEqual(s.now(main)-t0, 9*time.Millisecond, "raiseError waits for every member")
@@ -41,18 +41,18 @@ func (s *Conformance) TestGroupJoin() {
 }
 
 // §4.13 Group.Kill: fast; block=false leaves Len until the next pass;
-// Killone delivers the kill once; the group's own timeout is swallowed but
+// a member is killed once however often the group is killed; the group's own timeout is swallowed but
 // an outer one is not.
 func (s *Conformance) TestGroupKill() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
 		grp := greenlet.NewGroup(h)
-		grp.Spawn(sleeper(time.Hour, nil))
-		grp.Spawn(sleeper(time.Hour, nil))
+		grp.Spawn(main, sleeper(time.Hour, nil))
+		grp.Spawn(main, sleeper(time.Hour, nil))
 		s.NoError(greenlet.Sleep(main, 0))
-		s.NoError(grp.Kill(main, nil, false, greenlet.Forever))
+		grp.KillNowait()
 		s.Equal(2, grp.Len())
-		ok, err := grp.Join(main, time.Second, false)
+		ok, err := grp.Join(main, greenlet.Within(time.Second))
 		s.True(ok)
 		s.NoError(err)
 
@@ -66,24 +66,23 @@ func (s *Conformance) TestGroupKill() {
 				kills++
 			}
 		}
-		g := grp.Spawn(stubborn)
+		g, _ := grp.Spawn(main, stubborn)
 		s.NoError(greenlet.Sleep(main, 0))
-		s.NoError(grp.Killone(main, g, nil, false, 0))
-		s.NoError(grp.Killone(main, g, nil, false, 0))
-		s.NoError(grp.Kill(main, nil, false, 0))
+		grp.KillNowait()
+		grp.KillNowait()
 		s.settle(main)
 		s.Equal(1, kills, "the kill is delivered once")
 
 		// Its own timeout is swallowed; the member survives.
-		s.NoError(grp.Kill(main, nil, true, 10*time.Millisecond))
+		s.NoError(grp.Kill(main, greenlet.Within(10*time.Millisecond)))
 		s.Equal(1, grp.Len())
 		// An outer timeout is not.
 		t := greenlet.StartNew(main, 5*time.Millisecond, nil)
-		err = grp.Kill(main, nil, true, time.Second)
+		err = grp.Kill(main, greenlet.Within(time.Second))
 		t.Close()
 		s.Same(t, err)
-		greenlet.Kill(g, errors.New("stop"))
-		s.NoError(g.Join(main, greenlet.Forever))
+		g.KillNowait(greenlet.WithError(errors.New("stop")))
+		s.NoError(g.Join(main))
 		s.Equal(0, grp.Len())
 		return nil
 	})
@@ -99,7 +98,7 @@ func (s *Conformance) TestPool() {
 		g, err := p.Spawn(main, ret(1))
 		s.NoError(err)
 		s.Equal(1, p.FreeCount())
-		v, err := g.Get(main, true, greenlet.Forever)
+		v, err := g.Get(main)
 		s.NoError(err)
 		s.Equal(1, v)
 		s.settle(main)
@@ -121,7 +120,7 @@ func (s *Conformance) TestPool() {
 		// The third Spawn waits until a member leaves; by then both may have.
 		s.Equal([]string{"spawned 1 free 1", "spawned 2 free 0"}, tr.ev[:2])
 		s.NotEmpty(r, "the third Spawn waited for a slot")
-		ok, err := p.Join(main, greenlet.Forever, false)
+		ok, err := p.Join(main)
 		s.True(ok)
 		s.NoError(err)
 		s.ElementsMatch([]int{1, 2, 3}, r)
@@ -129,24 +128,30 @@ func (s *Conformance) TestPool() {
 		p1 := greenlet.NewPool(h, 1)
 		busy, err := p1.Spawn(main, sleeper(time.Hour, nil))
 		s.NoError(err)
-		ok, err = p1.Join(main, 5*time.Millisecond, false)
+		ok, err = p1.Join(main, greenlet.Within(5*time.Millisecond))
 		s.False(ok)
 		s.NoError(err)
 		other := greenlet.New(main, ret(2))
-		s.ErrorIs(p1.Add(main, other, false, 0), greenlet.ErrPoolFull)
-		s.ErrorIs(p1.Add(main, other, true, 5*time.Millisecond), greenlet.ErrPoolFull)
-		s.ErrorIs(p1.Start(main, other, true, 5*time.Millisecond), greenlet.ErrPoolFull)
+		s.False(p1.TryAdd(other))
+		ok, err = p1.AddTimeout(main, other, 5*time.Millisecond)
+		s.False(ok)
+		s.NoError(err)
+		ok, err = p1.StartTimeout(main, other, 5*time.Millisecond)
+		s.False(ok)
+		s.NoError(err)
+		s.False(other.Started(), "a greenlet StartTimeout could not add is not started")
 		t := greenlet.StartNew(main, 5*time.Millisecond, nil)
-		err = p1.Add(main, other, true, greenlet.Forever)
+		err = p1.Add(main, other)
 		t.Close()
 		s.Same(t, err)
 		p1.Discard(busy)
 		s.Equal(0, p1.Len())
 		s.Equal(1, p1.FreeCount())
-		s.NoError(busy.Kill(main, nil, true, greenlet.Forever))
+		s.NoError(busy.Kill(main))
 		s.Equal(1, p1.FreeCount(), "a discarded member does not free its slot twice")
-		s.NoError(p1.Start(main, other, false, 0))
-		s.NoError(other.Join(main, greenlet.Forever))
+		s.True(p1.TryAdd(other))
+		other.Start()
+		s.NoError(other.Join(main))
 
 		s.Equal("greenlet: NewPool: negative size", panicMessage(func() { greenlet.NewPool(h, -1) }))
 		s.Equal("greenlet: Group.Add on a Pool's group bypasses its slots; use Pool.Add",
@@ -154,7 +159,7 @@ func (s *Conformance) TestPool() {
 		p0 := greenlet.NewPool(h, 0)
 		s.Equal(0, p0.FreeCount())
 		s.True(p0.Full())
-		n, err := p0.WaitAvailable(main, 5*time.Millisecond)
+		n, err := p0.WaitAvailableTimeout(main, 5*time.Millisecond)
 		s.NoError(err)
 		s.Equal(0, n)
 		return nil
@@ -168,14 +173,10 @@ func (s *Conformance) TestSemaphore() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
 		sem := greenlet.NewBoundedSemaphore(h, 1)
-		ok, err := sem.Acquire(main, true, greenlet.Forever)
-		s.True(ok)
-		s.NoError(err)
+		s.NoError(sem.Acquire(main))
 		s.True(sem.Locked())
-		ok, err = sem.Acquire(main, false, 0)
-		s.False(ok)
-		s.NoError(err)
-		ok, err = sem.Acquire(main, true, 5*time.Millisecond)
+		s.False(sem.TryAcquire())
+		ok, err := sem.AcquireTimeout(main, 5*time.Millisecond)
 		s.False(ok)
 		s.NoError(err)
 
@@ -183,7 +184,7 @@ func (s *Conformance) TestSemaphore() {
 		var gs []*greenlet.Greenlet
 		for i := range 3 {
 			gs = append(gs, greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-				if _, err := sem.Acquire(g, true, greenlet.Forever); err != nil {
+				if err := sem.Acquire(g); err != nil {
 					return nil, err
 				}
 				tr.add("got %d", i)
@@ -196,9 +197,9 @@ func (s *Conformance) TestSemaphore() {
 		}
 		s.NoError(greenlet.Sleep(main, 0))
 		sem.Release()
-		ok, _ = sem.Acquire(main, false, 0)
+		ok = sem.TryAcquire()
 		s.False(ok, "a late Acquire does not take a slot handed to a waiter")
-		_, err = greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+		_, err = greenlet.JoinAll(main, gs, greenlet.StopOnError())
 		s.NoError(err)
 		s.Equal([]string{"got 0", "got 1", "got 2"}, tr.ev)
 		s.settle(main)
@@ -206,20 +207,18 @@ func (s *Conformance) TestSemaphore() {
 		s.Equal("greenlet: BoundedSemaphore released too many times", panicMessage(func() { sem.Release() }))
 
 		// A waiter killed after being granted the slot gives it back.
-		ok, _ = sem.Acquire(main, false, 0)
+		ok = sem.TryAcquire()
 		s.True(ok)
-		w := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return sem.Acquire(g, true, greenlet.Forever) })
+		w := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, sem.Acquire(g) })
 		s.NoError(greenlet.Sleep(main, 0))
 		sem.Release()
-		greenlet.Kill(w, nil)
-		s.NoError(w.Join(main, greenlet.Forever))
+		w.KillNowait()
+		s.NoError(w.Join(main))
 		s.settle(main)
 		s.Equal(1, sem.Counter())
 
 		lock := greenlet.NewLock(h)
-		ok, err = lock.Acquire(main, true, greenlet.Forever)
-		s.True(ok)
-		s.NoError(err)
+		s.NoError(lock.Acquire(main))
 		s.Equal(0, lock.Release()-1)
 		return nil
 	})

@@ -34,7 +34,7 @@ func (s *Conformance) TestWaiter() {
 		s.NoError(greenlet.Sleep(main, 0))
 		s.Regexp(`^<Waiter greenlet=<Greenlet "AName"`, w.String())
 		w.Switch("hello")
-		v, err = g.Get(main, true, greenlet.Forever)
+		v, err = g.Get(main)
 		s.NoError(err)
 		s.Equal("hello", v)
 		return nil
@@ -107,7 +107,7 @@ func (s *Conformance) TestErrorHandler() {
 	var g *greenlet.Greenlet
 	s.NoError(greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
 		g = greenlet.Spawn(main, fails(boom))
-		_, err := g.Get(main, true, greenlet.Forever)
+		_, err := g.Get(main)
 		s.Same(boom, err)
 		return nil
 	}))
@@ -155,7 +155,7 @@ func (s *Conformance) TestIdle() {
 			tr.add("b")
 			return nil, greenlet.Sleep(g, 0)
 		})
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b}, greenlet.Forever, true, -1)
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b}, greenlet.StopOnError())
 		s.NoError(err)
 		s.Equal([]string{"idle", "b", "resumed"}, tr.ev)
 		return nil
@@ -184,7 +184,7 @@ func (s *Conformance) TestParallelHubs() {
 						return nil, nil
 					}))
 				}
-				_, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+				_, err := greenlet.JoinAll(main, gs, greenlet.StopOnError())
 				return err
 			}, s.coreOpts()...)
 			errs[i] = err
@@ -231,7 +231,7 @@ func (s *Conformance) TestProfileLabels() {
 		s.NoError(pprof.Lookup("goroutine").WriteTo(&buf, 1))
 		s.Contains(buf.String(), `"greenlet":"labelled"`)
 		s.Contains(buf.String(), `"greenlet":"main"`)
-		return g.Kill(main, nil, true, greenlet.Forever)
+		return g.Kill(main)
 	}, hub.WithProfileLabels(true))
 }
 
@@ -292,7 +292,7 @@ func (s *Conformance) TestUnrefTimer() {
 		t.SetRef(false)
 		t.Start(time.Hour)
 		never := greenlet.New(main, ret(nil))
-		s.ErrorIs(never.Join(main, greenlet.Forever), greenlet.ErrLoopExit)
+		s.ErrorIs(never.Join(main), greenlet.ErrLoopExit)
 		s.True(t.Active())
 		t.SetRef(true)
 		t.Start(time.Millisecond)

@@ -20,7 +20,7 @@ func (g *Greenlet) wait(cur *Greenlet, op string, timeout time.Duration) error {
 	}
 	id := g.addLink(link{kind: lkWake, tok: cur.raw.Token()})
 	t := &cur.raw.Timer
-	timed := timeout != Forever
+	timed := timeout != forever
 	if timed {
 		t.SetWake(cur.raw.Token())
 		t.Start(timeout)
@@ -55,39 +55,53 @@ func (g *Greenlet) wait(cur *Greenlet, op string, timeout time.Duration) error {
 	}
 }
 
-// Join waits until g has finished, or until timeout (Forever: no timeout)
-// passes; it does not report which (check Ready). It returns nil in both
-// cases, swallowing only its own timeout: a non-nil error is one delivered
-// to cur while it waited (a kill, an outer Timeout, LoopExit in the main
-// greenlet), which cur should return.
+// Join waits until g has finished. A non-nil error is one delivered to
+// cur while it waited (a kill, an outer Timeout, LoopExit in the main
+// greenlet), which cur should return; g's own outcome is Get's business.
 //
-// Joining a greenlet that never started, or cur itself, waits until the
-// timeout (forever without one; in the main greenlet that ends in
-// LoopExit).
-func (g *Greenlet) Join(cur *Greenlet, timeout time.Duration) error {
-	err := g.wait(cur, "greenlet: Join", timeout)
-	if err == errOwnTimeout {
-		return nil
-	}
-	return err
+// Joining a greenlet that never started, or cur itself, waits forever (in
+// the main greenlet that ends in LoopExit).
+func (g *Greenlet) Join(cur *Greenlet) error {
+	return g.wait(cur, "greenlet: Join", forever)
 }
 
-// Get returns g's outcome: its value, or its failure as the error. If g is
-// not ready, Get waits like Join; when its own timeout passes it returns a
-// *Timeout (no longer pending) as the error. With block false and g not
-// ready it returns a new, never-started *Timeout at once (cur may be nil
-// then). A GreenletExit outcome is a value, not an error.
-func (g *Greenlet) Get(cur *Greenlet, block bool, timeout time.Duration) (any, error) {
+// JoinTimeout is Join giving up after d; it reports whether g has
+// finished (the bool is g.Ready() when it returns). Its own timeout is not
+// an error: a non-nil error is one delivered to cur while it waited.
+func (g *Greenlet) JoinTimeout(cur *Greenlet, d time.Duration) (bool, error) {
+	err := g.wait(cur, "greenlet: JoinTimeout", d)
+	if err == errOwnTimeout {
+		err = nil
+	}
+	return g.ready, err
+}
+
+// Get waits until g has finished and returns its outcome: its value, or its
+// failure as the error. A GreenletExit outcome is a value, not an error. A
+// ready g returns at once, without checking cur; the form that never waits
+// is Ready with Value and Err. An error delivered to cur while it waited is
+// returned as the error.
+func (g *Greenlet) Get(cur *Greenlet) (any, error) {
 	mustGreenlet(g, "Get")
 	if g.ready {
 		return g.result()
 	}
-	if !block {
-		return nil, &Timeout{d: Forever}
+	if err := g.wait(cur, "greenlet: Get", forever); err != nil {
+		return nil, err
 	}
-	err := g.wait(cur, "greenlet: Get", timeout)
+	return g.result()
+}
+
+// GetTimeout is Get giving up after d: then the error is a *Timeout (no
+// longer pending; errors.Is(err, ErrTimeout) holds).
+func (g *Greenlet) GetTimeout(cur *Greenlet, d time.Duration) (any, error) {
+	mustGreenlet(g, "GetTimeout")
+	if g.ready {
+		return g.result()
+	}
+	err := g.wait(cur, "greenlet: GetTimeout", d)
 	if err == errOwnTimeout {
-		return nil, &Timeout{d: timeout}
+		return nil, &Timeout{d: d}
 	}
 	if err != nil {
 		return nil, err
@@ -110,18 +124,21 @@ func (c *collector) add(g *Greenlet) {
 }
 
 // JoinAll waits for the greenlets gs and returns those that finished, in
-// completion order (gevent's joinall). It waits for count of them (count < 0:
-// all; a duplicate counts each time it appears), or until timeout passes, in
-// which case it returns the partial list and a nil error: the timeout covers
-// the whole call. With raiseError, the first failure in completion order ends
+// completion order (gevent's joinall). It takes Within, Count and
+// StopOnError. It waits for all of gs, or for Count of them (a duplicate
+// counts each time it appears), or until Within's duration passes, in which
+// case it returns the partial list and a nil error: the timeout covers the
+// whole call. With StopOnError, the first failure in completion order ends
 // the wait: JoinAll returns the list up to it and its error, and the other
 // greenlets keep running. An error delivered to cur is returned as is.
 // Every element must be a greenlet of cur's hub: a misuse panics before
 // JoinAll has linked to any of them.
-func JoinAll(cur *Greenlet, gs []*Greenlet, timeout time.Duration, raiseError bool, count int) ([]*Greenlet, error) {
+func JoinAll(cur *Greenlet, gs []*Greenlet, opts ...WaitOption) ([]*Greenlet, error) {
+	o := parseOpts("JoinAll", optWithin|optCount|optStopOnError, opts)
+	timeout, raiseError := o.timeout, o.stopOnError
 	want := len(gs)
-	if count >= 0 && count < want {
-		want = count
+	if o.count >= 0 && o.count < want {
+		want = o.count
 	}
 	berr := cur.check("JoinAll", nil)
 	mustGreenlets(gs, cur, "JoinAll")
@@ -142,7 +159,7 @@ func JoinAll(cur *Greenlet, gs []*Greenlet, timeout time.Duration, raiseError bo
 		}
 	}()
 	t := &cur.raw.Timer
-	timed := timeout != Forever
+	timed := timeout != forever
 	if timed {
 		t.SetWake(cur.raw.Token())
 		t.Start(timeout)

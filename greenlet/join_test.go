@@ -13,19 +13,22 @@ func (s *Conformance) TestJoin() {
 	s.run(func(main *greenlet.Greenlet) error {
 		g := greenlet.Spawn(main, sleeper(time.Hour, nil))
 		t0 := s.now(main)
-		s.NoError(g.Join(main, 20*time.Millisecond))
+		ok, err := g.JoinTimeout(main, 20*time.Millisecond)
+		s.NoError(err)
+		s.False(ok, "JoinTimeout reports that g has not finished")
 		s.within(s.now(main)-t0, 19*time.Millisecond, generous, "join(timeout)")
 		s.False(g.Ready())
 		self := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			return "joined self", g.Join(g, 10*time.Millisecond)
+			_, err := g.JoinTimeout(g, 10*time.Millisecond)
+			return "joined self", err
 		})
-		v, err := self.Get(main, true, greenlet.Forever)
+		v, err := self.Get(main)
 		s.NoError(err)
 		s.Equal("joined self", v)
-		greenlet.Kill(g, nil)
-		s.NoError(g.Join(main, greenlet.Forever))
+		g.KillNowait()
+		s.NoError(g.Join(main))
 		s.True(g.Ready())
-		s.NoError(g.Join(main, greenlet.Forever), "join on a ready greenlet")
+		s.NoError(g.Join(main), "join on a ready greenlet")
 		return nil
 	})
 }
@@ -36,10 +39,10 @@ func (s *Conformance) TestOuterTimeoutIsNotLost() {
 	s.run(func(main *greenlet.Greenlet) error {
 		g := greenlet.Spawn(main, sleeper(time.Hour, nil))
 		waits := map[string]func() error{
-			"Join": func() error { return g.Join(main, time.Hour) },
-			"Get":  func() error { _, err := g.Get(main, true, time.Hour); return err },
+			"Join": func() error { _, err := g.JoinTimeout(main, time.Hour); return err },
+			"Get":  func() error { _, err := g.GetTimeout(main, time.Hour); return err },
 			"JoinAll": func() error {
-				_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{g}, time.Hour, false, -1)
+				_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{g}, greenlet.Within(time.Hour))
 				return err
 			},
 			"Sleep": func() error { return greenlet.Sleep(main, time.Hour) },
@@ -51,7 +54,7 @@ func (s *Conformance) TestOuterTimeoutIsNotLost() {
 			s.False(t.Pending(), name)
 			t.Close()
 		}
-		return g.Kill(main, nil, true, greenlet.Forever)
+		return g.Kill(main)
 	})
 }
 
@@ -59,15 +62,12 @@ func (s *Conformance) TestOuterTimeoutIsNotLost() {
 func (s *Conformance) TestGet() {
 	s.run(func(main *greenlet.Greenlet) error {
 		g := greenlet.Spawn(main, sleeper(time.Hour, nil))
-		// block=false on a running greenlet: a fresh, unstarted Timeout
-		_, err := g.Get(nil, false, greenlet.Forever)
-		var t *greenlet.Timeout
-		s.Require().ErrorAs(err, &t)
-		s.False(t.Pending())
-		s.ErrorIs(err, greenlet.ErrTimeout)
+		// get(block=False) is Ready with Value and Err
+		s.False(g.Ready())
 		// get(timeout): its own Timeout
+		var t *greenlet.Timeout
 		t0 := s.now(main)
-		_, err = g.Get(main, true, 10*time.Millisecond)
+		_, err := g.GetTimeout(main, 10*time.Millisecond)
 		s.within(s.now(main)-t0, 9*time.Millisecond, generous, "get(timeout)")
 		s.Require().ErrorAs(err, &t)
 		s.True(t.Timeout())
@@ -75,12 +75,12 @@ func (s *Conformance) TestGet() {
 		// a Timeout with a custom error passes that error
 		custom := errors.New("expected error")
 		to := greenlet.StartNew(main, 10*time.Millisecond, custom)
-		_, err = g.Get(main, true, greenlet.Forever)
+		_, err = g.Get(main)
 		to.Close()
 		s.Same(custom, err)
 		// a killed greenlet's get returns the GreenletExit as its value
-		s.NoError(g.Kill(main, nil, true, greenlet.Forever))
-		v, err := g.Get(main, true, greenlet.Forever)
+		s.NoError(g.Kill(main))
+		v, err := g.Get(main)
 		s.NoError(err)
 		s.IsType(&greenlet.GreenletExit{}, v)
 		return nil
@@ -92,13 +92,13 @@ func (s *Conformance) TestJoinAll() {
 	s.run(func(main *greenlet.Greenlet) error {
 		a := greenlet.Spawn(main, ret(1))
 		b := greenlet.Spawn(main, ret(2))
-		done, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b, a}, greenlet.Forever, false, -1)
+		done, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b, a})
 		s.NoError(err)
 		s.Len(done, 3, "duplicates count each time")
 
-		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{a, b}, greenlet.Forever, false, 0)
+		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{a, b}, greenlet.Count(3))
 		s.NoError(err)
-		s.Empty(done, "count=0")
+		s.Len(done, 2, "a Count above len(gs) waits for all")
 
 		// completion order and the first error in that order: x, listed
 		// first, would fail too, but only after an hour (a shorter sleep would
@@ -112,7 +112,7 @@ func (s *Conformance) TestJoinAll() {
 			return nil, first
 		})
 		y := greenlet.Spawn(main, fails(second))
-		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{x, y}, greenlet.Forever, true, -1)
+		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{x, y}, greenlet.StopOnError())
 		s.Same(second, err)
 		s.Equal([]*greenlet.Greenlet{y}, done)
 		s.False(x.Ready(), "the others keep running")
@@ -120,25 +120,25 @@ func (s *Conformance) TestJoinAll() {
 		// count=1 without raise_error returns at the first completion
 		sl := greenlet.Spawn(main, sleeper(time.Hour, nil))
 		r := greenlet.Spawn(main, fails(errors.New("raiser")))
-		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{sl, r}, greenlet.Forever, false, 1)
+		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{sl, r}, greenlet.Count(1))
 		s.NoError(err)
 		s.Equal([]*greenlet.Greenlet{r}, done)
 		s.False(sl.Ready())
 
 		// timeout: the partial list, no error
 		t0 := s.now(main)
-		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{sl, x}, 10*time.Millisecond, false, -1)
+		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{sl, x}, greenlet.Within(10*time.Millisecond))
 		s.NoError(err)
 		s.Empty(done)
 		s.within(s.now(main)-t0, 9*time.Millisecond, generous, "joinall(timeout)")
 
 		// never-started greenlets time out too (§4.1)
 		never := greenlet.New(main, ret(nil))
-		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{never}, 10*time.Millisecond, false, -1)
+		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{never}, greenlet.Within(10*time.Millisecond))
 		s.NoError(err)
 		s.Empty(done)
 
-		s.NoError(greenlet.KillAll(main, []*greenlet.Greenlet{sl, x, never}, nil, true, greenlet.Forever))
+		s.NoError(greenlet.KillAll(main, []*greenlet.Greenlet{sl, x, never}))
 		return nil
 	})
 	s.Len(s.takeHandled(), 2) // second and raiser; x was killed before failing
@@ -149,17 +149,17 @@ func (s *Conformance) TestJoinAll() {
 func (s *Conformance) TestLoopExit() {
 	s.run(func(main *greenlet.Greenlet) error {
 		never := greenlet.New(main, ret(nil))
-		err := never.Join(main, greenlet.Forever)
+		err := never.Join(main)
 		s.ErrorIs(err, greenlet.ErrLoopExit)
 		s.Contains(err.Error(), "would block forever")
 		// a greenlet parked forever does not keep the loop alive either
 		stuck := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			return nil, never.Join(g, greenlet.Forever)
+			return nil, never.Join(g)
 		})
-		_, err = stuck.Get(main, true, greenlet.Forever)
+		_, err = stuck.Get(main)
 		s.ErrorIs(err, greenlet.ErrLoopExit)
 		// usable again
-		v, err := greenlet.Spawn(main, sleeper(time.Millisecond, 7)).Get(main, true, greenlet.Forever)
+		v, err := greenlet.Spawn(main, sleeper(time.Millisecond, 7)).Get(main)
 		s.NoError(err)
 		s.Equal(7, v)
 		return nil
@@ -200,7 +200,7 @@ func (s *Conformance) TestShutdown() {
 		s.GreaterOrEqual(s.now(main)-t0, 19*time.Millisecond)
 		s.True(g.Ready())
 		s.NoError(greenlet.Shutdown(main), "a second shutdown is silent")
-		_, err := greenlet.Spawn(main, ret(nil)).Get(main, true, greenlet.Forever)
+		_, err := greenlet.Spawn(main, ret(nil)).Get(main)
 		return err
 	})
 }
@@ -210,33 +210,30 @@ func (s *Conformance) TestShutdown() {
 func (s *Conformance) TestWait() {
 	s.run(func(main *greenlet.Greenlet) error {
 		g := greenlet.Spawn(main, ret(5))
-		done, err := greenlet.Wait(main, 10*time.Second)
+		done, err := greenlet.WaitTimeout(main, 10*time.Second)
 		s.NoError(err)
 		s.True(done)
 		s.True(g.Dead())
-		done, err = greenlet.Wait(main, greenlet.Forever)
-		s.True(done)
-		s.NoError(err)
+		s.NoError(greenlet.Wait(main))
 		x := greenlet.SpawnLater(main, time.Hour, ret(nil))
 		t0 := s.now(main)
-		done, err = greenlet.Wait(main, 20*time.Millisecond)
+		done, err = greenlet.WaitTimeout(main, 20*time.Millisecond)
 		s.NoError(err)
 		s.False(done)
 		s.within(s.now(main)-t0, 19*time.Millisecond, generous, "wait(timeout)")
 		s.False(x.Dead())
-		s.NoError(x.Kill(main, nil, true, greenlet.Forever))
-		done, _ = greenlet.Wait(main, greenlet.Forever)
-		s.True(done)
+		s.NoError(x.Kill(main))
+		s.NoError(greenlet.Wait(main))
 		msg := panicMessage(func() {
 			_ = greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-				_, err := greenlet.Wait(g, 0)
+				_, err := greenlet.WaitTimeout(g, 0)
 				return nil, err
-			}).Join(main, greenlet.Forever)
+			}).Join(main)
 		})
 		s.Empty(msg)
 		return nil
 	})
 	h := s.takeHandled()
 	s.Require().Len(h, 1, "Wait from a non-main greenlet panics inside it")
-	s.Contains(h[0].err.Error(), "greenlet: Wait called by")
+	s.Contains(h[0].err.Error(), "greenlet: WaitTimeout called by")
 }

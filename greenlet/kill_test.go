@@ -33,11 +33,24 @@ func (s *Conformance) TestKillBeforeStartMatrix() {
 						}
 						var other bool
 						yielder := greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { other = true; return nil, nil })
-						if how == "Kill" {
-							s.NoError(g.Kill(main, kerr, block, greenlet.Forever), name)
-						} else {
-							s.NoError(greenlet.KillAll(main, []*greenlet.Greenlet{g}, kerr, block, greenlet.Forever), name)
+						kill := func(how string) error {
+							var opts []greenlet.WaitOption
+							if kerr != nil {
+								opts = append(opts, greenlet.WithError(kerr))
+							}
+							switch {
+							case how == "Kill" && block:
+								return g.Kill(main, opts...)
+							case how == "Kill":
+								g.KillNowait(opts...)
+							case block:
+								return greenlet.KillAll(main, []*greenlet.Greenlet{g}, opts...)
+							default:
+								greenlet.KillAllNowait([]*greenlet.Greenlet{g}, opts...)
+							}
+							return nil
 						}
+						s.NoError(kill(how), name)
 						s.False(other, name+": kill before start does not yield")
 						check := func(when string) {
 							s.False(g.Started(), name+when)
@@ -55,11 +68,11 @@ func (s *Conformance) TestKillBeforeStartMatrix() {
 						check("")
 						s.NoError(greenlet.Sleep(main, 10*time.Millisecond))
 						check(" after sleep")
-						s.NoError(g.Kill(main, kerr, block, greenlet.Forever), name+": second kill")
+						s.NoError(kill("Kill"), name+": second kill")
 						s.NoError(greenlet.Sleep(main, 0))
 						s.False(ran, name+": body never runs")
 						s.Equal([]*greenlet.Greenlet{g}, linked, name+": link fires once")
-						return yielder.Join(main, greenlet.Forever)
+						return yielder.Join(main)
 					})
 					if kerr != nil {
 						s.Len(s.takeHandled(), 1, name+": the failure is reported")
@@ -76,7 +89,7 @@ func (s *Conformance) TestKillRunning() {
 		// block=false: dead only after the hub ran the kill
 		g := greenlet.Spawn(main, sleeper(time.Hour, nil))
 		s.NoError(greenlet.Sleep(main, 0))
-		greenlet.Kill(g, nil)
+		g.KillNowait()
 		s.False(g.Dead())
 		s.NoError(greenlet.Sleep(main, 0))
 		s.True(g.Dead())
@@ -96,20 +109,20 @@ func (s *Conformance) TestKillRunning() {
 		})
 		s.NoError(greenlet.Sleep(main, 0))
 		t0 := s.now(main)
-		s.NoError(stubborn.Kill(main, nil, true, 10*time.Millisecond))
+		s.NoError(stubborn.Kill(main, greenlet.Within(10*time.Millisecond)))
 		s.GreaterOrEqual(s.now(main)-t0, 9*time.Millisecond)
 		s.False(stubborn.Dead())
 		s.Equal(1, kills)
-		s.NoError(stubborn.Kill(main, nil, true, 10*time.Millisecond))
-		s.NoError(stubborn.Kill(main, nil, true, greenlet.Forever))
+		s.NoError(stubborn.Kill(main, greenlet.Within(10*time.Millisecond)))
+		s.NoError(stubborn.Kill(main))
 		s.True(stubborn.Dead())
 
 		// kill of self inside the greenlet
 		self := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			err := g.Kill(g, nil, true, greenlet.Forever)
+			err := g.Kill(g)
 			return "not reached", err
 		})
-		v, err := self.Get(main, true, greenlet.Forever)
+		v, err := self.Get(main)
 		s.NoError(err)
 		s.IsType(&greenlet.GreenletExit{}, v)
 
@@ -117,7 +130,7 @@ func (s *Conformance) TestKillRunning() {
 		boom := errors.New("boom")
 		f := greenlet.Spawn(main, sleeper(time.Hour, nil))
 		s.NoError(greenlet.Sleep(main, 0))
-		s.NoError(f.Kill(main, boom, true, greenlet.Forever))
+		s.NoError(f.Kill(main, greenlet.WithError(boom)))
 		s.False(f.Successful())
 		s.Same(boom, f.Err())
 		return nil
@@ -132,8 +145,8 @@ func (s *Conformance) TestKillFromCallback() {
 		g := greenlet.Spawn(main, sleeper(time.Hour, nil))
 		s.NoError(greenlet.Sleep(main, 0))
 		var kerr error
-		sched.Of(main.Hub()).RunCallback(func() { kerr = g.Kill(main, nil, true, greenlet.Forever) })
-		s.NoError(g.Join(main, greenlet.Forever))
+		sched.Of(main.Hub()).RunCallback(func() { kerr = g.Kill(main) })
+		s.NoError(g.Join(main))
 		s.ErrorIs(kerr, greenlet.ErrBlockingSwitchOut)
 		s.True(g.Dead())
 		return nil
@@ -152,19 +165,19 @@ func (s *Conformance) TestKillAll() {
 		}
 		gs := []*greenlet.Greenlet{greenlet.Spawn(main, stubborn), greenlet.Spawn(main, stubborn)}
 		s.NoError(greenlet.Sleep(main, 0))
-		err := greenlet.KillAll(main, gs, nil, true, 10*time.Millisecond)
+		err := greenlet.KillAll(main, gs, greenlet.Within(10*time.Millisecond))
 		var t *greenlet.Timeout
 		s.Require().ErrorAs(err, &t, "killall's own timeout is an error")
 		for _, g := range gs {
 			s.False(g.Dead())
 		}
-		s.NoError(greenlet.KillAll(main, gs, nil, false, greenlet.Forever))
+		greenlet.KillAllNowait(gs)
 		s.NoError(greenlet.Sleep(main, 0))
 		for _, g := range gs {
 			s.True(g.Dead())
 		}
 		// raw greenlets and dead ones are fine
-		s.NoError(greenlet.KillAll(main, gs, nil, true, greenlet.Forever))
+		s.NoError(greenlet.KillAll(main, gs))
 		return nil
 	})
 }
@@ -176,7 +189,7 @@ func (s *Conformance) TestMisusePanics() {
 		s.NoError(greenlet.Sleep(main, 0))
 		msgs := []string{
 			panicMessage(func() { _ = greenlet.Sleep(other, 0) }),
-			panicMessage(func() { _ = other.Join(other, greenlet.Forever) }),
+			panicMessage(func() { _ = other.Join(other) }),
 			panicMessage(func() { _ = greenlet.Sleep(nil, 0) }),
 			panicMessage(func() { greenlet.New(main, nil) }),
 			panicMessage(func() { other.Rawlink(nil) }),
@@ -192,7 +205,7 @@ func (s *Conformance) TestMisusePanics() {
 		s.Contains(msgs[0], "is not running")
 		// a greenlet of another hub
 		err := greenlet.Run(func(m2 *greenlet.Greenlet) error {
-			msg := panicMessage(func() { _ = other.Join(m2, greenlet.Forever) })
+			msg := panicMessage(func() { _ = other.Join(m2) })
 			s.Regexp(`^greenlet: Join: .* belongs to another hub`, msg)
 			return nil
 		}, s.coreOpts()...)
@@ -206,6 +219,6 @@ func (s *Conformance) TestMisusePanics() {
 		msg = panicMessage(func() { _, _ = w.Get(main.Raw()) })
 		s.Regexp(`^hub: Waiter.Get: .* is already waiting`, msg)
 		w.Switch(nil)
-		return greenlet.KillAll(main, []*greenlet.Greenlet{other, waiter}, nil, true, greenlet.Forever)
+		return greenlet.KillAll(main, []*greenlet.Greenlet{other, waiter})
 	})
 }

@@ -2,6 +2,7 @@ package greenlet_test
 
 import (
 	"errors"
+	"math"
 	"runtime"
 	"strings"
 	"syscall"
@@ -25,7 +26,8 @@ func (s *Conformance) TestHugeDeadlinesSaturate() {
 		}
 		target := parked[0]
 		parked = append(parked, greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			return nil, target.Join(g, greenlet.Forever-1)
+			_, err := target.JoinTimeout(g, time.Duration(math.MaxInt64-1))
+			return nil, err
 		}))
 		parked = append(parked, greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			return nil, greenlet.NewTimeout(greenlet.Forever-1, nil).Do(g, func() error {
@@ -38,13 +40,14 @@ func (s *Conformance) TestHugeDeadlinesSaturate() {
 		s.Require().NoError(greenlet.Sleep(main, 2*time.Millisecond))
 		s.GreaterOrEqual(s.now(main)-start, 2*time.Millisecond)
 		err := greenlet.NewTimeout(time.Millisecond, nil).Do(main, func() error {
-			return target.Join(main, greenlet.Forever-1)
+			_, err := target.JoinTimeout(main, time.Duration(math.MaxInt64-1))
+			return err
 		})
 		s.True(errors.Is(err, greenlet.ErrTimeout), "a short Timeout around a huge Join fires: %v", err)
 		for _, g := range parked {
 			s.False(g.Ready(), "%v woke early", g)
 		}
-		return greenlet.KillAll(main, parked, nil, true, greenlet.Forever)
+		return greenlet.KillAll(main, parked)
 	})
 }
 
@@ -99,10 +102,10 @@ func (s *Conformance) TestGoexitEndsOnlyItsGreenlet() {
 		linked := false
 		g.Rawlink(func(*greenlet.Greenlet) { linked = true })
 		other := greenlet.Spawn(main, sleeper(2*time.Millisecond, "other"))
-		s.Require().NoError(g.Join(main, greenlet.Forever))
+		s.Require().NoError(g.Join(main))
 		s.True(errors.Is(g.Err(), greenlet.ErrGoexit), "got %v", g.Err())
 		s.True(cleaned, "deferred code ran")
-		v, err := other.Get(main, true, greenlet.Forever)
+		v, err := other.Get(main)
 		s.Require().NoError(err)
 		s.Equal("other", v)
 		s.Require().NoError(greenlet.Sleep(main, 0))
@@ -126,7 +129,7 @@ func (s *Conformance) TestGoexitEndsOnlyItsGreenlet() {
 				return nil, nil
 			}))
 		}
-		done, err := greenlet.JoinAll(main, late, greenlet.Forever, false, -1)
+		done, err := greenlet.JoinAll(main, late)
 		s.Require().NoError(err)
 		s.Len(done, len(late))
 		s.Equal(6, ran)
@@ -184,15 +187,15 @@ func (s *Conformance) TestForeignGoroutineBlockingCallPanics() {
 	s.run(func(main *greenlet.Greenlet) error {
 		other := greenlet.Spawn(main, sleeper(time.Hour, nil))
 		calls := map[string]func(){
-			"greenlet: Sleep: ":     func() { _ = greenlet.Sleep(main, time.Millisecond) },
-			"greenlet: Sleep: \x00": func() { _ = greenlet.Sleep(main, 0) },
-			"greenlet: Idle: ":      func() { _ = greenlet.Idle(main) },
-			"greenlet: Wait: ":      func() { _, _ = greenlet.Wait(main, time.Millisecond) },
-			"greenlet: Join: ":      func() { _ = other.Join(main, greenlet.Forever) },
-			"greenlet: Get: ":       func() { _, _ = other.Get(main, true, greenlet.Forever) },
-			"hub: Park: ":           func() { _ = main.Raw().Park() },
-			"hub: Yield: ":          func() { _ = main.Raw().Yield() },
-			"hub: Waiter.Get: ":     func() { _ = main.Raw().Check("Waiter.Get") },
+			"greenlet: Sleep: ":       func() { _ = greenlet.Sleep(main, time.Millisecond) },
+			"greenlet: Sleep: \x00":   func() { _ = greenlet.Sleep(main, 0) },
+			"greenlet: Idle: ":        func() { _ = greenlet.Idle(main) },
+			"greenlet: WaitTimeout: ": func() { _, _ = greenlet.WaitTimeout(main, time.Millisecond) },
+			"greenlet: Join: ":        func() { _ = other.Join(main) },
+			"greenlet: Get: ":         func() { _, _ = other.Get(main) },
+			"hub: Park: ":             func() { _ = main.Raw().Park() },
+			"hub: Yield: ":            func() { _ = main.Raw().Yield() },
+			"hub: Waiter.Get: ":       func() { _ = main.Raw().Check("Waiter.Get") },
 		}
 		const says = "called from a goroutine that is not its hub's"
 		for prefix, f := range calls {
@@ -210,7 +213,7 @@ func (s *Conformance) TestForeignGoroutineBlockingCallPanics() {
 			s.True(strings.HasPrefix(msg, prefix) && strings.Contains(msg, says), "%q: %s", prefix, msg)
 		}
 		s.Require().NoError(greenlet.Sleep(main, time.Millisecond), "the hub carries on")
-		return other.Kill(main, nil, true, greenlet.Forever)
+		return other.Kill(main)
 	})
 }
 
@@ -243,7 +246,7 @@ func (s *Conformance) TestUseAfterDestroy() {
 		"hub: Signal after the hub was destroyed":          func() { sched.Of(h).Signal(syscall.SIGUSR2, func() {}) },
 		"greenlet: Sleep: the hub was destroyed":           func() { _ = greenlet.Sleep(main0, time.Millisecond) },
 		"greenlet: Sleep: the hub was destroyed\x00":       func() { _ = greenlet.Sleep(main0, 0) },
-		"greenlet: Join: the hub was destroyed":            func() { _ = unstarted.Join(main0, greenlet.Forever) },
+		"greenlet: Join: the hub was destroyed":            func() { _ = unstarted.Join(main0) },
 		"greenlet: Idle: the hub was destroyed":            func() { _ = greenlet.Idle(main0) },
 		"hub: Park: the hub was destroyed":                 func() { _ = main0.Raw().Park() },
 	}
@@ -264,7 +267,7 @@ func (s *Conformance) TestScopeGoexitKillsItsGreenlet() {
 			inner = greenlet.Spawn(g, sleeper(time.Hour, nil))
 			return nil, inner.Scope(g, func() error { runtime.Goexit(); return nil })
 		})
-		s.Require().NoError(outer.Join(main, greenlet.Forever))
+		s.Require().NoError(outer.Join(main))
 		s.ErrorIs(outer.Err(), greenlet.ErrGoexit)
 		s.ErrorIs(inner.Err(), greenlet.ErrGoexit)
 		return nil

@@ -43,11 +43,11 @@ func (s *Conformance) TestFailureOutcome() {
 	boom := errors.New("boom")
 	s.run(func(main *greenlet.Greenlet) error {
 		g := greenlet.Spawn(main, fails(boom))
-		s.NoError(g.Join(main, greenlet.Forever))
+		s.NoError(g.Join(main))
 		s.Equal(flags{Dead: true, Ready: true}, flagsOf(g))
 		s.Nil(g.Value())
 		s.Same(boom, g.Err())
-		_, err := g.Get(main, true, greenlet.Forever)
+		_, err := g.Get(main)
 		s.Same(boom, err)
 		return nil
 	})
@@ -64,11 +64,11 @@ func (s *Conformance) TestGreenletExitIsSuccess() {
 		wrapped := fmt.Errorf("mine: %w", &greenlet.GreenletExit{})
 		a := greenlet.Spawn(main, fails(exit))
 		b := greenlet.Spawn(main, fails(wrapped))
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b}, greenlet.Forever, true, -1)
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b}, greenlet.StopOnError())
 		s.NoError(err)
 		for _, g := range []*greenlet.Greenlet{a, b} {
 			s.True(g.Successful())
-			v, err := g.Get(main, true, greenlet.Forever)
+			v, err := g.Get(main)
 			s.NoError(err, "Get returns the exit as the value")
 			s.Equal(g.Value(), v)
 		}
@@ -83,19 +83,19 @@ func (s *Conformance) TestGreenletExitIsSuccess() {
 func (s *Conformance) TestPanicIsFailure() {
 	s.run(func(main *greenlet.Greenlet) error {
 		g := greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { panic("kaboom") })
-		_, err := g.Get(main, true, greenlet.Forever)
+		_, err := g.Get(main)
 		var p *greenlet.PanicError
 		s.Require().ErrorAs(err, &p)
 		s.Equal("kaboom", p.Value)
 		s.Contains(string(p.Stack), "lifecycle_test.go")
 		// the hub goes on
-		v, err := greenlet.Spawn(main, ret(1)).Get(main, true, greenlet.Forever)
+		v, err := greenlet.Spawn(main, ret(1)).Get(main)
 		s.NoError(err)
 		s.Equal(1, v)
 		return nil
 	})
 	s.Len(s.takeHandled(), 1)
-	s.Regexp(regexp.MustCompile(`(?s)panic: kaboom.*lifecycle_test.go.*\n\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ <Greenlet at 0x[0-9a-f]+: greenlet_test\..*> failed with panic: kaboom\n\n$`), s.printed.String())
+	s.Regexp(regexp.MustCompile(`(?s)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (<Greenlet at 0x[0-9a-f]+: greenlet_test\.[^>]*>) failed with panic: kaboom\n--- stack of the panic in <Greenlet at 0x[0-9a-f]+: greenlet_test\.[^>]*> ---\n.*lifecycle_test.go.*\n--- end of stack ---\n$`), s.printed.String())
 }
 
 // §2.1 start/start_later; §3.1 start() is idempotent.
@@ -107,7 +107,7 @@ func (s *Conformance) TestStartIdempotent() {
 		g.Start() // the later schedule wins
 		s.NoError(greenlet.Sleep(main, 0))
 		s.Equal(0, n, "Start after StartLater is a no-op")
-		s.NoError(g.Join(main, greenlet.Forever))
+		s.NoError(g.Join(main))
 		g.Start()
 		s.NoError(greenlet.Sleep(main, 0))
 		s.Equal(1, n)
@@ -129,7 +129,7 @@ func (s *Conformance) TestSpawnOrder() {
 		c := greenlet.SpawnLater(main, 40*time.Millisecond, f("C"))
 		d := greenlet.SpawnLater(main, 10*time.Millisecond, f("D"))
 		t1 := s.now(main)
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b, c, d}, greenlet.Forever, false, -1)
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b, c, d})
 		s.NoError(err)
 		s.Require().Len(tr.ev, 4)
 		s.Equal([]string{"A", "B"}, tr.ev[:2])
@@ -154,8 +154,8 @@ func (s *Conformance) TestSpawnOutlivesSpawner() {
 			child = greenlet.Spawn(g, sleeper(5*time.Millisecond, "child"))
 			return nil, nil
 		})
-		s.NoError(parent.Join(main, greenlet.Forever))
-		v, err := child.Get(main, true, greenlet.Forever)
+		s.NoError(parent.Join(main))
+		v, err := child.Get(main)
 		s.NoError(err)
 		s.Equal("child", v)
 		return nil
@@ -177,7 +177,7 @@ func (s *Conformance) TestSleepZeroOrder() {
 			}
 		}
 		gs := []*greenlet.Greenlet{greenlet.Spawn(main, f(1)), greenlet.Spawn(main, f(2))}
-		_, err := greenlet.JoinAll(main, gs, greenlet.Forever, false, -1)
+		_, err := greenlet.JoinAll(main, gs)
 		s.NoError(err)
 		s.Equal([]string{"1A", "2A", "1B", "2B"}, tr.ev)
 		return nil
@@ -228,7 +228,7 @@ func (s *Conformance) TestString() {
 	s.run(func(main *greenlet.Greenlet) error {
 		g := greenlet.Spawn(main, dummyTestFunc)
 		s.Regexp(`^<Greenlet at 0x[0-9a-f]+: greenlet_test\.dummyTestFunc>$`, g.String())
-		s.NoError(g.Join(main, greenlet.Forever))
+		s.NoError(g.Join(main))
 		s.Regexp(`^<Greenlet at 0x[0-9a-f]+: greenlet_test\.dummyTestFunc>$`, g.String(), "stable after the run")
 		s.Regexp(`^Greenlet-\d+$`, g.Name())
 		s.Regexp(`^<Greenlet "Greenlet-\d+" at 0x`, g.String())
@@ -247,7 +247,7 @@ func (s *Conformance) TestNotDeadWhileRunning() {
 			seen = append(seen, g.Dead(), g.Ready())
 			return nil, nil
 		})
-		s.NoError(g.Join(main, greenlet.Forever))
+		s.NoError(g.Join(main))
 		s.Equal([]bool{false, false}, seen)
 		s.False(main.Dead())
 		return nil
@@ -275,7 +275,7 @@ func (s *Conformance) TestSpawnCallbacks() {
 		greenlet.RemoveSpawnCallback(id)
 		d := greenlet.Spawn(main, ret(nil))
 		s.Len(seen, 3)
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b, c, d}, greenlet.Forever, false, -1)
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b, c, d})
 		return err
 	})
 }
@@ -288,7 +288,7 @@ func (s *Conformance) TestCurrent() {
 		var inG, inCb *greenlet.Greenlet
 		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { inG = greenlet.Current(h); return nil, nil })
 		sched.Of(h).RunCallback(func() { inCb = greenlet.Current(h) })
-		s.NoError(g.Join(main, greenlet.Forever))
+		s.NoError(g.Join(main))
 		s.Same(g, inG)
 		s.Nil(inCb)
 		return nil

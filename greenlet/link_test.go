@@ -18,7 +18,7 @@ func (s *Conformance) TestLinkOrderFIFO() {
 			for i := 0; i < n; i++ {
 				g.Rawlink(func(*greenlet.Greenlet) { got = append(got, i) })
 			}
-			s.NoError(g.Join(main, greenlet.Forever))
+			s.NoError(g.Join(main))
 			s.Len(got, n, "links ran before the joiner woke")
 			for i := range got {
 				if !s.Equal(i, got[i]) {
@@ -38,7 +38,7 @@ func (s *Conformance) TestLinkOrderFIFO() {
 func (s *Conformance) TestLinkEdges() {
 	s.run(func(main *greenlet.Greenlet) error {
 		g := greenlet.Spawn(main, ret(25))
-		s.NoError(g.Join(main, greenlet.Forever))
+		s.NoError(g.Join(main))
 		var got []string
 		g.Rawlink(func(*greenlet.Greenlet) { got = append(got, "late") })
 		s.Empty(got, "not synchronous on a dead greenlet")
@@ -53,7 +53,7 @@ func (s *Conformance) TestLinkEdges() {
 		h.Rawlink(func(*greenlet.Greenlet) { panic("bad link") })
 		h.Rawlink(func(*greenlet.Greenlet) { got = append(got, "third") })
 		s.Equal(4, h.HasLinks())
-		s.NoError(h.Join(main, greenlet.Forever))
+		s.NoError(h.Join(main))
 		s.Equal([]string{"first", "third"}, got)
 
 		u := greenlet.Spawn(main, ret(nil))
@@ -62,7 +62,7 @@ func (s *Conformance) TestLinkEdges() {
 		s.True(u.Unlink(id))
 		s.False(u.Unlink(id))
 		s.Equal(0, u.HasLinks())
-		s.NoError(u.Join(main, greenlet.Forever))
+		s.NoError(u.Join(main))
 		s.NotContains(got, "unlinked")
 		return nil
 	})
@@ -103,14 +103,12 @@ func (s *Conformance) TestLinkFilters() {
 			g.LinkException(rec("exception"))
 			if c.kill {
 				s.NoError(greenlet.Sleep(main, 0))
-				s.NoError(g.Kill(main, nil, true, greenlet.Forever))
+				s.NoError(g.Kill(main))
 			}
-			s.NoError(g.Join(main, greenlet.Forever))
+			s.NoError(g.Join(main))
 			// Until the link greenlets are done, however long they take.
 			idle := func() {
-				done, err := greenlet.Wait(main, greenlet.Forever)
-				s.NoError(err)
-				s.True(done)
+				s.NoError(greenlet.Wait(main))
 			}
 			idle()
 			s.Equal(c.want, got, c.name)
@@ -138,7 +136,7 @@ func (s *Conformance) TestLinkedExited() {
 		receiver := greenlet.Spawn(main, sleeper(time.Hour, nil))
 		src := greenlet.Spawn(main, ret(1))
 		src.LinkTo(receiver, greenlet.OnAny)
-		_, err := receiver.Get(main, true, greenlet.Forever)
+		_, err := receiver.Get(main)
 		var done *greenlet.LinkedCompleted
 		s.Require().ErrorAs(err, &done)
 		s.Same(src, done.Source)
@@ -150,8 +148,8 @@ func (s *Conformance) TestLinkedExited() {
 		src = greenlet.Spawn(main, sleeper(time.Hour, nil))
 		src.LinkTo(receiver, greenlet.OnValue)
 		s.NoError(greenlet.Sleep(main, 0))
-		greenlet.Kill(src, nil)
-		_, err = receiver.Get(main, true, greenlet.Forever)
+		src.KillNowait()
+		_, err = receiver.Get(main)
 		var killed *greenlet.LinkedKilled
 		s.Require().ErrorAs(err, &killed)
 		s.ErrorAs(err, &done)
@@ -163,7 +161,7 @@ func (s *Conformance) TestLinkedExited() {
 		receiver = greenlet.New(main, func(*greenlet.Greenlet) (any, error) { ran = true; return nil, nil })
 		src = greenlet.Spawn(main, fails(boom))
 		src.LinkTo(receiver, greenlet.OnException)
-		s.NoError(src.Join(main, greenlet.Forever))
+		s.NoError(src.Join(main))
 		s.NoError(greenlet.Sleep(main, 0))
 		var failed *greenlet.LinkedFailed
 		s.Require().ErrorAs(receiver.Err(), &failed)
@@ -173,7 +171,7 @@ func (s *Conformance) TestLinkedExited() {
 		// filters that do not match deliver nothing
 		receiver = greenlet.Spawn(main, sleeper(20*time.Millisecond, "quiet"))
 		greenlet.Spawn(main, ret(nil)).LinkTo(receiver, greenlet.OnException)
-		v, err := receiver.Get(main, true, greenlet.Forever)
+		v, err := receiver.Get(main)
 		s.NoError(err)
 		s.Equal("quiet", v)
 
@@ -188,7 +186,7 @@ func (s *Conformance) TestLinkedExited() {
 			}
 			return nil, nil
 		})
-		s.NoError(w.Join(main, greenlet.Forever))
+		s.NoError(w.Join(main))
 		s.Require().Len(got, 2)
 		s.ErrorAs(got[0], &done)
 		s.ErrorAs(got[1], &failed)
@@ -203,7 +201,7 @@ func (s *Conformance) TestBlockingInRawlink() {
 		var err error
 		g := greenlet.Spawn(main, ret(nil))
 		g.Rawlink(func(*greenlet.Greenlet) { err = greenlet.Sleep(main, time.Millisecond) })
-		s.NoError(g.Join(main, greenlet.Forever))
+		s.NoError(g.Join(main))
 		s.ErrorIs(err, greenlet.ErrBlockingSwitchOut)
 		return nil
 	})
@@ -219,7 +217,7 @@ func (s *Conformance) TestScope() {
 
 		f := greenlet.Spawn(main, fails(boom))
 		s.NoError(f.Scope(main, func() error { return nil }), "no error at the scope")
-		_, err := f.Get(main, true, greenlet.Forever)
+		_, err := f.Get(main)
 		s.Same(boom, err)
 
 		bodyErr := errors.New("body")
@@ -227,7 +225,7 @@ func (s *Conformance) TestScope() {
 		err = k.Scope(main, func() error { _ = greenlet.Sleep(main, 0); return bodyErr })
 		s.Same(bodyErr, err)
 		s.False(k.Successful())
-		_, err = k.Get(main, true, greenlet.Forever)
+		_, err = k.Get(main)
 		s.Same(bodyErr, err, "g fails with the body's error")
 		return nil
 	})

@@ -27,55 +27,53 @@ func (s *Conformance) runOnForeignHub(body func(m2 *greenlet.Greenlet)) {
 func (s *Conformance) TestSyncObjectsRejectAForeignGreenlet() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
-		q := greenlet.NewQueue[int](h, 1)
-		full := greenlet.NewQueue[int](h, 1)
+		q := greenlet.NewQueue[int](h, greenlet.MaxSize(1))
+		full := greenlet.NewQueue[int](h, greenlet.MaxSize(1))
 		s.NoError(full.PutNowait(1))
-		lq := greenlet.NewLifoQueue[int](h, greenlet.Unbounded)
-		pq := greenlet.NewPriorityQueue[int](h, greenlet.Unbounded, func(a, b int) bool { return a < b })
+		lq := greenlet.NewLifoQueue[int](h)
+		pq := greenlet.NewPriorityQueue[int](h, func(a, b int) bool { return a < b })
 		c := greenlet.NewChannel[int](h)
 		sem := greenlet.NewSemaphore(h, 0)
 		bsem := greenlet.NewBoundedSemaphore(h, 1)
 		lock := greenlet.NewLock(h)
-		locked, err := lock.Acquire(main, false, 0)
-		s.True(locked)
-		s.NoError(err)
+		s.True(lock.TryAcquire())
 		ev := greenlet.NewEvent(h)
 		ar := greenlet.NewAsyncResult(h)
 		grp := greenlet.NewGroup(h)
-		member := grp.Spawn(sleeper(time.Hour, nil))
+		member, _ := grp.Spawn(main, sleeper(time.Hour, nil))
 		pool := greenlet.NewPool(h, 0)
 		local := greenlet.Spawn(main, sleeper(time.Hour, nil))
 		s.runOnForeignHub(func(m2 *greenlet.Greenlet) {
 			cases := map[string]func(){
-				"Queue.Put":          func() { _ = q.Put(m2, 1, true, greenlet.Forever) },
-				"Queue.Put full":     func() { _ = full.Put(m2, 2, true, greenlet.Forever) },
-				"Queue.Get":          func() { _, _ = q.Get(m2, true, greenlet.Forever) },
-				"Queue.Peek":         func() { _, _ = q.Peek(m2, true, greenlet.Forever) },
-				"Queue.Join":         func() { _, _ = full.Join(m2, greenlet.Forever) },
-				"LifoQueue.Get":      func() { _, _ = lq.Get(m2, true, greenlet.Forever) },
-				"PriorityQueue.Get":  func() { _, _ = pq.Get(m2, true, greenlet.Forever) },
-				"Channel.Put":        func() { _ = c.Put(m2, 1, true, greenlet.Forever) },
-				"Channel.Get":        func() { _, _ = c.Get(m2, true, greenlet.Forever) },
-				"Semaphore.Acquire":  func() { _, _ = sem.Acquire(m2, true, greenlet.Forever) },
-				"Semaphore.Wait":     func() { _, _ = sem.Wait(m2, greenlet.Forever) },
-				"Bounded.Acquire":    func() { _, _ = bsem.Acquire(m2, true, greenlet.Forever) },
-				"Lock.Acquire":       func() { _, _ = lock.Acquire(m2, true, greenlet.Forever) },
-				"Event.Wait":         func() { _, _ = ev.Wait(m2, greenlet.Forever) },
-				"AsyncResult.Get":    func() { _, _ = ar.Get(m2, true, greenlet.Forever) },
-				"AsyncResult.Wait":   func() { _, _ = ar.Wait(m2, greenlet.Forever) },
-				"Group.Join":         func() { _, _ = grp.Join(m2, greenlet.Forever, false) },
-				"Group.Kill":         func() { _ = grp.Kill(m2, nil, true, greenlet.Forever) },
-				"Group.Killone":      func() { _ = grp.Killone(m2, member, nil, true, greenlet.Forever) },
+				"Queue.Put":          func() { _ = q.Put(m2, 1) },
+				"Queue.Put full":     func() { _ = full.Put(m2, 2) },
+				"Queue.Get":          func() { _, _ = q.Get(m2) },
+				"Queue.Peek":         func() { _, _ = q.Peek(m2) },
+				"Queue.Join":         func() { _ = full.Join(m2) },
+				"LifoQueue.Get":      func() { _, _ = lq.Get(m2) },
+				"PriorityQueue.Get":  func() { _, _ = pq.Get(m2) },
+				"Channel.Put":        func() { _ = c.Put(m2, 1) },
+				"Channel.Get":        func() { _, _ = c.Get(m2) },
+				"Semaphore.Acquire":  func() { _ = sem.Acquire(m2) },
+				"Semaphore.Wait":     func() { _, _ = sem.Wait(m2) },
+				"Bounded.Acquire":    func() { _ = bsem.Acquire(m2) },
+				"Lock.Acquire":       func() { _ = lock.Acquire(m2) },
+				"Event.Wait":         func() { _ = ev.Wait(m2) },
+				"AsyncResult.Get":    func() { _, _ = ar.Get(m2) },
+				"AsyncResult.Wait":   func() { _, _ = ar.Wait(m2) },
+				"Group.Join":         func() { _, _ = grp.Join(m2) },
+				"Group.Kill":         func() { _ = grp.Kill(m2) },
+				"Group.Killone":      func() { _ = member.Kill(m2) },
 				"Pool.Spawn":         func() { _, _ = pool.Spawn(m2, ret(nil)) },
-				"Pool.WaitAvailable": func() { _, _ = pool.WaitAvailable(m2, greenlet.Forever) },
-				"Pool.Add":           func() { _ = pool.Add(m2, local, true, greenlet.Forever) },
-				"WaitObjects Event":  func() { _, _ = greenlet.WaitObjects(m2, []greenlet.Waitable{ev}, greenlet.Forever, -1) },
-				"WaitObjects Sem":    func() { _, _ = greenlet.WaitObjects(m2, []greenlet.Waitable{sem}, greenlet.Forever, -1) },
-				"WaitObjects Result": func() { _, _ = greenlet.WaitObjects(m2, []greenlet.Waitable{ar}, greenlet.Forever, -1) },
+				"Pool.WaitAvailable": func() { _, _ = pool.WaitAvailable(m2) },
+				"Pool.Add":           func() { _ = pool.Add(m2, local) },
+				"WaitObjects Event":  func() { _, _ = greenlet.WaitObjects(m2, []greenlet.Waitable{ev}) },
+				"WaitObjects Sem":    func() { _, _ = greenlet.WaitObjects(m2, []greenlet.Waitable{sem}) },
+				"WaitObjects Result": func() { _, _ = greenlet.WaitObjects(m2, []greenlet.Waitable{ar}) },
 				"WaitObjects Greenlet": func() {
-					_, _ = greenlet.WaitObjects(m2, []greenlet.Waitable{local}, greenlet.Forever, -1)
+					_, _ = greenlet.WaitObjects(m2, []greenlet.Waitable{local})
 				},
-				"IWait": func() { greenlet.IWait(m2, []greenlet.Waitable{ev}, greenlet.Forever).Close() },
+				"IWait": func() { greenlet.IWait(m2, []greenlet.Waitable{ev}).Close() },
 			}
 			for name, f := range cases {
 				msg := panicMessage(f)
@@ -93,11 +91,11 @@ func (s *Conformance) TestSyncObjectsRejectAForeignGreenlet() {
 		s.False(member.Ready())
 		s.Equal(0, pool.Len())
 		s.Equal(0, local.HasLinks())
-		return greenlet.KillAll(main, []*greenlet.Greenlet{member, local}, nil, true, greenlet.Forever)
+		return greenlet.KillAll(main, []*greenlet.Greenlet{member, local})
 	})
 }
 
-// Misuse of Kill, KillAll, JoinAll, Group.Killone, Pool.Add and WaitObjects
+// Misuse of Kill, KillAll, KillAllNowait, JoinAll, Pool.Add and WaitObjects
 // panics before anything is killed, linked or taken.
 func (s *Conformance) TestMisusePanicsBeforeAnyEffect() {
 	s.run(func(main *greenlet.Greenlet) error {
@@ -114,46 +112,44 @@ func (s *Conformance) TestMisusePanicsBeforeAnyEffect() {
 		s.runOnForeignHub(func(m2 *greenlet.Greenlet) {
 			foreign = greenlet.Spawn(m2, ret(nil))
 			for name, f := range map[string]func(){
-				"Kill wrong hub":    func() { _ = a.Kill(m2, nil, true, greenlet.Forever) },
-				"KillAll wrong hub": func() { _ = greenlet.KillAll(m2, []*greenlet.Greenlet{a, b}, nil, true, greenlet.Forever) },
-				"Kill no block":     func() { _ = a.Kill(m2, nil, false, 0) },
-				"KillAll no block":  func() { _ = greenlet.KillAll(m2, []*greenlet.Greenlet{a, b}, nil, false, 0) },
+				"Kill wrong hub":    func() { _ = a.Kill(m2) },
+				"KillAll wrong hub": func() { _ = greenlet.KillAll(m2, []*greenlet.Greenlet{a, b}) },
 			} {
 				s.Contains(panicMessage(f), "belongs to another hub", name)
 			}
-			_, _ = foreign.Get(m2, true, greenlet.Forever)
+			_, _ = foreign.Get(m2)
 		})
 		cases := map[string]func(){
-			"greenlet: Kill with block needs the calling greenlet": func() { _ = a.Kill(nil, nil, true, greenlet.Forever) },
+			"greenlet: Kill: nil calling greenlet (pass the greenlet making the call)": func() { _ = a.Kill(nil) },
 			"greenlet: Kill: " + idle.String() + " is not running (" + main.String() + " is); a blocking call must name the calling greenlet": func() {
-				_ = a.Kill(idle, nil, true, greenlet.Forever)
+				_ = a.Kill(idle)
 			},
-			"greenlet: KillAll with block needs the calling greenlet": func() {
-				_ = greenlet.KillAll(nil, []*greenlet.Greenlet{a, b}, nil, true, greenlet.Forever)
+			"greenlet: KillAll: nil calling greenlet (pass the greenlet making the call)": func() {
+				_ = greenlet.KillAll(nil, []*greenlet.Greenlet{a, b})
 			},
 			"greenlet: KillAll: " + idle.String() + " is not running (" + main.String() + " is); a blocking call must name the calling greenlet": func() {
-				_ = greenlet.KillAll(idle, []*greenlet.Greenlet{a, b}, nil, true, greenlet.Forever)
+				_ = greenlet.KillAll(idle, []*greenlet.Greenlet{a, b})
 			},
-			"greenlet: KillAll: nil greenlet at index 2": func() {
-				_ = greenlet.KillAll(main, []*greenlet.Greenlet{a, b, nil}, nil, false, 0)
+			"greenlet: KillAllNowait: nil greenlet at index 2": func() {
+				greenlet.KillAllNowait([]*greenlet.Greenlet{a, b, nil})
 			},
 			"greenlet: KillAll: " + foreign.String() + " belongs to another hub than " + main.String(): func() {
-				_ = greenlet.KillAll(main, []*greenlet.Greenlet{a, foreign}, nil, true, greenlet.Forever)
+				_ = greenlet.KillAll(main, []*greenlet.Greenlet{a, foreign})
 			},
 			"greenlet: JoinAll: " + foreign.String() + " belongs to another hub than " + main.String(): func() {
-				_, _ = greenlet.JoinAll(main, []*greenlet.Greenlet{a, b, foreign}, greenlet.Forever, false, -1)
+				_, _ = greenlet.JoinAll(main, []*greenlet.Greenlet{a, b, foreign})
 			},
 			"greenlet: JoinAll: nil greenlet at index 1": func() {
-				_, _ = greenlet.JoinAll(main, []*greenlet.Greenlet{a, nil}, greenlet.Forever, false, -1)
+				_, _ = greenlet.JoinAll(main, []*greenlet.Greenlet{a, nil})
 			},
-			"greenlet: Group.Killone with block needs the calling greenlet": func() {
-				_ = grp.Killone(nil, b, nil, true, greenlet.Forever)
+			"greenlet: KillAllNowait: " + foreign.String() + " belongs to another hub than " + a.String(): func() {
+				greenlet.KillAllNowait([]*greenlet.Greenlet{a, foreign})
 			},
 			"greenlet: Pool.Add: " + foreign.String() + " belongs to another hub": func() {
-				_ = pool.Add(main, foreign, false, 0)
+				_ = pool.Add(main, foreign)
 			},
 			"greenlet: WaitObjects: greenlet_test.notLinkable is neither a *Greenlet nor a Linkable": func() {
-				_, _ = greenlet.WaitObjects(main, []greenlet.Waitable{ev, a, notLinkable{}}, greenlet.Forever, -1)
+				_, _ = greenlet.WaitObjects(main, []greenlet.Waitable{ev, a, notLinkable{}})
 			},
 		}
 		for want, f := range cases {
@@ -166,7 +162,7 @@ func (s *Conformance) TestMisusePanicsBeforeAnyEffect() {
 		s.Equal(1, b.HasLinks(), "b keeps only its group membership link")
 		s.Equal(0, ev.LinkCount())
 		s.Equal(1, pool.FreeCount())
-		return greenlet.KillAll(main, []*greenlet.Greenlet{a, b, idle}, nil, true, greenlet.Forever)
+		return greenlet.KillAll(main, []*greenlet.Greenlet{a, b, idle})
 	})
 }
 
@@ -176,34 +172,34 @@ func (s *Conformance) TestEarlyReturnsLeaveNoLinkOrTimer() {
 	s.run(func(main *greenlet.Greenlet) error {
 		target := greenlet.Spawn(main, sleeper(time.Hour, nil))
 		joiner := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			return nil, target.Join(g, greenlet.Forever)
+			return nil, target.Join(g)
 		})
 		allJoiner := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			_, err := greenlet.JoinAll(g, []*greenlet.Greenlet{target, target}, time.Hour, false, -1)
+			_, err := greenlet.JoinAll(g, []*greenlet.Greenlet{target, target}, greenlet.Within(time.Hour))
 			return nil, err
 		})
 		getter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			_, err := target.Get(g, true, time.Hour)
+			_, err := target.GetTimeout(g, time.Hour)
 			return nil, err
 		})
 		s.NoError(greenlet.Sleep(main, 0))
 		s.Equal(4, target.HasLinks())
-		s.NoError(greenlet.KillAll(main, []*greenlet.Greenlet{joiner, allJoiner, getter}, nil, true, greenlet.Forever))
+		s.NoError(greenlet.KillAll(main, []*greenlet.Greenlet{joiner, allJoiner, getter}))
 		s.Equal(0, target.HasLinks(), "a killed joiner left its link")
 		timedOut := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			_, err := greenlet.JoinAll(g, []*greenlet.Greenlet{target}, time.Millisecond, false, -1)
+			_, err := greenlet.JoinAll(g, []*greenlet.Greenlet{target}, greenlet.Within(time.Millisecond))
 			return nil, err
 		})
-		s.NoError(timedOut.Join(main, greenlet.Forever))
+		s.NoError(timedOut.Join(main))
 		s.Equal(0, target.HasLinks(), "a timed-out JoinAll left its link")
-		s.NoError(target.Kill(main, nil, true, greenlet.Forever))
+		s.NoError(target.Kill(main))
 		// JoinAll returning early (all done) stops its timer: nothing is
 		// left to keep the loop alive, so waiting forever ends in LoopExit
 		// at once rather than when an hour-long timer fires.
 		done := greenlet.Spawn(main, ret(1))
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{done}, time.Hour, false, -1)
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{done}, greenlet.Within(time.Hour))
 		s.NoError(err)
-		_, err = greenlet.NewEvent(main.Hub()).Wait(main, greenlet.Forever)
+		err = greenlet.NewEvent(main.Hub()).Wait(main)
 		s.ErrorIs(err, greenlet.ErrLoopExit)
 		return nil
 	})
@@ -214,24 +210,24 @@ func (s *Conformance) TestEarlyReturnsLeaveNoLinkOrTimer() {
 func (s *Conformance) TestQueueShutdownDoesNotSwallowAKill() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
-		full := greenlet.NewQueue[int](h, 1)
+		full := greenlet.NewQueue[int](h, greenlet.MaxSize(1))
 		s.NoError(full.PutNowait(0))
-		empty := greenlet.NewQueue[int](h, 1)
+		empty := greenlet.NewQueue[int](h, greenlet.MaxSize(1))
 		putter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			return nil, full.Put(g, 1, true, greenlet.Forever)
+			return nil, full.Put(g, 1)
 		})
 		getter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			_, err := empty.Get(g, true, greenlet.Forever)
+			_, err := empty.Get(g)
 			return nil, err
 		})
 		s.NoError(greenlet.Sleep(main, 0))
 		// The kills are queued first, then the shutdowns pop both waiters:
 		// each resumes granted by the shutdown and with the kill.
-		greenlet.Kill(putter, nil)
-		greenlet.Kill(getter, nil)
-		full.Shutdown(false)
-		empty.Shutdown(false)
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{putter, getter}, greenlet.Forever, false, -1)
+		putter.KillNowait()
+		getter.KillNowait()
+		full.Shutdown()
+		empty.Shutdown()
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{putter, getter})
 		s.NoError(err)
 		for _, g := range []*greenlet.Greenlet{putter, getter} {
 			s.True(g.Successful(), "%v: %v", g, g.Err())
@@ -249,12 +245,12 @@ func (s *Conformance) TestValueIsNilAfterAFailure() {
 		boom := errors.New("boom")
 		g := greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { return 42, boom })
 		t := greenlet.SpawnTyped(main, func(*greenlet.Greenlet) (int, error) { return 7, boom })
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{g, t.Greenlet}, greenlet.Forever, false, -1)
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{g, t.Greenlet})
 		s.NoError(err)
 		s.Nil(g.Value())
 		s.Equal(0, t.Value())
 		s.ErrorIs(g.Err(), boom)
-		v, err := t.Get(main, true, greenlet.Forever)
+		v, err := t.Get(main)
 		s.Equal(0, v)
 		s.ErrorIs(err, boom)
 		s.Len(s.takeHandled(), 2)
@@ -269,28 +265,29 @@ func (s *Conformance) TestNilAndZeroValueMessages() {
 		h := main.Hub()
 		var nilG *greenlet.Greenlet
 		cases := map[string]func(){
-			"greenlet: Kill: nil greenlet":  func() { greenlet.Kill(nil, nil) },
-			"greenlet: Join: nil greenlet":  func() { _ = nilG.Join(main, 0) },
-			"greenlet: Get: nil greenlet":   func() { _, _ = nilG.Get(main, false, 0) },
-			"greenlet: Kill: nil greenlet ": func() { _ = nilG.Kill(main, nil, true, 0) },
+			"greenlet: KillNowait: nil greenlet":  func() { nilG.KillNowait() },
+			"greenlet: JoinTimeout: nil greenlet": func() { _, _ = nilG.JoinTimeout(main, 0) },
+			"greenlet: Join: nil greenlet":        func() { _ = nilG.Join(main) },
+			"greenlet: Get: nil greenlet":         func() { _, _ = nilG.Get(main) },
+			"greenlet: Kill: nil greenlet ":       func() { _ = nilG.Kill(main, greenlet.Within(0)) },
 			"greenlet: Signal with a nil greenlet (pass a greenlet of the hub to run the handler on)": func() {
 				greenlet.Signal(nil, syscall.SIGUSR2, func(*greenlet.Greenlet) error { return nil })
 			},
-			"greenlet: KillAll: nil greenlet at index 0": func() { _ = greenlet.KillAll(nil, []*greenlet.Greenlet{nil}, nil, false, 0) },
+			"greenlet: KillAllNowait: nil greenlet at index 0": func() { greenlet.KillAllNowait([]*greenlet.Greenlet{nil}) },
 			"greenlet: JoinAll: nil greenlet at index 0": func() {
-				_, _ = greenlet.JoinAll(main, []*greenlet.Greenlet{nil}, 0, false, -1)
+				_, _ = greenlet.JoinAll(main, []*greenlet.Greenlet{nil}, greenlet.Within(0))
 			},
 			"greenlet: Queue.Put on a zero Queue, which is not usable; create it with NewQueue": func() {
 				var q greenlet.Queue[int]
-				_ = q.Put(main, 1, false, 0)
+				_ = q.Put(main, 1)
 			},
 			"greenlet: Queue.Get on a zero Queue, which is not usable; create it with NewQueue": func() {
 				var q greenlet.Queue[int]
-				_, _ = q.GetNowait()
+				_, _ = q.Get(main)
 			},
 			"greenlet: Channel.Put on a zero Channel, which is not usable; create it with NewChannel": func() {
 				var c greenlet.Channel[int]
-				_ = c.PutNowait(1)
+				_ = c.Put(main, 1)
 			},
 			"greenlet: Semaphore.Release on a zero Semaphore, which is not usable; create it with NewSemaphore": func() {
 				var sem greenlet.Semaphore
@@ -298,11 +295,11 @@ func (s *Conformance) TestNilAndZeroValueMessages() {
 			},
 			"greenlet: Semaphore.Acquire on a zero Semaphore, which is not usable; create it with NewSemaphore": func() {
 				var sem greenlet.Semaphore
-				_, _ = sem.Acquire(main, false, 0)
+				_ = sem.Acquire(main)
 			},
 			"greenlet: Event.Wait on a zero Event, which is not usable; create it with NewEvent": func() {
 				var e greenlet.Event
-				_, _ = e.Wait(main, 0)
+				_ = e.Wait(main)
 			},
 			"greenlet: Event.Set on a zero Event, which is not usable; create it with NewEvent": func() {
 				var e greenlet.Event
@@ -314,7 +311,7 @@ func (s *Conformance) TestNilAndZeroValueMessages() {
 			},
 			"greenlet: Group.Spawn on a zero Group, which is not usable; create it with NewGroup": func() {
 				var grp greenlet.Group
-				grp.Spawn(ret(nil))
+				grp.Spawn(main, ret(nil))
 			},
 			"greenlet: Pool.Spawn on a zero Pool, which is not usable; create it with NewPool": func() {
 				var p greenlet.Pool
@@ -325,10 +322,10 @@ func (s *Conformance) TestNilAndZeroValueMessages() {
 				greenlet.NewSemaphore(h, math.MaxInt).Release()
 			},
 			"greenlet: WaitObjects: nil object at index 1": func() {
-				_, _ = greenlet.WaitObjects(main, []greenlet.Waitable{greenlet.NewEvent(h), nilG}, 0, -1)
+				_, _ = greenlet.WaitObjects(main, []greenlet.Waitable{greenlet.NewEvent(h), nilG}, greenlet.Within(0))
 			},
 			"greenlet: WaitObjects: zero *greenlet.Event at index 0, which is not usable (use its constructor)": func() {
-				_, _ = greenlet.WaitObjects(main, []greenlet.Waitable{&greenlet.Event{}}, 0, -1)
+				_, _ = greenlet.WaitObjects(main, []greenlet.Waitable{&greenlet.Event{}}, greenlet.Within(0))
 			},
 		}
 		for want, f := range cases {

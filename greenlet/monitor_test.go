@@ -43,7 +43,7 @@ func TestBlockingReport(t *testing.T) {
 				})
 				g.SetName("sleeper")
 				g.Start()
-				_, err := g.Get(main, true, greenlet.Forever)
+				_, err := g.Get(main)
 				return err
 			}, hub.WithCore(core), hub.WithBlockingReport(threshold), hub.WithErrorStream(&printed), hub.WithErrorHandler(func(h *hub.Hub, ctx any, err error) {
 				mu.Lock()

@@ -32,20 +32,6 @@ func mustGreenlet(g *Greenlet, op string) {
 	}
 }
 
-// checkBlocker is the check of an op that blocks only on request (block):
-// it panics if block is set without a calling greenlet cur, and returns
-// what cur.check(op, g) says about cur blocking now; without block there
-// is nothing to check.
-func checkBlocker(cur *Greenlet, block bool, op string, g *Greenlet) error {
-	if !block {
-		return nil
-	}
-	if cur == nil {
-		panic("greenlet: " + op + " with block needs the calling greenlet")
-	}
-	return cur.check(op, g)
-}
-
 // mustGreenlets panics if an element of gs is nil or, with cur given,
 // belongs to another hub than cur; it checks them all before op has any
 // effect.

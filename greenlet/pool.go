@@ -1,16 +1,11 @@
 package greenlet
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
 )
-
-// ErrPoolFull is returned by Pool.Add and Pool.Start when no slot frees up
-// in time (gevent's PoolFull).
-var ErrPoolFull = errors.New("greenlet: pool is full")
 
 // A Pool is a Group of at most size greenlets (gevent's Pool): Spawn waits
 // while the pool is full, so the caller, not the new greenlet, is held
@@ -51,11 +46,18 @@ func (p *Pool) Full() bool {
 	return p.sem.Counter() <= 0
 }
 
-// WaitAvailable waits until a slot is free, or timeout passes, and returns
-// the number of free slots (0 after a timeout).
-func (p *Pool) WaitAvailable(cur *Greenlet, timeout time.Duration) (int, error) {
+// WaitAvailable waits until a slot is free and returns the number of free
+// slots. An error is one delivered to cur while it waited.
+func (p *Pool) WaitAvailable(cur *Greenlet) (int, error) {
 	mustOwn(p.h, cur, "Pool.WaitAvailable", "NewPool")
-	return p.sem.Wait(cur, timeout)
+	return p.sem.Wait(cur)
+}
+
+// WaitAvailableTimeout is WaitAvailable giving up after d: then it returns
+// 0 free slots and a nil error.
+func (p *Pool) WaitAvailableTimeout(cur *Greenlet, d time.Duration) (int, error) {
+	mustOwn(p.h, cur, "Pool.WaitAvailableTimeout", "NewPool")
+	return p.sem.WaitTimeout(cur, d)
 }
 
 // Spawn waits for a free slot, then starts fn in a new member greenlet. An
@@ -65,7 +67,7 @@ func (p *Pool) Spawn(cur *Greenlet, fn Func) (*Greenlet, error) {
 	if fn == nil {
 		panic("greenlet: New with a nil body")
 	}
-	if _, err := p.sem.Acquire(cur, true, Forever); err != nil {
+	if err := p.sem.Acquire(cur); err != nil {
 		return nil, err
 	}
 	g := newOn(p.h, fn)
@@ -74,35 +76,73 @@ func (p *Pool) Spawn(cur *Greenlet, fn Func) (*Greenlet, error) {
 	return g, nil
 }
 
-// Add makes g a member, taking a slot: at once, or waiting (block) up to
-// timeout; ErrPoolFull if none frees up. Adding a member again does
-// nothing. Another error is one delivered to cur while it waited.
-func (p *Pool) Add(cur *Greenlet, g *Greenlet, block bool, timeout time.Duration) error {
-	mustOwn(p.h, cur, "Pool.Add", "NewPool")
-	mustGreenlet(g, "Pool.Add")
-	if g.h != p.h {
-		panic(fmt.Sprintf("greenlet: Pool.Add: %v belongs to another hub", g))
-	}
+// Add makes g a member, waiting for a free slot to take. Adding a member
+// again does nothing. An error is one delivered to cur while it waited; g
+// was not added then.
+func (p *Pool) Add(cur *Greenlet, g *Greenlet) error {
+	_, err := p.addWait(cur, g, "Pool.Add", forever)
+	return err
+}
+
+// AddTimeout is Add giving up after d: it reports whether g is a member
+// (false: no slot freed up in time, gevent's PoolFull).
+func (p *Pool) AddTimeout(cur *Greenlet, g *Greenlet, d time.Duration) (bool, error) {
+	return p.addWait(cur, g, "Pool.AddTimeout", d)
+}
+
+// TryAdd makes g a member if a slot is free now, without waiting, and
+// reports whether g is a member. It may be called from any greenlet or
+// callback of the pool's hub.
+func (p *Pool) TryAdd(g *Greenlet) bool {
+	p.mustAddable(nil, g, "Pool.TryAdd")
 	if p.Contains(g) {
-		return nil
+		return true
 	}
-	ok, err := p.sem.Acquire(cur, block, timeout)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return ErrPoolFull
+	if !p.sem.TryAcquire() {
+		return false
 	}
 	p.add(g)
-	return nil
+	return true
+}
+
+func (p *Pool) mustAddable(cur *Greenlet, g *Greenlet, op string) {
+	mustOwn(p.h, cur, op, "NewPool")
+	mustGreenlet(g, op)
+	if g.h != p.h {
+		panic(fmt.Sprintf("greenlet: %s: %v belongs to another hub", op, g))
+	}
+}
+
+func (p *Pool) addWait(cur *Greenlet, g *Greenlet, op string, timeout time.Duration) (bool, error) {
+	p.mustAddable(cur, g, op)
+	if p.Contains(g) {
+		return true, nil
+	}
+	ok, err := p.sem.acquire(cur, true, timeout)
+	if err != nil || !ok {
+		return false, err
+	}
+	p.add(g)
+	return true, nil
 }
 
 // Start adds g as Add does and starts it.
-func (p *Pool) Start(cur *Greenlet, g *Greenlet, block bool, timeout time.Duration) error {
+func (p *Pool) Start(cur *Greenlet, g *Greenlet) error {
 	mustGreenlet(g, "Pool.Start")
-	if err := p.Add(cur, g, block, timeout); err != nil {
+	if err := p.Add(cur, g); err != nil {
 		return err
 	}
 	g.Start()
 	return nil
+}
+
+// StartTimeout adds g as AddTimeout does and, if it was added, starts it;
+// it reports whether g was added.
+func (p *Pool) StartTimeout(cur *Greenlet, g *Greenlet, d time.Duration) (bool, error) {
+	mustGreenlet(g, "Pool.StartTimeout")
+	ok, err := p.AddTimeout(cur, g, d)
+	if ok {
+		g.Start()
+	}
+	return ok, err
 }

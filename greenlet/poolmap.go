@@ -1,6 +1,8 @@
 package greenlet
 
 import (
+	"fmt"
+
 	"github.com/gevent-go/gevent/internal/sched"
 )
 
@@ -20,7 +22,7 @@ type MapResult[Out any] struct {
 //
 //	it := greenlet.Imap(cur, pool, inputs, fn)
 //	defer it.Close(cur)
-//	for it.Next() {
+//	for it.Next(cur) {
 //		r := it.Result()
 //	}
 //	if err := it.Err(); err != nil { ... } // delivered to cur
@@ -60,7 +62,7 @@ func imap[In, Out any](cur *Greenlet, p *Pool, in []In, fn func(g *Greenlet, x I
 		ordered: ordered,
 		res:     make([]MapResult[Out], len(in)),
 		got:     make([]bool, len(in)),
-		done:    newQueue[int](p.h, Unbounded, fifoQueue, nil),
+		done:    newQueue[int](p.h, "NewQueue", nil, fifoQueue, nil),
 	}
 	if len(in) == 0 {
 		return it
@@ -90,8 +92,12 @@ func imap[In, Out any](cur *Greenlet, p *Pool, in []In, fn func(g *Greenlet, x I
 
 // Next waits for the next outcome and reports whether there is one (then
 // Result returns it). It returns false after the last one, or when an
-// error is delivered to the greenlet (Err returns it).
-func (it *MapIter[Out]) Next() bool {
+// error is delivered to the greenlet (Err returns it). cur must be the
+// greenlet that made the iterator (anything else panics).
+func (it *MapIter[Out]) Next(cur *Greenlet) bool {
+	if cur != it.cur {
+		panic(fmt.Sprintf("greenlet: MapIter.Next: called with %v; the iterator belongs to %v", cur, it.cur))
+	}
 	if it.yielded == len(it.res) || it.err != nil {
 		return false
 	}
@@ -102,7 +108,7 @@ func (it *MapIter[Out]) Next() bool {
 			it.yielded++
 			return true
 		}
-		i, err := it.done.Get(it.cur, true, Forever)
+		i, err := it.done.Get(it.cur)
 		if err != nil {
 			it.err = err
 			return false
@@ -129,10 +135,10 @@ func (it *MapIter[Out]) Close(cur *Greenlet) error {
 	if it.feeder == nil {
 		return nil
 	}
-	if err := it.feeder.Kill(cur, nil, true, Forever); err != nil {
+	if err := it.feeder.Kill(cur); err != nil {
 		return err
 	}
-	return KillAll(cur, it.workers, nil, true, Forever)
+	return KillAll(cur, it.workers)
 }
 
 // Map runs fn over in on the pool and returns the values in input order,
@@ -142,7 +148,7 @@ func Map[In, Out any](cur *Greenlet, p *Pool, in []In, fn func(g *Greenlet, x In
 	it := Imap(cur, p, in, fn)
 	out := make([]Out, 0, len(in))
 	var first error
-	for it.Next() {
+	for it.Next(cur) {
 		r := it.Result()
 		if r.Err != nil && first == nil {
 			first = r.Err

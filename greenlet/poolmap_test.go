@@ -32,7 +32,7 @@ func (s *Conformance) TestPoolMap() {
 			got, err := greenlet.Map(main, p, in, sqr)
 			s.NoError(err)
 			s.Equal(want, got, "size %d", size)
-			ok, err := p.Join(main, greenlet.Forever, false)
+			ok, err := p.Join(main)
 			s.True(ok)
 			s.NoError(err)
 		}
@@ -46,7 +46,7 @@ func (s *Conformance) TestPoolMap() {
 		wait := func(g *greenlet.Greenlet, i int) (int, error) {
 			switch i {
 			case 0: // finishes last: waits for item 2
-				_, err := last.Wait(g, greenlet.Forever)
+				err := last.Wait(g)
 				return i, err
 			case 2:
 				defer last.Set()
@@ -55,7 +55,7 @@ func (s *Conformance) TestPoolMap() {
 			return i, nil
 		}
 		it := greenlet.ImapUnordered(main, p, []int{0, 1, 2}, wait)
-		for it.Next() {
+		for it.Next(main) {
 			order = append(order, it.Result().Value)
 		}
 		s.NoError(it.Err())
@@ -69,7 +69,7 @@ func (s *Conformance) TestPoolMap() {
 		}
 		it2 := greenlet.Imap(main, p, []int{1, 0, 2}, divide)
 		var tr tracer
-		for it2.Next() {
+		for it2.Next(main) {
 			r := it2.Result()
 			tr.add("%d %v %v", r.Index, r.Value, r.Err)
 		}

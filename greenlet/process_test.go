@@ -26,7 +26,7 @@ func init() {
 			}
 		}
 		g := greenlet.Spawn(main, sleeper(time.Millisecond, strings.Join(args, "+")))
-		v, err := g.Get(main, true, greenlet.Forever)
+		v, err := g.Get(main)
 		if err != nil {
 			return err
 		}
@@ -86,7 +86,7 @@ func (s *Conformance) TestFork() {
 		s.Equal(1, st.ExitCode())
 		_, err = greenlet.Fork(main, "nope", nil)
 		s.ErrorContains(err, `no entry "nope"`)
-		return ticker.Kill(main, nil, true, greenlet.Forever)
+		return ticker.Kill(main)
 	})
 }
 
@@ -113,7 +113,7 @@ func (s *Conformance) TestSignal() {
 		s.Equal([]bool{true, true}, ran)
 		var w struct{ never *greenlet.Greenlet }
 		w.never = greenlet.New(main, ret(nil))
-		s.ErrorIs(w.never.Join(main, greenlet.Forever), greenlet.ErrLoopExit, "signal handlers do not count")
+		s.ErrorIs(w.never.Join(main), greenlet.ErrLoopExit, "signal handlers do not count")
 		sig.Cancel()
 		sig.Cancel()
 		return nil

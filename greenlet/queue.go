@@ -2,6 +2,7 @@ package greenlet
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"time"
 
@@ -10,21 +11,20 @@ import (
 )
 
 var (
-	// ErrEmpty is returned by a Get or Peek that finds no item: without
-	// block, or when its own timeout passes (gevent's queue.Empty).
+	// ErrEmpty is returned by a Get or Peek that finds no item: GetNowait,
+	// PeekNowait, or GetTimeout and PeekTimeout when d passes (gevent's
+	// queue.Empty).
 	ErrEmpty = errors.New("greenlet: queue empty")
-	// ErrFull is returned by a Put that finds no room (gevent's queue.Full).
+	// ErrFull is returned by a Put that finds no room: PutNowait, or
+	// PutTimeout when d passes (gevent's queue.Full).
 	ErrFull = errors.New("greenlet: queue full")
 	// ErrShutDown is returned by Put after Shutdown, and by Get once a
-	// shut-down queue is empty (immediately after Shutdown(true)).
+	// shut-down queue is empty (immediately after ShutdownNow).
 	ErrShutDown = errors.New("greenlet: queue shut down")
 	// ErrTaskDone is returned by TaskDone called more times than items were
 	// put.
 	ErrTaskDone = errors.New("greenlet: TaskDone called too many times")
 )
-
-// Unbounded, as a queue's maxsize, means no bound.
-const Unbounded = 0
 
 type queueKind uint8
 
@@ -51,7 +51,7 @@ const (
 type Queue[T any] struct {
 	h       *sched.Hub
 	kind    queueKind
-	maxsize int // Unbounded (0) or the bound
+	maxsize int // the bound, or 0 for none
 	less    func(a, b T) bool
 	items   deque[T] // fifo and lifo
 	heap    []T      // priority
@@ -71,32 +71,53 @@ type Queue[T any] struct {
 	putShutAt LinkID
 }
 
-// NewQueue returns a FIFO queue holding at most maxsize items (Unbounded:
-// no bound). maxsize < 0 panics.
-func NewQueue[T any](h *hub.Hub, maxsize int) *Queue[T] {
-	return newQueue[T](schedOf(h), maxsize, fifoQueue, nil)
+// A QueueOption configures a queue at creation (NewQueue, NewLifoQueue,
+// NewPriorityQueue). The zero QueueOption changes nothing.
+type QueueOption struct {
+	maxsize int // 0: not given
 }
 
-// NewLifoQueue returns a last-in first-out queue (gevent's LifoQueue).
-func NewLifoQueue[T any](h *hub.Hub, maxsize int) *Queue[T] {
-	return newQueue[T](schedOf(h), maxsize, lifoQueue, nil)
+// MaxSize bounds a queue to n items: a Put on a full queue waits for room
+// (gevent's maxsize). n must be at least 1, else MaxSize panics; a queue
+// created without MaxSize is unbounded. A queue of size zero, where a put
+// waits for a getter, is a Channel.
+func MaxSize(n int) QueueOption {
+	if n < 1 {
+		panic(fmt.Sprintf("greenlet: MaxSize(%d): a queue bound must be at least 1 (leave MaxSize out for no bound; a Channel has none)", n))
+	}
+	return QueueOption{maxsize: n}
+}
+
+// NewQueue returns a FIFO queue, unbounded unless opts hold MaxSize.
+func NewQueue[T any](h *hub.Hub, opts ...QueueOption) *Queue[T] {
+	return newQueue[T](schedOf(h), "NewQueue", opts, fifoQueue, nil)
+}
+
+// NewLifoQueue returns a last-in first-out queue (gevent's LifoQueue),
+// unbounded unless opts hold MaxSize.
+func NewLifoQueue[T any](h *hub.Hub, opts ...QueueOption) *Queue[T] {
+	return newQueue[T](schedOf(h), "NewLifoQueue", opts, lifoQueue, nil)
 }
 
 // NewPriorityQueue returns a queue that gives out the least item first by
-// less (gevent's PriorityQueue; equal items come out in no set order).
-func NewPriorityQueue[T any](h *hub.Hub, maxsize int, less func(a, b T) bool) *Queue[T] {
+// less (gevent's PriorityQueue; equal items come out in no set order),
+// unbounded unless opts hold MaxSize. A nil less panics.
+func NewPriorityQueue[T any](h *hub.Hub, less func(a, b T) bool, opts ...QueueOption) *Queue[T] {
 	if less == nil {
 		panic("greenlet: NewPriorityQueue with a nil less function")
 	}
-	return newQueue(schedOf(h), maxsize, priorityQueue, less)
+	return newQueue(schedOf(h), "NewPriorityQueue", opts, priorityQueue, less)
 }
 
-func newQueue[T any](h *sched.Hub, maxsize int, kind queueKind, less func(a, b T) bool) *Queue[T] {
+func newQueue[T any](h *sched.Hub, ctor string, opts []QueueOption, kind queueKind, less func(a, b T) bool) *Queue[T] {
 	if h == nil {
-		panic("greenlet: NewQueue: nil hub")
+		panic("greenlet: " + ctor + ": nil hub")
 	}
-	if maxsize < 0 {
-		panic("greenlet: NewQueue: negative maxsize (use Unbounded)")
+	maxsize := 0
+	for _, o := range opts {
+		if o.maxsize != 0 {
+			maxsize = o.maxsize
+		}
 	}
 	q := &Queue[T]{h: h, kind: kind, maxsize: maxsize, less: less, getShutAt: math.MaxUint64, putShutAt: math.MaxUint64}
 	q.unlockFn = unlockQueue[T]
@@ -114,8 +135,9 @@ func (q *Queue[T]) Len() int {
 	return q.items.len()
 }
 
-// MaxSize returns the bound, or Unbounded.
-func (q *Queue[T]) MaxSize() int { return q.maxsize }
+// MaxSize returns the queue's bound n, with bounded true, or (0, false)
+// for a queue created without MaxSize.
+func (q *Queue[T]) MaxSize() (n int, bounded bool) { return q.maxsize, q.maxsize > 0 }
 
 // Empty reports whether no item is available to a new Get.
 func (q *Queue[T]) Empty() bool { return q.Len()-q.resvGet <= 0 }
@@ -127,7 +149,7 @@ func (q *Queue[T]) Full() bool { return !q.room() }
 func (q *Queue[T]) Unfinished() int { return q.unfinished }
 
 func (q *Queue[T]) room() bool {
-	return q.maxsize == Unbounded || q.Len()+q.resvPut < q.maxsize
+	return q.maxsize == 0 || q.Len()+q.resvPut < q.maxsize
 }
 
 func (q *Queue[T]) push(v T) {
@@ -245,13 +267,29 @@ func (q *Queue[T]) shutGetters() {
 	}
 }
 
-// Put adds v. If the queue is full it fails with ErrFull without block, or
-// waits (block) up to timeout for a slot and then fails with ErrFull. After
-// Shutdown it fails with ErrShutDown. A waiting getter is woken through the
-// queue's unlock callback: Put itself never switches when there is room.
-// Another error is one delivered to cur while it waited; v was not put.
-func (q *Queue[T]) Put(cur *Greenlet, v T, block bool, timeout time.Duration) error {
-	mustOwn(q.h, cur, "Queue.Put", "NewQueue")
+// Put adds v, waiting for room while the queue is full. After Shutdown it
+// fails with ErrShutDown. A waiting getter is woken through the queue's
+// unlock callback: Put itself never switches when there is room. Another
+// error is one delivered to cur while it waited (a kill, a Timeout); v was
+// not put then.
+func (q *Queue[T]) Put(cur *Greenlet, v T) error {
+	mustCaller(cur, "Queue.Put")
+	return q.put(cur, v, true, forever, "Queue.Put")
+}
+
+// PutTimeout is Put that waits at most d for room, then fails with ErrFull
+// (d <= 0: it gives up at the next loop iteration).
+func (q *Queue[T]) PutTimeout(cur *Greenlet, v T, d time.Duration) error {
+	mustCaller(cur, "Queue.PutTimeout")
+	return q.put(cur, v, true, d, "Queue.PutTimeout")
+}
+
+// PutNowait is Put without waiting: a full queue fails with ErrFull. It
+// never switches, so hub callbacks may call it.
+func (q *Queue[T]) PutNowait(v T) error { return q.put(nil, v, false, 0, "Queue.PutNowait") }
+
+func (q *Queue[T]) put(cur *Greenlet, v T, block bool, timeout time.Duration, op string) error {
+	mustOwn(q.h, cur, op, "NewQueue")
 	if q.shut {
 		return ErrShutDown
 	}
@@ -265,7 +303,7 @@ func (q *Queue[T]) Put(cur *Greenlet, v T, block bool, timeout time.Duration) er
 	if !block {
 		return ErrFull
 	}
-	if err := cur.check("Queue.Put", nil); err != nil {
+	if err := cur.check(op, nil); err != nil {
 		return err
 	}
 	id := q.putters.add(wakerOf(cur))
@@ -297,17 +335,29 @@ func (q *Queue[T]) Put(cur *Greenlet, v T, block bool, timeout time.Duration) er
 	return ErrFull
 }
 
-// PutNowait is Put without blocking.
-func (q *Queue[T]) PutNowait(v T) error { return q.Put(nil, v, false, 0) }
+// Get removes and returns an item, waiting for one while the queue is
+// empty. On a shut-down queue it fails with ErrShutDown once no item is
+// left (at once after ShutdownNow). A waiting putter is woken through the
+// unlock callback. Another error is one delivered to cur while it waited (a
+// kill, a Timeout); no item was taken then.
+func (q *Queue[T]) Get(cur *Greenlet) (T, error) {
+	mustCaller(cur, "Queue.Get")
+	return q.get(cur, true, forever, "Queue.Get")
+}
 
-// Get removes and returns an item. If none is available it fails with
-// ErrEmpty without block, or waits (block) up to timeout and then fails
-// with ErrEmpty. On a shut-down queue it fails with ErrShutDown once no
-// item is left (at once after Shutdown(true)). A waiting putter is woken
-// through the unlock callback. Another error is one delivered to cur while
-// it waited; no item was taken.
-func (q *Queue[T]) Get(cur *Greenlet, block bool, timeout time.Duration) (T, error) {
-	mustOwn(q.h, cur, "Queue.Get", "NewQueue")
+// GetTimeout is Get that waits at most d for an item, then fails with
+// ErrEmpty (d <= 0: it gives up at the next loop iteration).
+func (q *Queue[T]) GetTimeout(cur *Greenlet, d time.Duration) (T, error) {
+	mustCaller(cur, "Queue.GetTimeout")
+	return q.get(cur, true, d, "Queue.GetTimeout")
+}
+
+// GetNowait is Get without waiting: an empty queue fails with ErrEmpty. It
+// never switches, so hub callbacks may call it.
+func (q *Queue[T]) GetNowait() (T, error) { return q.get(nil, false, 0, "Queue.GetNowait") }
+
+func (q *Queue[T]) get(cur *Greenlet, block bool, timeout time.Duration, op string) (T, error) {
+	mustOwn(q.h, cur, op, "NewQueue")
 	var zero T
 	if q.getters.len() == 0 && q.Len()-q.resvGet > 0 {
 		v := q.pop()
@@ -322,7 +372,7 @@ func (q *Queue[T]) Get(cur *Greenlet, block bool, timeout time.Duration) (T, err
 	if !block {
 		return zero, ErrEmpty
 	}
-	if err := cur.check("Queue.Get", nil); err != nil {
+	if err := cur.check(op, nil); err != nil {
 		return zero, err
 	}
 	id := q.getters.add(wakerOf(cur))
@@ -354,14 +404,26 @@ func (q *Queue[T]) Get(cur *Greenlet, block bool, timeout time.Duration) (T, err
 	return zero, ErrEmpty
 }
 
-// GetNowait is Get without blocking.
-func (q *Queue[T]) GetNowait() (T, error) { return q.Get(nil, false, 0) }
-
 // Peek returns the item Get would return, without removing it, waiting for
-// one like Get does (in the main greenlet, waiting forever on a queue no one
-// will fill ends in LoopExit).
-func (q *Queue[T]) Peek(cur *Greenlet, block bool, timeout time.Duration) (T, error) {
-	mustOwn(q.h, cur, "Queue.Peek", "NewQueue")
+// one like Get does (in the main greenlet, waiting on a queue no one will
+// fill ends in LoopExit).
+func (q *Queue[T]) Peek(cur *Greenlet) (T, error) {
+	mustCaller(cur, "Queue.Peek")
+	return q.peekWait(cur, true, forever, "Queue.Peek")
+}
+
+// PeekTimeout is Peek that waits at most d for an item, then fails with
+// ErrEmpty (d <= 0: it gives up at the next loop iteration).
+func (q *Queue[T]) PeekTimeout(cur *Greenlet, d time.Duration) (T, error) {
+	mustCaller(cur, "Queue.PeekTimeout")
+	return q.peekWait(cur, true, d, "Queue.PeekTimeout")
+}
+
+// PeekNowait is Peek without waiting: an empty queue fails with ErrEmpty.
+func (q *Queue[T]) PeekNowait() (T, error) { return q.peekWait(nil, false, 0, "Queue.PeekNowait") }
+
+func (q *Queue[T]) peekWait(cur *Greenlet, block bool, timeout time.Duration, op string) (T, error) {
+	mustOwn(q.h, cur, op, "NewQueue")
 	var zero T
 	for {
 		if q.Len()-q.resvGet > 0 {
@@ -373,7 +435,7 @@ func (q *Queue[T]) Peek(cur *Greenlet, block bool, timeout time.Duration) (T, er
 		if !block {
 			return zero, ErrEmpty
 		}
-		if err := cur.check("Queue.Peek", nil); err != nil {
+		if err := cur.check(op, nil); err != nil {
 			return zero, err
 		}
 		e := wakerOf(cur)
@@ -394,9 +456,6 @@ func (q *Queue[T]) Peek(cur *Greenlet, block bool, timeout time.Duration) (T, er
 	}
 }
 
-// PeekNowait is Peek without blocking.
-func (q *Queue[T]) PeekNowait() (T, error) { return q.Peek(nil, false, 0) }
-
 // TaskDone marks one item put earlier as processed (gevent's task_done);
 // when every item is, Join returns. It returns ErrTaskDone if called more
 // times than items were put.
@@ -412,25 +471,47 @@ func (q *Queue[T]) TaskDone() error {
 	return nil
 }
 
-// Join waits until every item put has been marked with TaskDone, or timeout
-// passes; it reports which. It returns at once, without switching, when
-// nothing is unfinished.
-func (q *Queue[T]) Join(cur *Greenlet, timeout time.Duration) (bool, error) {
+// Join waits until every item put has been marked with TaskDone (gevent's
+// join). It returns at once, without switching, when nothing is
+// unfinished. Its error is one delivered to cur while it waited.
+func (q *Queue[T]) Join(cur *Greenlet) error {
+	mustCaller(cur, "Queue.Join")
 	mustOwn(q.h, cur, "Queue.Join", "NewQueue")
+	if q.unfinished == 0 {
+		return nil
+	}
+	return q.allDone.Wait(cur)
+}
+
+// JoinTimeout is Join that waits at most d; it reports whether every item
+// was done (d <= 0: it gives up at the next loop iteration).
+func (q *Queue[T]) JoinTimeout(cur *Greenlet, d time.Duration) (bool, error) {
+	mustCaller(cur, "Queue.JoinTimeout")
+	mustOwn(q.h, cur, "Queue.JoinTimeout", "NewQueue")
 	if q.unfinished == 0 {
 		return true, nil
 	}
-	return q.allDone.Wait(cur, timeout)
+	return q.allDone.WaitTimeout(cur, d)
 }
 
 // Shutdown stops the queue (gevent's shutdown, Python 3.13's): Put fails
 // with ErrShutDown from now on, and every waiting putter is woken with it.
-// With immediate, the items are dropped (counted as done, so Join returns)
-// and every waiting getter gets ErrShutDown; otherwise getters keep taking
-// the remaining items and get ErrShutDown once the queue is empty. Calling
-// it again may make a plain shutdown immediate.
-func (q *Queue[T]) Shutdown(immediate bool) {
+// Getters keep taking the remaining items and get ErrShutDown once the
+// queue is empty. It never switches; calling it again is harmless.
+func (q *Queue[T]) Shutdown() {
 	mustOwn(q.h, nil, "Queue.Shutdown", "NewQueue")
+	q.shutdown(false)
+}
+
+// ShutdownNow is Shutdown that also drops the items left (counted as done,
+// so Join returns) and fails every waiting getter with ErrShutDown at once
+// (gevent's shutdown(immediate=True)). It may follow a Shutdown.
+func (q *Queue[T]) ShutdownNow() {
+	mustOwn(q.h, nil, "Queue.ShutdownNow", "NewQueue")
+	q.shutdown(true)
+}
+
+func (q *Queue[T]) shutdown(immediate bool) {
 	q.shut = true
 	if immediate {
 		n := q.Len() - q.resvGet

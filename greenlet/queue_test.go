@@ -23,21 +23,21 @@ func (s *Conformance) settle(main *greenlet.Greenlet) {
 func (s *Conformance) TestQueuePutNowaitFromHub() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
-		q := greenlet.NewQueue[int](h, 1)
+		q := greenlet.NewQueue[int](h, greenlet.MaxSize(1))
 		c := greenlet.NewChannel[int](h)
 		var got []error
 		sched.Of(h).RunCallback(func() { got = append(got, q.PutNowait(1), q.PutNowait(2), c.PutNowait(1), c.PutNowait(2)) })
 		s.NoError(greenlet.Sleep(main, 0))
 		s.Equal([]error{nil, greenlet.ErrFull, greenlet.ErrFull, greenlet.ErrFull}, got)
 
-		q2 := greenlet.NewQueue[int](h, greenlet.Unbounded)
-		getter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return q2.Get(g, true, greenlet.Forever) })
+		q2 := greenlet.NewQueue[int](h)
+		getter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return q2.Get(g) })
 		c2 := greenlet.NewChannel[int](h)
-		cgetter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return c2.Get(g, true, greenlet.Forever) })
+		cgetter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return c2.Get(g) })
 		s.NoError(greenlet.Sleep(main, 0))
 		sched.Of(h).RunCallback(func() { got = []error{q2.PutNowait(10), c2.PutNowait(11)} })
-		s.NoError(getter.Join(main, greenlet.Forever)) // LoopExit if not woken
-		s.NoError(cgetter.Join(main, greenlet.Forever))
+		s.NoError(getter.Join(main)) // LoopExit if not woken
+		s.NoError(cgetter.Join(main))
 		s.Equal([]error{nil, nil}, got)
 		s.True(getter.Ready())
 		s.Equal(10, getter.Value())
@@ -52,25 +52,25 @@ func (s *Conformance) TestQueuePutNowaitFromHub() {
 func (s *Conformance) TestQueueGetUnlocksPutter() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
-		q := greenlet.NewQueue[string](h, greenlet.Unbounded)
+		q := greenlet.NewQueue[string](h)
 		w := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			t := greenlet.StartNew(g, time.Hour, nil) // never due with the put
 			defer t.Close()
-			v, err := q.Get(g, true, greenlet.Forever)
+			v, err := q.Get(g)
 			if err != nil {
 				return nil, err
 			}
 			return "OK " + v, nil
 		})
 		s.NoError(greenlet.Sleep(main, 10*time.Millisecond))
-		s.NoError(q.Put(main, "hi2", true, greenlet.Forever))
-		v, err := w.Get(main, true, greenlet.Forever)
+		s.NoError(q.Put(main, "hi2"))
+		v, err := w.Get(main)
 		s.NoError(err)
 		s.Equal("OK hi2", v)
 
-		q1 := greenlet.NewQueue[int](h, 1)
+		q1 := greenlet.NewQueue[int](h, greenlet.MaxSize(1))
 		s.NoError(q1.PutNowait(4))
-		putter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, q1.Put(g, 5, true, greenlet.Forever) })
+		putter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, q1.Put(g, 5) })
 		s.NoError(greenlet.Sleep(main, 0))
 		s.False(putter.Dead(), "the putter waits on a full queue")
 		s.True(q1.Full())
@@ -79,7 +79,8 @@ func (s *Conformance) TestQueueGetUnlocksPutter() {
 		s.Equal(4, x)
 		// The putter is woken through the unlock callback, not inside
 		// GetNowait: it finishes after one more hub pass.
-		s.NoError(putter.Join(main, time.Second))
+		_, err = putter.JoinTimeout(main, time.Second)
+		s.NoError(err)
 		s.True(putter.Dead())
 		x, err = q1.GetNowait()
 		s.NoError(err)
@@ -96,26 +97,26 @@ func (s *Conformance) TestQueueGetUnlocksPutter() {
 func (s *Conformance) TestQueuePeek() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
-		q := greenlet.NewQueue[string](h, greenlet.Unbounded)
-		s.NoError(q.Put(main, "hi", true, greenlet.Forever))
-		v, err := q.Peek(main, true, greenlet.Forever)
+		q := greenlet.NewQueue[string](h)
+		s.NoError(q.Put(main, "hi"))
+		v, err := q.Peek(main)
 		s.NoError(err)
 		s.Equal("hi", v)
-		v, err = q.Get(main, true, greenlet.Forever)
+		v, err = q.Get(main)
 		s.NoError(err)
 		s.Equal("hi", v)
 
-		_, err = q.Peek(main, true, greenlet.Forever)
+		_, err = q.Peek(main)
 		s.ErrorIs(err, greenlet.ErrLoopExit)
-		p := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return q.Peek(g, true, 10*time.Millisecond) })
-		_, err = p.Get(main, true, greenlet.Forever)
+		p := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return q.PeekTimeout(g, 10*time.Millisecond) })
+		_, err = p.Get(main)
 		s.ErrorIs(err, greenlet.ErrEmpty)
 		s.Len(s.takeHandled(), 1)
 
-		p = greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return q.Peek(g, true, greenlet.Forever) })
+		p = greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return q.Peek(g) })
 		s.NoError(greenlet.Sleep(main, 0))
-		s.NoError(q.Put(main, "1", true, greenlet.Forever))
-		v2, err := p.Get(main, true, greenlet.Forever)
+		s.NoError(q.Put(main, "1"))
+		v2, err := p.Get(main)
 		s.NoError(err)
 		s.Equal("1", v2)
 		s.Equal(1, q.Len(), "Peek does not consume")
@@ -129,10 +130,10 @@ func (s *Conformance) TestQueuePeek() {
 func (s *Conformance) TestQueueBoundedAndFIFOGetters() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
-		q := greenlet.NewQueue[string](h, 2)
+		q := greenlet.NewQueue[string](h, greenlet.MaxSize(2))
 		putter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			for _, x := range []string{"a", "b", "c"} {
-				if err := q.Put(g, x, true, greenlet.Forever); err != nil {
+				if err := q.Put(g, x); err != nil {
 					return nil, err
 				}
 			}
@@ -141,26 +142,26 @@ func (s *Conformance) TestQueueBoundedAndFIFOGetters() {
 		s.NoError(greenlet.Sleep(main, 0))
 		s.Equal(2, q.Len())
 		s.False(putter.Dead())
-		v, err := q.Get(main, true, greenlet.Forever)
+		v, err := q.Get(main)
 		s.NoError(err)
 		s.Equal("a", v)
 		s.settle(main)
 		s.True(putter.Dead())
 		s.Equal(2, q.Len())
 
-		q2 := greenlet.NewQueue[int](h, greenlet.Unbounded)
+		q2 := greenlet.NewQueue[int](h)
 		var tr tracer
 		var gs []*greenlet.Greenlet
 		for i := range 4 {
 			gs = append(gs, greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-				v, err := q2.Get(g, true, greenlet.Forever)
+				v, err := q2.Get(g)
 				tr.add("g%d:%d", i, v)
 				return nil, err
 			}))
 		}
 		s.NoError(greenlet.Sleep(main, 0))
 		for i := range 4 {
-			s.NoError(q2.Put(main, i*10, true, greenlet.Forever))
+			s.NoError(q2.Put(main, i*10))
 			s.settle(main)
 			s.Len(tr.ev, i+1, "delivered one by one")
 		}
@@ -175,13 +176,13 @@ func (s *Conformance) TestQueueBoundedAndFIFOGetters() {
 func (s *Conformance) TestQueueCancelledGetters() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
-		q := greenlet.NewQueue[string](h, greenlet.Unbounded)
+		q := greenlet.NewQueue[string](h)
 		bogus := errors.New("timed out")
 		waiter := func(d time.Duration) *greenlet.Greenlet {
 			return greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 				t := greenlet.StartNew(g, d, bogus)
 				defer t.Close()
-				v, err := q.Get(g, true, greenlet.Forever)
+				v, err := q.Get(g)
 				if err == bogus {
 					return "timed out", nil
 				}
@@ -189,25 +190,25 @@ func (s *Conformance) TestQueueCancelledGetters() {
 			})
 		}
 		w := waiter(0)
-		v, err := w.Get(main, true, greenlet.Forever)
+		v, err := w.Get(main)
 		s.NoError(err)
 		s.Equal("timed out", v)
-		s.NoError(q.Put(main, "hi", true, greenlet.Forever))
-		x, err := q.Get(main, true, greenlet.Forever)
+		s.NoError(q.Put(main, "hi"))
+		x, err := q.Get(main)
 		s.NoError(err)
 		s.Equal("hi", x)
 
 		dying := waiter(0)
 		live := waiter(time.Hour)
-		s.NoError(dying.Join(main, greenlet.Forever))
-		s.NoError(q.Put(main, "hi", true, greenlet.Forever))
-		v, err = live.Get(main, true, greenlet.Forever)
+		s.NoError(dying.Join(main))
+		s.NoError(q.Put(main, "hi"))
+		v, err = live.Get(main)
 		s.NoError(err)
 		s.Equal("hi", v)
 		s.Equal("timed out", dying.Value())
 
 		b1, b2 := waiter(time.Millisecond), waiter(time.Millisecond)
-		_, err = greenlet.JoinAll(main, []*greenlet.Greenlet{b1, b2}, greenlet.Forever, true, -1)
+		_, err = greenlet.JoinAll(main, []*greenlet.Greenlet{b1, b2}, greenlet.StopOnError())
 		s.NoError(err)
 		s.NoError(q.PutNowait("stays"))
 		s.Equal(1, q.Len())
@@ -226,7 +227,7 @@ func (s *Conformance) TestChannel() {
 		var tr tracer
 		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			for range 2 {
-				v, err := c.Get(g, true, greenlet.Forever)
+				v, err := c.Get(g)
 				if err != nil {
 					return nil, err
 				}
@@ -235,18 +236,18 @@ func (s *Conformance) TestChannel() {
 			return nil, nil
 		})
 		tr.add("sending")
-		s.NoError(c.Put(main, "hello", true, greenlet.Forever))
+		s.NoError(c.Put(main, "hello"))
 		tr.add("sent hello")
-		s.NoError(c.Put(main, "world", true, greenlet.Forever))
+		s.NoError(c.Put(main, "world"))
 		tr.add("sent world")
 		s.Equal([]string{"sending", "hello", "sent hello", "world", "sent world"}, tr.ev)
-		s.NoError(g.Join(main, greenlet.Forever))
+		s.NoError(g.Join(main))
 
 		tr = tracer{}
 		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			for _, x := range []string{"hello", "world"} {
 				tr.add("sending %s", x)
-				if err := c.Put(g, x, true, greenlet.Forever); err != nil {
+				if err := c.Put(g, x); err != nil {
 					return nil, err
 				}
 			}
@@ -255,7 +256,7 @@ func (s *Conformance) TestChannel() {
 		})
 		tr.add("waiting")
 		for range 2 {
-			v, err := c.Get(main, true, greenlet.Forever)
+			v, err := c.Get(main)
 			s.NoError(err)
 			tr.add("%s", v)
 		}
@@ -264,10 +265,10 @@ func (s *Conformance) TestChannel() {
 		s.Equal([]string{"waiting", "sending hello", "hello", "sending world", "world", "sent world"}, tr.ev)
 
 		// A put that times out withdraws its offer.
-		s.ErrorIs(c.Put(main, "lost", true, 5*time.Millisecond), greenlet.ErrFull)
+		s.ErrorIs(c.PutTimeout(main, "lost", 5*time.Millisecond), greenlet.ErrFull)
 		_, err := c.GetNowait()
 		s.ErrorIs(err, greenlet.ErrEmpty)
-		_, err = c.Get(main, true, 5*time.Millisecond)
+		_, err = c.GetTimeout(main, 5*time.Millisecond)
 		s.ErrorIs(err, greenlet.ErrEmpty)
 		return nil
 	})
@@ -278,14 +279,12 @@ func (s *Conformance) TestChannel() {
 func (s *Conformance) TestQueueJoinShutdown() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
-		q := greenlet.NewQueue[int](h, 1)
-		ok, err := q.Join(main, greenlet.Forever)
-		s.True(ok)
-		s.NoError(err)
+		q := greenlet.NewQueue[int](h, greenlet.MaxSize(1))
+		s.NoError(q.Join(main))
 		s.NoError(q.PutNowait(1))
 		s.Equal(1, q.Unfinished())
 		worker := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			if _, err := q.Get(g, true, greenlet.Forever); err != nil {
+			if _, err := q.Get(g); err != nil {
 				return nil, err
 			}
 			if err := greenlet.Sleep(g, time.Millisecond); err != nil {
@@ -293,51 +292,47 @@ func (s *Conformance) TestQueueJoinShutdown() {
 			}
 			return nil, q.TaskDone()
 		})
-		ok, err = q.Join(main, greenlet.Forever)
-		s.True(ok)
-		s.NoError(err)
+		s.NoError(q.Join(main))
 		s.True(worker.Dead())
 		s.Equal(0, q.Unfinished())
 		s.ErrorIs(q.TaskDone(), greenlet.ErrTaskDone)
 
 		t0 := s.now(main)
-		_, err = q.Get(main, true, 20*time.Millisecond)
+		_, err := q.GetTimeout(main, 20*time.Millisecond)
 		s.ErrorIs(err, greenlet.ErrEmpty)
 		s.within(s.now(main)-t0, 19*time.Millisecond, generous, "get(timeout)")
 		s.NoError(q.PutNowait(2))
 		t0 = s.now(main)
-		s.ErrorIs(q.Put(main, 3, true, 20*time.Millisecond), greenlet.ErrFull)
+		s.ErrorIs(q.PutTimeout(main, 3, 20*time.Millisecond), greenlet.ErrFull)
 		s.within(s.now(main)-t0, 19*time.Millisecond, generous, "put(timeout)")
 
-		blockedPut := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, q.Put(g, 4, true, greenlet.Forever) })
+		blockedPut := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, q.Put(g, 4) })
 		s.NoError(greenlet.Sleep(main, 0))
-		q.Shutdown(false)
-		_, err = blockedPut.Get(main, true, greenlet.Forever)
+		q.Shutdown()
+		_, err = blockedPut.Get(main)
 		s.ErrorIs(err, greenlet.ErrShutDown)
 		s.Len(s.takeHandled(), 1)
 		s.ErrorIs(q.PutNowait(5), greenlet.ErrShutDown)
 		v, err := q.GetNowait()
 		s.NoError(err, "existing items can still be got")
 		s.Equal(2, v)
-		_, err = q.Get(main, true, greenlet.Forever)
+		_, err = q.Get(main)
 		s.ErrorIs(err, greenlet.ErrShutDown)
 
-		q2 := greenlet.NewQueue[int](h, greenlet.Unbounded)
+		q2 := greenlet.NewQueue[int](h)
 		s.NoError(q2.PutNowait(1))
-		getter := greenlet.NewQueue[int](h, greenlet.Unbounded)
-		waiting := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return getter.Get(g, true, greenlet.Forever) })
+		getter := greenlet.NewQueue[int](h)
+		waiting := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return getter.Get(g) })
 		s.NoError(greenlet.Sleep(main, 0))
-		getter.Shutdown(true)
-		_, err = waiting.Get(main, true, greenlet.Forever)
+		getter.ShutdownNow()
+		_, err = waiting.Get(main)
 		s.ErrorIs(err, greenlet.ErrShutDown)
 		s.Len(s.takeHandled(), 1)
-		q2.Shutdown(true)
+		q2.ShutdownNow()
 		_, err = q2.GetNowait()
 		s.ErrorIs(err, greenlet.ErrShutDown)
 		s.ErrorIs(q2.TaskDone(), greenlet.ErrTaskDone)
-		ok, err = q2.Join(main, greenlet.Forever)
-		s.True(ok)
-		s.NoError(err)
+		s.NoError(q2.Join(main))
 		return nil
 	})
 }
@@ -346,8 +341,8 @@ func (s *Conformance) TestQueueJoinShutdown() {
 func (s *Conformance) TestQueueLifoPriority() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
-		l := greenlet.NewLifoQueue[int](h, greenlet.Unbounded)
-		p := greenlet.NewPriorityQueue(h, greenlet.Unbounded, func(a, b int) bool { return a < b })
+		l := greenlet.NewLifoQueue[int](h)
+		p := greenlet.NewPriorityQueue(h, func(a, b int) bool { return a < b })
 		for _, x := range []int{3, 1, 4, 1, 5, 9, 2, 6} {
 			s.NoError(l.PutNowait(x))
 			s.NoError(p.PutNowait(x))
@@ -362,8 +357,10 @@ func (s *Conformance) TestQueueLifoPriority() {
 		}
 		s.Equal([]int{6, 2, 9, 5, 1, 4, 1, 3}, lo)
 		s.Equal([]int{1, 1, 2, 3, 4, 5, 6, 9}, po)
-		s.Equal("greenlet: NewQueue: negative maxsize (use Unbounded)",
-			panicMessage(func() { greenlet.NewQueue[int](h, -1) }))
+		s.Equal("greenlet: MaxSize(-1): a queue bound must be at least 1 (leave MaxSize out for no bound; a Channel has none)",
+			panicMessage(func() { greenlet.NewQueue[int](h, greenlet.MaxSize(-1)) }))
+		s.Equal("greenlet: MaxSize(0): a queue bound must be at least 1 (leave MaxSize out for no bound; a Channel has none)",
+			panicMessage(func() { greenlet.NewLifoQueue[int](h, greenlet.MaxSize(0)) }))
 		return nil
 	})
 }

@@ -16,7 +16,7 @@ func (s *Conformance) TestKilledWaitersLeaveTheOthersInOrder() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
 		ev := greenlet.NewEvent(h)
-		q := greenlet.NewQueue[int](h, greenlet.Unbounded)
+		q := greenlet.NewQueue[int](h)
 		sem := greenlet.NewSemaphore(h, 0)
 		ch := greenlet.NewChannel[int](h)
 		target := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, greenlet.Idle(g) })
@@ -26,28 +26,28 @@ func (s *Conformance) TestKilledWaitersLeaveTheOthersInOrder() {
 			release func(survivors int)
 			count   func() int
 		}{
-			{"Event", func(g *greenlet.Greenlet) error { _, err := ev.Wait(g, greenlet.Forever); return err },
+			{"Event", func(g *greenlet.Greenlet) error { err := ev.Wait(g); return err },
 				func(int) { ev.Set() }, ev.LinkCount},
-			{"Queue", func(g *greenlet.Greenlet) error { _, err := q.Get(g, true, greenlet.Forever); return err },
+			{"Queue", func(g *greenlet.Greenlet) error { _, err := q.Get(g); return err },
 				func(k int) {
 					for i := range k {
 						s.NoError(q.PutNowait(i))
 					}
 				}, nil},
-			{"Semaphore", func(g *greenlet.Greenlet) error { _, err := sem.Acquire(g, true, greenlet.Forever); return err },
+			{"Semaphore", func(g *greenlet.Greenlet) error { err := sem.Acquire(g); return err },
 				func(k int) {
 					for range k {
 						sem.Release()
 					}
 				}, nil},
-			{"Channel", func(g *greenlet.Greenlet) error { _, err := ch.Get(g, true, greenlet.Forever); return err },
+			{"Channel", func(g *greenlet.Greenlet) error { _, err := ch.Get(g); return err },
 				func(k int) {
 					for i := range k {
 						s.NoError(ch.PutNowait(i))
 					}
 				}, nil},
-			{"Join", func(g *greenlet.Greenlet) error { return target.Join(g, greenlet.Forever) },
-				func(int) { greenlet.Kill(target, nil) }, target.HasLinks},
+			{"Join", func(g *greenlet.Greenlet) error { return target.Join(g) },
+				func(int) { target.KillNowait() }, target.HasLinks},
 		}
 		r := rand.New(rand.NewPCG(12, 10))
 		for _, o := range objects {
@@ -73,16 +73,16 @@ func (s *Conformance) TestKilledWaitersLeaveTheOthersInOrder() {
 			}
 			r.Shuffle(len(victims), func(i, j int) { victims[i], victims[j] = victims[j], victims[i] })
 			for _, i := range victims {
-				greenlet.Kill(gs[i], nil)
+				gs[i].KillNowait()
 			}
 			for _, i := range victims {
-				s.NoError(gs[i].Join(main, greenlet.Forever))
+				s.NoError(gs[i].Join(main))
 			}
 			if o.count != nil {
 				s.Equal(len(want), o.count(), "%s: registrations left after the kills", o.name)
 			}
 			o.release(len(want))
-			_, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+			_, err := greenlet.JoinAll(main, gs, greenlet.StopOnError())
 			s.NoError(err)
 			s.Equal(want, woke, "%s: survivors served out of order", o.name)
 		}
@@ -100,31 +100,31 @@ func (s *Conformance) TestKilledChannelPuttersWithdrawInOrder() {
 		gs := make([]*greenlet.Greenlet, n)
 		for i := range gs {
 			gs[i] = greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-				return nil, ch.Put(g, i, true, greenlet.Forever)
+				return nil, ch.Put(g, i)
 			})
 		}
 		s.NoError(greenlet.Sleep(main, 0))
 		var want []int
 		for i := n - 1; i >= 0; i-- {
 			if i%3 != 0 {
-				greenlet.Kill(gs[i], nil)
+				gs[i].KillNowait()
 			}
 		}
 		for i := range n {
 			if i%3 == 0 {
 				want = append(want, i)
 			} else {
-				s.NoError(gs[i].Join(main, greenlet.Forever))
+				s.NoError(gs[i].Join(main))
 			}
 		}
 		var got []int
 		for range want {
-			v, err := ch.Get(main, true, time.Hour)
+			v, err := ch.GetTimeout(main, time.Hour)
 			s.NoError(err)
 			got = append(got, v)
 		}
 		s.Equal(want, got)
-		_, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1)
+		_, err := greenlet.JoinAll(main, gs, greenlet.StopOnError())
 		s.NoError(err)
 		s.True(ch.Empty())
 		return nil
@@ -158,14 +158,14 @@ func (s *Conformance) TestChannelRandomKillsConserveItems() {
 					p := &putter{v: v}
 					next++
 					p.g = greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-						p.err = ch.Put(g, v, true, greenlet.Forever)
+						p.err = ch.Put(g, v)
 						return nil, nil
 					})
 					puts = append(puts, p)
 					gs = append(gs, p.g)
 				case 2, 3:
 					gs = append(gs, greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-						v, err := ch.Get(g, true, greenlet.Forever)
+						v, err := ch.Get(g)
 						if err == nil {
 							received[v]++
 						}
@@ -173,7 +173,7 @@ func (s *Conformance) TestChannelRandomKillsConserveItems() {
 					}))
 				case 4:
 					if len(gs) > 0 {
-						greenlet.Kill(gs[r.IntN(len(gs))], nil)
+						gs[r.IntN(len(gs))].KillNowait()
 					}
 				case 5:
 					if ch.PutNowait(-1-next) == nil {
@@ -188,7 +188,7 @@ func (s *Conformance) TestChannelRandomKillsConserveItems() {
 				}
 			}
 			s.NoError(greenlet.Sleep(main, 0))
-			s.NoError(greenlet.KillAll(main, gs, nil, true, greenlet.Forever))
+			s.NoError(greenlet.KillAll(main, gs))
 			// Items promised to a getter killed since stay: offered by
 			// PutNowait, or by a putter killed once its item was promised
 			// (it is delivered all the same, to the next getter).
@@ -237,15 +237,15 @@ func (s *Conformance) TestChannelPromiseMovesWhenAnItemIsTaken() {
 		ch := greenlet.NewChannel[string](h)
 		var got string
 		getter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			v, err := ch.Get(g, true, greenlet.Forever)
+			v, err := ch.Get(g)
 			got = v
 			return nil, err
 		})
 		s.NoError(greenlet.Sleep(main, 0))
-		pa := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, ch.Put(g, "a", true, greenlet.Forever) })
+		pa := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, ch.Put(g, "a") })
 		var pbErr error
 		pb := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			pbErr = ch.Put(g, "b", true, greenlet.Forever)
+			pbErr = ch.Put(g, "b")
 			return nil, nil
 		})
 		s.NoError(greenlet.Sleep(main, 0))
@@ -258,8 +258,8 @@ func (s *Conformance) TestChannelPromiseMovesWhenAnItemIsTaken() {
 			s.NoError(err)
 			stolen = v
 		})
-		greenlet.Kill(pb, nil)
-		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{getter, pa, pb}, greenlet.Forever, true, -1)
+		pb.KillNowait()
+		_, err := greenlet.JoinAll(main, []*greenlet.Greenlet{getter, pa, pb}, greenlet.StopOnError())
 		s.NoError(err)
 		s.Equal("a", stolen)
 		s.Equal("b", got, "the getter lost its promised item")

@@ -13,7 +13,7 @@ import (
 //
 //	err := greenlet.Run(func(main *greenlet.Greenlet) error {
 //		g := greenlet.Spawn(main, work)
-//		_, err := g.Get(main, true, greenlet.Forever)
+//		_, err := g.Get(main)
 //		return err
 //	})
 //
@@ -86,24 +86,33 @@ func Current(h *hub.Hub) *Greenlet {
 // forever stay parked; they are stopped when Run returns. The hub stays
 // usable.
 func Shutdown(main *Greenlet) error {
-	_, err := Wait(main, Forever)
-	return err
+	return Wait(main)
 }
 
 // Wait is modern gevent's wait() without objects (hub.join): it runs the hub
-// until nothing is left to do and reports true, or until timeout passes and
-// reports false. Only the main greenlet may call it; an error delivered to
-// it meanwhile is returned. Unreferenced timers and signal handlers do not
-// count as work.
-func Wait(main *Greenlet, timeout time.Duration) (bool, error) {
-	if err := main.check("greenlet: Wait", nil); err != nil {
+// until nothing is left to do. Only the main greenlet may call it; an error
+// delivered to it meanwhile is returned. Unreferenced timers and signal
+// handlers do not count as work.
+func Wait(main *Greenlet) error {
+	_, err := waitHub(main, "Wait", forever)
+	return err
+}
+
+// WaitTimeout is Wait giving up after d: it reports true if the hub ran out
+// of work, false if d passed first. Its own timeout is not an error.
+func WaitTimeout(main *Greenlet, d time.Duration) (bool, error) {
+	return waitHub(main, "WaitTimeout", d)
+}
+
+func waitHub(main *Greenlet, op string, timeout time.Duration) (bool, error) {
+	if err := main.check("greenlet: "+op, nil); err != nil {
 		return false, err
 	}
 	if !main.isMain {
-		panic(fmt.Sprintf("greenlet: Wait called by %v, not by the main greenlet", main))
+		panic(fmt.Sprintf("greenlet: %s called by %v, not by the main greenlet", op, main))
 	}
 	t := &main.raw.Timer
-	timed := timeout != Forever
+	timed := timeout != forever
 	if timed {
 		// The timer must not itself keep the loop alive.
 		t.SetRef(false)

@@ -23,11 +23,11 @@ func (s *Conformance) TestRunInfo() {
 	const pause = 20 * time.Millisecond
 	ev, err := greenlet.Call(ctx, h, func(g *greenlet.Greenlet) (*greenlet.Event, error) {
 		ev := greenlet.NewEvent(h)
-		w := greenlet.Spawn(g, func(g *greenlet.Greenlet) (any, error) { return ev.Wait(g, greenlet.Forever) })
+		w := greenlet.Spawn(g, func(g *greenlet.Greenlet) (any, error) { return nil, ev.Wait(g) })
 		w.SetName("waiter")
 		sl := greenlet.Spawn(g, func(g *greenlet.Greenlet) (any, error) { return nil, greenlet.Sleep(g, time.Hour) })
 		sl.SetName("sleeper")
-		ev.Rawlink(func() { greenlet.Kill(sl, nil) }) // the cleanup below
+		ev.Rawlink(func() { sl.KillNowait() }) // the cleanup below
 		return ev, greenlet.Sleep(g, 0)
 	})
 	s.Require().NoError(err)
@@ -80,7 +80,7 @@ func TestRunInfoOnSignal(t *testing.T) {
 						return err
 					}
 				}
-				return sl.Kill(main, nil, true, greenlet.Forever)
+				return sl.Kill(main)
 			}, hub.WithCore(core), hub.WithRunInfoOnSignal(syscall.SIGUSR1), hub.WithErrorStream(&out))
 			if err != nil {
 				t.Fatal(err)

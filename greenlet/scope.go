@@ -19,21 +19,21 @@ func (g *Greenlet) Scope(cur *Greenlet, body func() error) (err error) {
 			if r == nil {
 				// runtime.Goexit (no panic is nil since Go 1.21): it cannot
 				// be stopped, and g goes with it.
-				_ = g.Kill(cur, ErrGoexit, true, Forever)
+				_ = g.Kill(cur, WithError(ErrGoexit))
 				return
 			}
-			_ = g.Kill(cur, &PanicError{Value: r}, true, Forever)
+			_ = g.Kill(cur, WithError(&PanicError{Value: r}))
 			panic(r)
 		}
 	}()
 	berr := body()
 	panicked = false
 	if berr != nil {
-		_ = g.Kill(cur, berr, true, Forever)
+		_ = g.Kill(cur, WithError(berr))
 		return berr
 	}
-	jerr := g.Join(cur, Forever)
-	kerr := g.Kill(cur, nil, true, Forever)
+	jerr := g.Join(cur)
+	kerr := g.Kill(cur)
 	if jerr != nil {
 		return jerr
 	}

@@ -60,11 +60,34 @@ func (s *Semaphore) Locked() bool { return s.counter <= 0 }
 // Ready reports whether a slot is free; it makes a Semaphore a Waitable.
 func (s *Semaphore) Ready() bool { return s.counter > 0 }
 
-// Acquire takes a slot. With a slot free and nobody queued it returns true
-// at once; otherwise, without block, false; with block it waits up to
-// timeout (Forever: none) and returns whether it got the slot. A non-nil
-// error is one delivered to cur while it waited; cur then holds no slot.
-func (s *Semaphore) Acquire(cur *Greenlet, block bool, timeout time.Duration) (bool, error) {
+// Acquire takes a slot, waiting FIFO behind earlier acquirers while none is
+// free. A non-nil error is one delivered to cur while it waited (a kill, a
+// Timeout); cur then holds no slot.
+func (s *Semaphore) Acquire(cur *Greenlet) error {
+	mustCaller(cur, "Semaphore.Acquire")
+	_, err := s.acquire(cur, true, forever)
+	return err
+}
+
+// AcquireTimeout is Acquire that waits at most d; it reports whether cur
+// got the slot (d <= 0: it gives up at the next loop iteration).
+func (s *Semaphore) AcquireTimeout(cur *Greenlet, d time.Duration) (bool, error) {
+	mustCaller(cur, "Semaphore.AcquireTimeout")
+	mustOwn(s.h, cur, "Semaphore.AcquireTimeout", "NewSemaphore")
+	return s.acquire(cur, true, d)
+}
+
+// TryAcquire takes a slot if one is free and nobody is queued for one, and
+// reports whether it did. It never switches, so hub callbacks may call it.
+func (s *Semaphore) TryAcquire() bool {
+	mustOwn(s.h, nil, "Semaphore.TryAcquire", "NewSemaphore")
+	ok, _ := s.acquire(nil, false, 0)
+	return ok
+}
+
+// acquire is Acquire with gevent's knobs, for the callers in the package
+// that pass them through.
+func (s *Semaphore) acquire(cur *Greenlet, block bool, timeout time.Duration) (bool, error) {
 	mustOwn(s.h, cur, "Semaphore.Acquire", "NewSemaphore")
 	if s.counter > 0 && s.waiters.len() == 0 {
 		s.counter--
@@ -130,11 +153,23 @@ func notifySemaphore(a any) {
 	s.schedule()
 }
 
-// Wait waits until a slot is free without taking it, or timeout passes,
-// and returns the number of free slots then (gevent's Semaphore.wait).
-func (s *Semaphore) Wait(cur *Greenlet, timeout time.Duration) (int, error) {
-	mustOwn(s.h, cur, "Semaphore.Wait", "NewSemaphore")
-	if err := cur.check("Semaphore.Wait", nil); err != nil {
+// Wait waits until a slot is free without taking it, and returns the
+// number of free slots then (gevent's Semaphore.wait). Its error is one
+// delivered to cur while it waited.
+func (s *Semaphore) Wait(cur *Greenlet) (int, error) {
+	return s.wait(cur, "Semaphore.Wait", forever)
+}
+
+// WaitTimeout is Wait that waits at most d, and then returns the number of
+// free slots as Wait does, 0 if none is free (d <= 0: it gives up at the
+// next loop iteration).
+func (s *Semaphore) WaitTimeout(cur *Greenlet, d time.Duration) (int, error) {
+	return s.wait(cur, "Semaphore.WaitTimeout", d)
+}
+
+func (s *Semaphore) wait(cur *Greenlet, op string, timeout time.Duration) (int, error) {
+	mustOwn(s.h, cur, op, "NewSemaphore")
+	if err := cur.check(op, nil); err != nil {
 		return 0, err
 	}
 	if s.counter > 0 {

@@ -39,29 +39,29 @@ func TestSpawnCOutcomes(t *testing.T) {
 	failures := runOnC(t, func(main *greenlet.Greenlet) error {
 		ok, err := greenlet.SpawnC(main, cbody(ccore.BodySleep), 3)
 		require.NoError(t, err)
-		v, err := ok.Get(main, true, greenlet.Forever)
+		v, err := ok.Get(main)
 		assert.NoError(t, err)
 		assert.Equal(t, uintptr(3), v)
 
 		bad, _ := greenlet.SpawnC(main, cbody(ccore.BodyFail), 77)
-		_, err = bad.Get(main, true, greenlet.Forever)
+		_, err = bad.Get(main)
 		assert.Equal(t, hub.CError(77), err)
 		assert.False(t, bad.Successful())
 
 		exit, _ := greenlet.SpawnC(main, cbody(ccore.BodyPark), 0)
 		require.NoError(t, greenlet.Sleep(main, time.Millisecond)) // parked in C now
-		require.NoError(t, exit.Kill(main, nil, true, greenlet.Forever))
+		require.NoError(t, exit.Kill(main))
 		assert.True(t, exit.Successful())
 		assert.True(t, greenlet.IsExit(exit.Value().(error)))
 
 		killed, _ := greenlet.SpawnC(main, cbody(ccore.BodyPark), 0)
 		require.NoError(t, greenlet.Sleep(main, time.Millisecond))
-		require.NoError(t, killed.Kill(main, custom, true, greenlet.Forever))
+		require.NoError(t, killed.Kill(main, greenlet.WithError(custom)))
 		assert.Equal(t, custom, killed.Err())
 
 		coded, _ := greenlet.SpawnC(main, cbody(ccore.BodyPark), 0)
 		require.NoError(t, greenlet.Sleep(main, time.Millisecond))
-		require.NoError(t, coded.Kill(main, hub.CError(42), true, greenlet.Forever))
+		require.NoError(t, coded.Kill(main, greenlet.WithError(hub.CError(42))))
 		assert.Equal(t, hub.CError(42), coded.Err())
 		return nil
 	})
@@ -80,7 +80,7 @@ func TestSpawnCJoinAllWithGoGreenlets(t *testing.T) {
 		for _, g := range []*greenlet.Greenlet{c60, g30, c5} {
 			g.Rawlink(func(*greenlet.Greenlet) { ended = append(ended, time.Since(t0)) })
 		}
-		done, err := greenlet.JoinAll(main, []*greenlet.Greenlet{c60, g30, c5}, greenlet.Forever, true, -1)
+		done, err := greenlet.JoinAll(main, []*greenlet.Greenlet{c60, g30, c5}, greenlet.StopOnError())
 		require.NoError(t, err)
 		require.Len(t, ended, 3)
 		// The order is certain when each end was seen before the next
@@ -102,9 +102,9 @@ func TestSpawnCLinksAndKillBeforeStart(t *testing.T) {
 		g, _ := greenlet.SpawnC(main, cbody(ccore.BodySleep), 1)
 		g.Rawlink(func(src *greenlet.Greenlet) { trace = append(trace, "link") })
 		never, _ := greenlet.SpawnC(main, cbody(ccore.BodySleep), 50)
-		greenlet.Kill(never, nil) // before it ran: the C function never starts
+		never.KillNowait() // before it ran: the C function never starts
 		assert.Zero(t, main.Hub().CGreenlets())
-		require.NoError(t, g.Join(main, greenlet.Forever))
+		require.NoError(t, g.Join(main))
 		trace = append(trace, "joined")
 		assert.True(t, never.Ready())
 		return greenlet.Sleep(main, 0)

@@ -24,12 +24,12 @@ func ExampleSpawnC() {
 		c.SetName("c40")
 		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return "go", nil })
 		g.SetName("go")
-		done, err := greenlet.JoinAll(main, []*greenlet.Greenlet{c, g}, greenlet.Forever, true, -1)
+		done, err := greenlet.JoinAll(main, []*greenlet.Greenlet{c, g}, greenlet.StopOnError())
 		if err != nil {
 			return err
 		}
 		fmt.Println(done[0].Name(), done[1].Name())
-		v, err := c.Get(main, true, greenlet.Forever)
+		v, err := c.Get(main)
 		fmt.Println(v, err)
 		return nil
 	}, hub.WithCore("c"))

@@ -370,6 +370,15 @@ func (r *stormRun) kerr(fail bool) error {
 	return nil
 }
 
+// kopts is kerr as the options of a kill: with fail a WithError, plus
+// extra.
+func (r *stormRun) kopts(fail bool, extra ...greenlet.WaitOption) []greenlet.WaitOption {
+	if fail {
+		return append(extra, greenlet.WithError(r.kerr(fail)))
+	}
+	return extra
+}
+
 func (r *stormRun) addLink(i int, spec stormLinkSpec) *stormLink {
 	l := &stormLink{g: i, kind: spec.kind}
 	g := r.gs[i]
@@ -593,8 +602,8 @@ func (x *stormG) op(op stormOp) error {
 			r.grp.Add(target)
 			target.Start()
 		case stormSpawnPool:
-			err := r.pool.Start(g, target, true, op.d)
-			return x.result(err, errors.Is(err, greenlet.ErrPoolFull), op)
+			_, err := r.pool.StartTimeout(g, target, op.d)
+			return x.delivered(err, op)
 		case stormSpawnScope:
 			target.Start()
 			defer x.wait([]int{op.target}, false)()
@@ -613,32 +622,43 @@ func (x *stormG) op(op stormOp) error {
 		}
 	case skKill:
 		fresh := !target.Started() && !target.Ready()
-		greenlet.Kill(target, r.kerr(op.flag))
+		target.KillNowait(r.kopts(op.flag)...)
 		if fresh && !target.Ready() {
 			r.problem("g%d: Kill of the new g%d left it without an outcome", x.i, op.target)
 		}
 	case skKillBlock:
 		defer x.wait([]int{op.target}, false)()
-		return x.delivered(target.Kill(g, r.kerr(op.flag), true, op.d), op)
+		return x.delivered(target.Kill(g, r.kopts(op.flag, greenlet.Within(op.d))...), op)
 	case skJoin:
 		defer x.wait([]int{op.target}, false)()
-		return x.delivered(target.Join(g, op.d), op)
+		_, err := target.JoinTimeout(g, op.d)
+		return x.delivered(err, op)
 	case skGet:
 		defer x.wait([]int{op.target}, false)()
-		_, err := target.Get(g, true, op.d)
+		_, err := target.GetTimeout(g, op.d)
 		return x.result(err, (target.Ready() && err == target.Err()) || x.isOwnTimeoutResult(err), op)
 	case skJoinAll:
 		defer x.wait(op.targets, false)()
-		_, err := greenlet.JoinAll(g, x.targets(op.targets), op.d, op.flag, op.mode)
+		opts := []greenlet.WaitOption{greenlet.Within(op.d)}
+		if op.flag {
+			opts = append(opts, greenlet.StopOnError())
+		}
+		if op.mode == 0 {
+			return nil // count 0: nothing to wait for (Count takes n >= 1)
+		}
+		if op.mode >= 1 {
+			opts = append(opts, greenlet.Count(op.mode))
+		}
+		_, err := greenlet.JoinAll(g, x.targets(op.targets), opts...)
 		return x.result(err, op.flag && x.failureOf(err), op)
 	case skKillAll:
 		defer x.wait(op.targets, false)()
 		block := op.mode != -1
-		cur := g
-		if !block && op.flag {
-			cur = nil // allowed without block
+		if !block {
+			greenlet.KillAllNowait(x.targets(op.targets), r.kopts(op.flag)...)
+			return nil
 		}
-		err := greenlet.KillAll(cur, x.targets(op.targets), r.kerr(op.flag), block, op.d)
+		err := greenlet.KillAll(g, x.targets(op.targets), r.kopts(op.flag, greenlet.Within(op.d))...)
 		return x.result(err, block && x.isOwnTimeoutResult(err), op)
 	case skLink:
 		r.addLink(op.target, stormLinkSpec{kind: op.mode, target: x.i})
@@ -658,16 +678,16 @@ func (x *stormG) op(op stormOp) error {
 			r.ev.Clear()
 		}
 	case skEventWait:
-		_, err := r.ev.Wait(g, op.d)
+		_, err := r.ev.WaitTimeout(g, op.d)
 		return x.delivered(err, op)
 	case skPut:
-		err := r.q.Put(g, x.i, true, op.d)
+		err := r.q.PutTimeout(g, x.i, op.d)
 		if err == nil {
 			r.puts++
 		}
 		return x.result(err, errors.Is(err, greenlet.ErrFull), op)
 	case skQueueGet:
-		_, err := r.q.Get(g, true, op.d)
+		_, err := r.q.GetTimeout(g, op.d)
 		if err == nil {
 			r.gets++
 			if e := r.q.TaskDone(); e != nil {
@@ -676,10 +696,10 @@ func (x *stormG) op(op stormOp) error {
 		}
 		return x.result(err, errors.Is(err, greenlet.ErrEmpty), op)
 	case skQueueJoin:
-		_, err := r.q.Join(g, op.d)
+		_, err := r.q.JoinTimeout(g, op.d)
 		return x.delivered(err, op)
 	case skAcquire:
-		ok, err := r.sem.Acquire(g, true, op.d)
+		ok, err := r.sem.AcquireTimeout(g, op.d)
 		if err != nil || !ok {
 			return x.delivered(err, op)
 		}
@@ -688,16 +708,20 @@ func (x *stormG) op(op stormOp) error {
 		return err
 	case skGroupJoin:
 		defer x.wait(nil, true)()
-		_, err := r.grp.Join(g, op.d, op.flag)
+		opts := []greenlet.WaitOption{greenlet.Within(op.d)}
+		if op.flag {
+			opts = append(opts, greenlet.StopOnError())
+		}
+		_, err := r.grp.Join(g, opts...)
 		return x.result(err, op.flag && x.failureOf(err), op)
 	case skGroupKill:
 		defer x.wait(nil, true)()
-		return x.delivered(r.grp.Kill(g, r.kerr(op.flag), true, op.d), op)
+		return x.delivered(r.grp.Kill(g, r.kopts(op.flag, greenlet.Within(op.d))...), op)
 	case skGroupKillone:
 		defer x.wait([]int{op.target}, true)()
-		return x.delivered(r.grp.Killone(g, target, r.kerr(op.flag), true, op.d), op)
+		return x.delivered(target.Kill(g, r.kopts(op.flag, greenlet.Within(op.d))...), op)
 	case skPoolWait:
-		_, err := r.pool.WaitAvailable(g, op.d)
+		_, err := r.pool.WaitAvailableTimeout(g, op.d)
 		return x.delivered(err, op)
 	case skWaitObjects:
 		defer x.wait(op.targets, false)()
@@ -705,16 +729,20 @@ func (x *stormG) op(op stormOp) error {
 		for _, t := range x.targets(op.targets) {
 			objs = append(objs, t)
 		}
-		_, err := greenlet.WaitObjects(g, objs, op.d, op.mode)
+		opts := []greenlet.WaitOption{greenlet.Within(op.d)}
+		if op.mode == 0 {
+			return nil // count 0: nothing to wait for (Count takes n >= 1)
+		}
+		if op.mode >= 1 {
+			opts = append(opts, greenlet.Count(op.mode))
+		}
+		_, err := greenlet.WaitObjects(g, objs, opts...)
 		return x.delivered(err, op)
 	case skGateWait:
-		ok, err := r.gateEv.Wait(g, greenlet.Forever)
-		if err == nil && !ok {
-			r.problem("g%d: gate Wait without a timeout returned false", x.i)
-		}
+		err := r.gateEv.Wait(g)
 		return x.delivered(err, op)
 	case skGateGet:
-		_, err := r.gateQ.Get(g, true, greenlet.Forever)
+		_, err := r.gateQ.Get(g)
 		if err == nil {
 			r.gateGets++
 		} else if errors.Is(err, greenlet.ErrShutDown) && !r.gated {
@@ -728,11 +756,9 @@ func (x *stormG) op(op stormOp) error {
 			r.problem("g%d: gate PutNowait on an unbounded queue: %v", x.i, err)
 		}
 	case skGateAcquire:
-		ok, err := r.gateSem.Acquire(g, true, greenlet.Forever)
-		if ok {
+		err := r.gateSem.Acquire(g)
+		if err == nil {
 			r.gateAcqs++
-		} else if err == nil {
-			r.problem("g%d: gate Acquire without a timeout returned false", x.i)
 		}
 		return x.delivered(err, op)
 	case skGateRelease:
@@ -752,7 +778,7 @@ func (x *stormG) op(op stormOp) error {
 			return nil
 		}
 		if r.gated && op.mode == stormCPark {
-			greenlet.Kill(w, nil) // main killed the parked ones already
+			w.KillNowait() // main killed the parked ones already
 		}
 		r.idx[w] = len(r.gs)
 		r.gs = append(r.gs, w)
@@ -769,14 +795,15 @@ func (x *stormG) op(op stormOp) error {
 		j := n + op.target%(len(r.gs)-n)
 		w := r.gs[j]
 		if op.kind == skKillC && op.mode == 0 {
-			greenlet.Kill(w, r.kerr(op.flag))
+			w.KillNowait(r.kopts(op.flag)...)
 			return nil
 		}
 		defer x.wait([]int{j}, false)()
 		if op.kind == skJoinC {
-			return x.delivered(w.Join(g, op.d), op)
+			_, err := w.JoinTimeout(g, op.d)
+			return x.delivered(err, op)
 		}
-		return x.delivered(w.Kill(g, r.kerr(op.flag), true, op.d), op)
+		return x.delivered(w.Kill(g, r.kopts(op.flag, greenlet.Within(op.d))...), op)
 	case skResultSet:
 		if op.flag {
 			r.ar.SetException(&stormResultErr{})
@@ -784,10 +811,10 @@ func (x *stormG) op(op stormOp) error {
 			r.ar.Set(x.i)
 		}
 	case skResultGet:
-		_, err := r.ar.Get(g, true, op.d)
+		_, err := r.ar.GetTimeout(g, op.d)
 		return x.result(err, (err != nil && err == r.ar.Err()) || x.isOwnTimeoutResult(err), op)
 	case skGateResult:
-		v, err := r.gateAR.Wait(g, greenlet.Forever)
+		v, err := r.gateAR.Wait(g)
 		if err == nil && v != "open" {
 			r.problem("g%d: gate AsyncResult.Wait without a timeout returned %v", x.i, v)
 		}
@@ -798,8 +825,8 @@ func (x *stormG) op(op stormOp) error {
 		for _, t := range x.targets(op.targets) {
 			objs = append(objs, t)
 		}
-		it := greenlet.IWait(g, objs, op.d)
-		for it.Next() {
+		it := greenlet.IWait(g, objs, greenlet.Within(op.d))
+		for it.Next(g) {
 			// The event may have been cleared since it was set (it is
 			// yielded all the same, as Wait returns true); the others
 			// stay ready.
@@ -810,7 +837,7 @@ func (x *stormG) op(op stormOp) error {
 		it.Close()
 		return x.delivered(it.Err(), op)
 	case skChanPut:
-		err := r.ch.Put(g, x.i, true, op.d)
+		err := r.ch.PutTimeout(g, x.i, op.d)
 		switch {
 		case err == nil:
 			r.chPuts++
@@ -820,7 +847,7 @@ func (x *stormG) op(op stormOp) error {
 		}
 		return x.result(err, errors.Is(err, greenlet.ErrFull), op)
 	case skChanGet:
-		_, err := r.ch.Get(g, true, op.d)
+		_, err := r.ch.GetTimeout(g, op.d)
 		if err == nil {
 			r.chGets++
 		}
@@ -852,12 +879,16 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 	h := main.Hub()
 	p := r.p
 	r.ev = greenlet.NewEvent(h)
-	r.q = greenlet.NewQueue[int](h, p.qsize)
+	var qopts []greenlet.QueueOption
+	if p.qsize > 0 {
+		qopts = append(qopts, greenlet.MaxSize(p.qsize))
+	}
+	r.q = greenlet.NewQueue[int](h, qopts...)
 	r.sem = greenlet.NewBoundedSemaphore(h, p.semN)
 	r.grp = greenlet.NewGroup(h)
 	r.pool = greenlet.NewPool(h, p.poolN)
 	r.gateEv = greenlet.NewEvent(h)
-	r.gateQ = greenlet.NewQueue[int](h, greenlet.Unbounded)
+	r.gateQ = greenlet.NewQueue[int](h)
 	r.gateSem = greenlet.NewSemaphore(h, 0)
 	r.ar = greenlet.NewAsyncResult(h)
 	r.gateAR = greenlet.NewAsyncResult(h)
@@ -907,7 +938,7 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 		if stage < 2 {
 			d = stormGateDelay
 		}
-		done, err := greenlet.JoinAll(main, pending, d, false, -1)
+		done, err := greenlet.JoinAll(main, pending, greenlet.Within(d))
 		if err != nil {
 			return fmt.Errorf("main's JoinAll (stage %d): %w", stage, err)
 		}
@@ -916,30 +947,30 @@ func (r *stormRun) main(main *greenlet.Greenlet) error {
 		case stage == 0:
 			r.gated = true
 			r.gateEv.Set()
-			r.gateQ.Shutdown(false)
+			r.gateQ.Shutdown()
 			for range p.gateN {
 				r.gateSem.Release()
 			}
 			r.gateRels += p.gateN
 			r.gateAR.Set("open")
 			for _, w := range r.gs[len(p.ops):] {
-				greenlet.Kill(w, nil) // the C greenlets parked until killed
+				w.KillNowait() // the C greenlets parked until killed
 			}
 			stage++
 		case stage == 1:
 			for _, g := range r.gs {
 				if !g.Started() && !g.Ready() {
-					greenlet.Kill(g, nil)
+					g.KillNowait()
 				}
 			}
 			stage++
 		}
 	}
 	for _, g := range r.gs {
-		greenlet.Kill(g, nil) // the never started: they end without running
+		g.KillNowait() // the never started: they end without running
 	}
-	if ok, err := greenlet.Wait(main, greenlet.Forever); !ok || err != nil {
-		return fmt.Errorf("main's Wait: %v %v", ok, err)
+	if err := greenlet.Wait(main); err != nil {
+		return fmt.Errorf("main's Wait: %v", err)
 	}
 	for i, g := range r.gs {
 		if !g.Ready() || !g.Dead() {

@@ -40,7 +40,7 @@ func (s *Conformance) TestThrowOrderTimeouts() {
 			spin(3 * time.Millisecond)
 			return throws(cur, 2), nil
 		})
-		s.Require().NoError(g.Join(main, greenlet.Forever))
+		s.Require().NoError(g.Join(main))
 		s.Equal([]error{errA, errB}, g.Value())
 		return nil
 	})
@@ -55,11 +55,11 @@ func (s *Conformance) TestThrowOrderKillThenTimeout() {
 		g := greenlet.Spawn(main, func(cur *greenlet.Greenlet) (any, error) {
 			t1 := greenlet.StartNew(cur, time.Millisecond, errA)
 			defer t1.Cancel()
-			greenlet.Kill(cur, errK)
+			cur.KillNowait(greenlet.WithError(errK))
 			spin(2 * time.Millisecond)
 			return throws(cur, 2), nil
 		})
-		s.Require().NoError(g.Join(main, greenlet.Forever))
+		s.Require().NoError(g.Join(main))
 		s.Equal([]error{errK, errA}, g.Value())
 		return nil
 	})

@@ -149,10 +149,10 @@ func (s *Conformance) TestWithTimeout() {
 		}
 		_, err := greenlet.WithTimeout(main, 5*time.Millisecond, sleep(time.Hour))
 		s.ErrorIs(err, greenlet.ErrTimeout)
-		v, err := greenlet.WithTimeoutValue(main, 5*time.Millisecond, any("X"), sleep(time.Hour))
+		v, err := greenlet.WithTimeoutValue(main, 5*time.Millisecond, "X", sleep(time.Hour))
 		s.NoError(err)
 		s.Equal("X", v)
-		v, err = greenlet.WithTimeoutValue(main, time.Hour, any("X"), sleep(time.Millisecond))
+		v, err = greenlet.WithTimeoutValue(main, time.Hour, "X", sleep(time.Millisecond))
 		s.NoError(err)
 		s.Nil(v, "fn's own result")
 		n, err := greenlet.WithTimeout(main, time.Hour, func() (int, error) { return 42, nil })
@@ -161,7 +161,7 @@ func (s *Conformance) TestWithTimeout() {
 		// nested: the outer timeout is not swallowed by the inner value (the
 		// inner one is too long to become due with it on a stalled machine)
 		_, err = greenlet.WithTimeout(main, 5*time.Millisecond, func() (any, error) {
-			return greenlet.WithTimeoutValue(main, time.Hour, any(1), sleep(time.Hour))
+			return greenlet.WithTimeoutValue(main, time.Hour, 1, sleep(time.Hour))
 		})
 		var t *greenlet.Timeout
 		s.Require().ErrorAs(err, &t)
@@ -178,7 +178,7 @@ func (s *Conformance) TestTimeoutForDeadGreenlet() {
 			t = greenlet.StartNew(g, 5*time.Millisecond, nil)
 			return nil, nil
 		})
-		s.NoError(g.Join(main, greenlet.Forever))
+		s.NoError(g.Join(main))
 		s.NoError(greenlet.Sleep(main, 20*time.Millisecond))
 		s.False(t.Pending())
 		return nil

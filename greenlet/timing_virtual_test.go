@@ -40,7 +40,7 @@ func TestTimingSleepOrder(t *testing.T) {
 				return nil, nil
 			}))
 		}
-		if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+		if _, err := greenlet.JoinAll(main, gs, greenlet.StopOnError()); err != nil {
 			return err
 		}
 		want := []string{"0s@0s", "1s@1s", "2s@2s", "3m0s@3m0s", "5m0s@5m0s", "1h0m0s@1h0m0s"}
@@ -66,7 +66,7 @@ func TestTimingSpawnLaterOrder(t *testing.T) {
 			greenlet.SpawnLater(main, 10*time.Millisecond, f("D")),
 			greenlet.SpawnLater(main, 0, f("B")),
 		}
-		if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+		if _, err := greenlet.JoinAll(main, gs, greenlet.StopOnError()); err != nil {
 			return err
 		}
 		want := []string{"A@0s", "B@0s", "D@10ms", "C@40ms"}
@@ -124,29 +124,29 @@ func TestTimingJoinTimeouts(t *testing.T) {
 		slow := greenlet.Spawn(main, sleeper(time.Hour, "slow"))
 		quick := greenlet.Spawn(main, sleeper(time.Minute, "quick"))
 		since := elapsed(main)
-		if err := slow.Join(main, 20*time.Second); err != nil || since() != 20*time.Second || slow.Ready() {
+		if _, err := slow.JoinTimeout(main, 20*time.Second); err != nil || since() != 20*time.Second || slow.Ready() {
 			t.Errorf("Join(20s): %v after %v, ready %v", err, since(), slow.Ready())
 		}
 		since = elapsed(main)
-		if _, err := slow.Get(main, true, 10*time.Second); !errors.Is(err, greenlet.ErrTimeout) || since() != 10*time.Second {
+		if _, err := slow.GetTimeout(main, 10*time.Second); !errors.Is(err, greenlet.ErrTimeout) || since() != 10*time.Second {
 			t.Errorf("Get(10s): %v after %v", err, since())
 		}
 		since = elapsed(main)
-		done, err := greenlet.JoinAll(main, []*greenlet.Greenlet{slow, quick}, 5*time.Minute, false, -1)
+		done, err := greenlet.JoinAll(main, []*greenlet.Greenlet{slow, quick}, greenlet.Within(5*time.Minute))
 		if err != nil || len(done) != 1 || done[0] != quick || since() != 5*time.Minute {
 			t.Errorf("JoinAll(5m): %v %v after %v, want [quick] after 5m", done, err, since())
 		}
 		other := greenlet.Spawn(main, sleeper(30*time.Second, nil))
 		since = elapsed(main)
-		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{slow, other}, time.Hour, false, 1)
+		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{slow, other}, greenlet.Within(time.Hour), greenlet.Count(1))
 		if err != nil || len(done) != 1 || done[0] != other || since() != 30*time.Second {
 			t.Errorf("JoinAll(count 1): %v %v after %v, want the 30s sleeper after 30s", done, err, since())
 		}
 		since = elapsed(main)
-		if v, err := quick.Get(main, true, time.Second); v != "quick" || err != nil || since() != 0 {
+		if v, err := quick.GetTimeout(main, time.Second); v != "quick" || err != nil || since() != 0 {
 			t.Errorf("Get of a ready greenlet: %v %v after %v", v, err, since())
 		}
-		return slow.Kill(main, nil, true, greenlet.Forever)
+		return slow.Kill(main)
 	})
 }
 
@@ -157,18 +157,18 @@ func TestTimingGroupJoin(t *testing.T) {
 	greenlettest.Run(t, func(main *greenlet.Greenlet) error {
 		greenlettest.Expect(main, boom)
 		grp := greenlet.NewGroup(main.Hub())
-		grp.Spawn(sleeper(time.Hour, nil))
+		grp.Spawn(main, sleeper(time.Hour, nil))
 		since := elapsed(main)
-		if ok, err := grp.Join(main, time.Minute, false); ok || err != nil || since() != time.Minute {
+		if ok, err := grp.Join(main, greenlet.Within(time.Minute)); ok || err != nil || since() != time.Minute {
 			t.Errorf("Group.Join(1m) on a running member: %v %v after %v", ok, err, since())
 		}
-		if err := grp.Kill(main, nil, true, greenlet.Forever); err != nil {
+		if err := grp.Kill(main); err != nil {
 			return err
 		}
-		grp.Spawn(func(g *greenlet.Greenlet) (any, error) { return nil, boom })
-		grp.Spawn(sleeper(9*time.Second, nil))
+		grp.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return nil, boom })
+		grp.Spawn(main, sleeper(9*time.Second, nil))
 		since = elapsed(main)
-		if ok, err := grp.Join(main, greenlet.Forever, true); !ok || err != boom || since() != 9*time.Second {
+		if ok, err := grp.Join(main, greenlet.StopOnError()); !ok || err != boom || since() != 9*time.Second {
 			t.Errorf("Group.Join(raiseError): %v %v after %v, want true, boom after 9s", ok, err, since())
 		}
 		return nil
@@ -182,26 +182,26 @@ func TestTimingEventQueueWaits(t *testing.T) {
 		h := main.Hub()
 		ev := greenlet.NewEvent(h)
 		since := elapsed(main)
-		if ok, err := ev.Wait(main, 20*time.Second); ok || err != nil || since() != 20*time.Second {
+		if ok, err := ev.WaitTimeout(main, 20*time.Second); ok || err != nil || since() != 20*time.Second {
 			t.Errorf("Event.Wait(20s): %v %v after %v", ok, err, since())
 		}
 		setter := greenlet.SpawnLater(main, 7*time.Second, func(*greenlet.Greenlet) (any, error) { ev.Set(); return nil, nil })
 		since = elapsed(main)
-		if ok, err := ev.Wait(main, time.Minute); !ok || err != nil || since() != 7*time.Second {
+		if ok, err := ev.WaitTimeout(main, time.Minute); !ok || err != nil || since() != 7*time.Second {
 			t.Errorf("Event.Wait set at 7s: %v %v after %v", ok, err, since())
 		}
-		q := greenlet.NewQueue[int](h, 1)
+		q := greenlet.NewQueue[int](h, greenlet.MaxSize(1))
 		since = elapsed(main)
-		if _, err := q.Get(main, true, 3*time.Second); !errors.Is(err, greenlet.ErrEmpty) || since() != 3*time.Second {
+		if _, err := q.GetTimeout(main, 3*time.Second); !errors.Is(err, greenlet.ErrEmpty) || since() != 3*time.Second {
 			t.Errorf("Queue.Get(3s) on an empty queue: %v after %v", err, since())
 		}
-		if err := q.Put(main, 1, true, 0); err != nil {
+		if err := q.PutTimeout(main, 1, 0); err != nil {
 			return err
 		}
 		since = elapsed(main)
-		if err := q.Put(main, 2, true, 4*time.Second); !errors.Is(err, greenlet.ErrFull) || since() != 4*time.Second {
+		if err := q.PutTimeout(main, 2, 4*time.Second); !errors.Is(err, greenlet.ErrFull) || since() != 4*time.Second {
 			t.Errorf("Queue.Put(4s) on a full queue: %v after %v", err, since())
 		}
-		return setter.Join(main, greenlet.Forever)
+		return setter.Join(main)
 	})
 }

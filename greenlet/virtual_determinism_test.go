@@ -79,7 +79,7 @@ func runVProg(t testing.TB, p vprog) string {
 	}
 	err = greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
 		ev := greenlet.NewEvent(h)
-		q := greenlet.NewQueue[int](h, 2)
+		q := greenlet.NewQueue[int](h, greenlet.MaxSize(2))
 		gs := make([]*greenlet.Greenlet, p.n)
 		for i := range p.n {
 			who := fmt.Sprintf("g%d", i)
@@ -96,24 +96,25 @@ func runVProg(t testing.TB, p vprog) string {
 						at(who, "timeout %v sleep %v: %v", op.d, op.e, err)
 					case vJoin:
 						if gs[op.target] != nil {
-							at(who, "join g%d %v: %v ready=%v", op.target, op.d, gs[op.target].Join(g, op.d), gs[op.target].Ready())
+							_, err := gs[op.target].JoinTimeout(g, op.d)
+							at(who, "join g%d %v: %v ready=%v", op.target, op.d, err, gs[op.target].Ready())
 						}
 					case vKill:
 						if tg := gs[op.target]; tg != nil && tg != g {
-							greenlet.Kill(tg, nil)
+							tg.KillNowait()
 							at(who, "kill g%d", op.target)
 						}
 					case vEventWait:
-						ok, err := ev.Wait(g, op.d)
+						ok, err := ev.WaitTimeout(g, op.d)
 						at(who, "event wait %v: %v %v", op.d, ok, err)
 					case vEventSet:
 						ev.Set()
 						ev.Clear()
 						at(who, "event set")
 					case vPut:
-						at(who, "put %d %v: %v", j, op.d, q.Put(g, j, true, op.d))
+						at(who, "put %d %v: %v", j, op.d, q.PutTimeout(g, j, op.d))
 					case vGet:
-						v, err := q.Get(g, true, op.d)
+						v, err := q.GetTimeout(g, op.d)
 						at(who, "get %v: %d %v", op.d, v, err)
 					}
 				}
@@ -127,7 +128,7 @@ func runVProg(t testing.TB, p vprog) string {
 			name := who
 			gs[i].Rawlink(func(src *greenlet.Greenlet) { at(name, "ended: %v", src.Err()) })
 		}
-		_, err := greenlet.JoinAll(main, gs, greenlet.Forever, false, -1)
+		_, err := greenlet.JoinAll(main, gs)
 		at("main", "joined all: %v", err)
 		return nil
 	})

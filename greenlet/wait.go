@@ -40,9 +40,9 @@ func linkWaitable(o Waitable, op string, fn func()) func() {
 // An Iter yields the objects of IWait as they become ready (gevent's
 // iwait). Use it as
 //
-//	it := greenlet.IWait(cur, objs, timeout)
+//	it := greenlet.IWait(cur, objs)
 //	defer it.Close()
-//	for it.Next() {
+//	for it.Next(cur) {
 //		o := it.Value()
 //	}
 //	if err := it.Err(); err != nil { ... }
@@ -68,11 +68,12 @@ type Iter struct {
 
 // IWait links to every object and returns an iterator over them in the
 // order they become ready; an object that is ready already comes out too,
-// in the order its link fires. The timeout (Forever: none) covers the whole
-// iteration: once it passes Next returns false. An object appearing twice
-// is yielded twice.
-func IWait(cur *Greenlet, objects []Waitable, timeout time.Duration) *Iter {
-	return iwait(cur, "IWait", objects, timeout, -1)
+// in the order its link fires. It takes Within, whose duration covers the
+// whole iteration: once it passes Next returns false. An object appearing
+// twice is yielded twice.
+func IWait(cur *Greenlet, objects []Waitable, opts ...WaitOption) *Iter {
+	o := parseOpts("IWait", optWithin, opts)
+	return iwait(cur, "IWait", objects, o.timeout, -1)
 }
 
 func iwait(cur *Greenlet, op string, objects []Waitable, timeout time.Duration, count int) *Iter {
@@ -98,7 +99,7 @@ func iwait(cur *Greenlet, op string, objects []Waitable, timeout time.Duration, 
 			}
 		})
 	}
-	if timeout != Forever {
+	if timeout != forever {
 		it.timed = true
 		it.timer.Init(cur.h)
 		it.timer.SetFunc(func() {
@@ -115,8 +116,10 @@ func iwait(cur *Greenlet, op string, objects []Waitable, timeout time.Duration, 
 // Next waits for the next ready object and reports whether there is one
 // (then Value returns it). It returns false once every object was yielded,
 // the timeout passed, or an error was delivered to the greenlet (then Err
-// returns it); the links are removed then.
-func (it *Iter) Next() bool {
+// returns it); the links are removed then. cur must be the greenlet that
+// made the iterator (anything else panics).
+func (it *Iter) Next(cur *Greenlet) bool {
+	it.mustOwn(cur, "IWait.Next")
 	it.value = nil
 	if it.closed {
 		return false
@@ -152,15 +155,24 @@ func (it *Iter) Next() bool {
 
 // All returns the iteration as a range function (Go 1.23 iter.Seq);
 // leaving the loop, by break or at the end, closes the iterator. Check Err
-// afterwards for an error delivered to the greenlet.
-func (it *Iter) All() iter.Seq[Waitable] {
+// afterwards for an error delivered to the greenlet. cur must be the
+// greenlet that made the iterator (anything else panics, at once).
+func (it *Iter) All(cur *Greenlet) iter.Seq[Waitable] {
+	it.mustOwn(cur, "IWait.All")
 	return func(yield func(Waitable) bool) {
 		defer it.Close()
-		for it.Next() {
+		for it.Next(cur) {
 			if !yield(it.Value()) {
 				return
 			}
 		}
+	}
+}
+
+// mustOwn panics unless cur is the greenlet that made it.
+func (it *Iter) mustOwn(cur *Greenlet, op string) {
+	if cur != it.cur {
+		panic(fmt.Sprintf("greenlet: %s: called with %v; the iterator belongs to %v", op, cur, it.cur))
 	}
 }
 
@@ -187,18 +199,20 @@ func (it *Iter) Close() {
 	it.timer.Stop()
 }
 
-// WaitObjects waits until count of the objects (count < 0: all) are ready,
-// or timeout passes, and returns the ready ones in the order they became
-// ready (gevent's wait(objects, timeout, count)). A non-nil error is one
-// delivered to cur while it waited, returned with the objects found so far.
-func WaitObjects(cur *Greenlet, objects []Waitable, timeout time.Duration, count int) ([]Waitable, error) {
+// WaitObjects waits until the objects are ready, or Count of them, or
+// until Within's duration passes, and returns the ready ones in the order
+// they became ready (gevent's wait(objects, timeout, count)). It takes
+// Within and Count. A non-nil error is one delivered to cur while it
+// waited, returned with the objects found so far.
+func WaitObjects(cur *Greenlet, objects []Waitable, opts ...WaitOption) ([]Waitable, error) {
+	o := parseOpts("WaitObjects", optWithin|optCount, opts)
 	if err := cur.check("WaitObjects", nil); err != nil {
 		return nil, err
 	}
-	it := iwait(cur, "WaitObjects", objects, timeout, count)
+	it := iwait(cur, "WaitObjects", objects, o.timeout, o.count)
 	defer it.Close()
 	out := make([]Waitable, 0, it.want)
-	for it.Next() {
+	for it.Next(cur) {
 		out = append(out, it.Value())
 	}
 	return out, it.Err()

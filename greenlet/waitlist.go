@@ -200,7 +200,9 @@ func (l *waitList) retoken(id LinkID, tok sched.Token) {
 }
 
 // fire runs a popped entry in the hub: a greenlet is woken through a FIFO
-// hub callback, a raw link is called with its panic reported.
+// hub callback, a raw link is called with its panic reported as a failure
+// of "link of <type> at <address>" (what is the object linked to; its
+// fields are not printed).
 func fire(h *sched.Hub, e *waitEntry, what any) {
 	if e.fn == nil {
 		h.Wake(e.tok)
@@ -208,7 +210,7 @@ func fire(h *sched.Hub, e *waitEntry, what any) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			h.HandleError(fmt.Sprintf("link of %v", what), sched.NewPanicError(r))
+			h.HandleError(fmt.Sprintf("link of %T at %p", what, what), sched.NewPanicError(r))
 		}
 	}()
 	e.fn()
@@ -222,7 +224,7 @@ func fire(h *sched.Hub, e *waitEntry, what any) {
 // timed wait allocates nothing.
 func parkIn(cur *Greenlet, l *waitList, id LinkID, op string, timeout time.Duration) (notified bool, err error) {
 	t := &cur.raw.Timer
-	timed := timeout != Forever
+	timed := timeout != forever
 	if timed {
 		t.SetWake(cur.raw.Token())
 		t.Start(timeout)

@@ -22,9 +22,9 @@ func ExampleCheck() {
 	err := greenlettest.Check(func(main *greenlet.Greenlet) error {
 		at := func() time.Duration { return time.Duration(main.Hub().Now()) }
 		g := greenlet.Spawn(main, slow)
-		_, err := g.Get(main, true, 5*time.Minute)
+		_, err := g.GetTimeout(main, 5*time.Minute)
 		fmt.Printf("%v: Get: %v\n", at(), errors.Is(err, greenlet.ErrTimeout))
-		v, err := g.Get(main, true, greenlet.Forever)
+		v, err := g.Get(main)
 		fmt.Printf("%v: Get: %v %v\n", at(), v, err)
 		return nil
 	})

@@ -20,13 +20,13 @@ func TestRunClean(t *testing.T) {
 			return nil, greenlet.Sleep(g, time.Hour)
 		})
 		t0 := main.Hub().Now()
-		if err := g.Join(main, 10*time.Minute); err != nil {
+		if _, err := g.JoinTimeout(main, 10*time.Minute); err != nil {
 			return err
 		}
 		if d := time.Duration(main.Hub().Now() - t0); d != 10*time.Minute {
 			t.Errorf("Join(10m) took %v of virtual time", d)
 		}
-		return g.Kill(main, nil, true, greenlet.Forever)
+		return g.Kill(main)
 	})
 	if el := time.Since(start); el > 30*time.Second {
 		t.Errorf("ten virtual minutes took %v", el)
@@ -88,23 +88,23 @@ func failing(main *greenlet.Greenlet) *greenlet.Greenlet {
 
 func TestCheckReports(t *testing.T) {
 	unexpected := problems(t, func(main *greenlet.Greenlet) error {
-		return failing(main).Join(main, greenlet.Forever)
+		return failing(main).Join(main)
 	})
 	if !strings.Contains(unexpected, "unexpected report") || !strings.Contains(unexpected, errLost.Error()) {
 		t.Errorf("unexpected report not reported: %q", unexpected)
 	}
 	if got := problems(t, func(main *greenlet.Greenlet) error {
 		greenlettest.Expect(main, errLost)
-		return failing(main).Join(main, greenlet.Forever)
+		return failing(main).Join(main)
 	}); got != "" {
 		t.Errorf("expected report reported: %q", got)
 	}
 	twice := problems(t, func(main *greenlet.Greenlet) error {
 		greenlettest.Expect(main, errLost)
-		if err := failing(main).Join(main, greenlet.Forever); err != nil {
+		if err := failing(main).Join(main); err != nil {
 			return err
 		}
-		return failing(main).Join(main, greenlet.Forever)
+		return failing(main).Join(main)
 	})
 	if strings.Count(twice, "unexpected report") != 1 {
 		t.Errorf("one Expect must allow one report: %q", twice)

@@ -65,7 +65,7 @@ func returnsError(sig *types.Signature) bool {
 // currentNames are the parameter names that mark the calling greenlet's
 // slot: every blocking call of package greenlet names it cur, and the calls
 // only the main greenlet may make name it main. A *Greenlet parameter with any
-// other name is a target (g.Join's receiver, Killone's g, Receive's src) or
+// other name is a target (g.Join's receiver, Pool.Add's g, Receive's src) or
 // only picks the hub (Spawn's on) and may legitimately be another greenlet.
 var currentNames = map[string]bool{"cur": true, "main": true}
 

@@ -14,7 +14,7 @@
 //     API is used like it); or, in the gevent-go module's raw layer and only
 //     for a callee returning an error, the *sched.G receiver of a method or
 //     else the only *sched.G parameter. A *Greenlet parameter with another
-//     name is a target (the receiver of g.Join, the g of Killone, the src of
+//     name is a target (the receiver of g.Join, the g of Pool.Add, the src of
 //     Receive) or only names the hub (the on of Spawn), and may be any
 //     greenlet.
 //   - A blocking call is such a call whose last result is an error: kills

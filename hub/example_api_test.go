@@ -41,7 +41,7 @@ func ExampleWithCore() {
 func ExampleLoopExit() {
 	err := greenlet.Run(func(main *greenlet.Greenlet) error {
 		never := greenlet.NewEvent(main.Hub())
-		_, err := never.Wait(main, greenlet.Forever) // nobody will ever Set it
+		err := never.Wait(main) // nobody will ever Set it
 		var le *hub.LoopExit
 		fmt.Println(errors.Is(err, hub.ErrLoopExit), errors.As(err, &le), le.Parked)
 		fmt.Println("after LoopExit:", greenlet.Sleep(main, 0))
@@ -57,9 +57,9 @@ func ExampleLoopExit() {
 // An ErrorHandler sees each greenlet failure nobody looked at, such as a
 // panic turned into a *PanicError, in place of the printed report.
 func ExampleWithErrorHandler() {
-	handler := func(h *hub.Hub, ctx any, err error) {
+	handler := func(h *hub.Hub, source any, err error) {
 		var p *hub.PanicError
-		g, _ := ctx.(*greenlet.Greenlet)
+		g, _ := source.(*greenlet.Greenlet)
 		fmt.Println("handler:", g.Name(), errors.As(err, &p), p.Value)
 	}
 	err := greenlet.Run(func(main *greenlet.Greenlet) error {

@@ -36,7 +36,7 @@ func ExampleHub_Post() {
 		go func() {
 			_ = h.Post(func() { result.Set("result from a goroutine"); h.Unref() })
 		}()
-		v, err := result.Get(main, true, greenlet.Forever)
+		v, err := result.Get(main)
 		fmt.Println(v)
 		return err
 	})

@@ -5,16 +5,17 @@ import (
 )
 
 // An ErrorHandler receives every failure the hub observes that nobody else
-// handles: a greenlet that failed (ctx is the *greenlet.Greenlet), a
-// callback or link that panicked (ctx names it), or a failure of a signal
-// handler (ctx is nil). It replaces PrintError; it runs on the hub's
+// handles, with its source: the *greenlet.Greenlet that failed, a value
+// naming a callback or link that panicked (a string, or the greenlet it
+// belongs to), or nil for a failure of the program as a whole (a signal
+// handler's, the loop's). It replaces PrintError; it runs on the hub's
 // goroutine, must not block, and must not panic (a panic is printed and
 // otherwise ignored).
 //
 // Whatever the handler does, the hub then re-delivers the error to the main
-// greenlet if ctx is nil or err is a SystemError, as gevent's handle_error
-// does with SYSTEM_ERROR.
-type ErrorHandler func(h *Hub, ctx any, err error)
+// greenlet if source is nil or err is a SystemError, as gevent's
+// handle_error does with SYSTEM_ERROR.
+type ErrorHandler func(h *Hub, source any, err error)
 
 // ExitError is implemented by errors that end a greenlet successfully, as
 // gevent's GreenletExit and its subclasses do. The greenlet package's

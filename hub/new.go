@@ -104,15 +104,25 @@ func (h *Hub) Reinit() error { return h.s.Reinit() }
 
 // HandleError reports a failure as the hub does for a greenlet that failed
 // with nobody looking (gevent's handle_error): it calls the error handler
-// (PrintError unless WithErrorHandler), then, for a nil ctx or a
-// SystemError, delivers err to the main greenlet at its blocking call. ctx
-// names what failed (it is printed with %v). Call it from the hub's
+// (PrintError unless WithErrorHandler), then, for a nil source or a
+// SystemError, delivers err to the main greenlet at its blocking call.
+// source names what failed (it is printed with %v). Call it from the hub's
 // goroutine.
-func (h *Hub) HandleError(ctx any, err error) { h.s.HandleError(ctx, err) }
+func (h *Hub) HandleError(source any, err error) { h.s.HandleError(source, err) }
 
-// PrintError writes err to the error stream (WithErrorStream) the way
-// gevent's print_exception does: the failure (for a panic, its value and
-// stack; ExitErrors are never printed), then a line "<ISO-8601 UTC time>
-// <ctx> failed with <error>" and a blank line. An ErrorHandler may call it to
-// keep the default report.
-func (h *Hub) PrintError(ctx any, err error) { h.s.PrintError(ctx, err) }
+// PrintError reports a failure on one line, as gevent's print_exception
+// ends its report:
+//
+//	<time> <source> failed with <err>
+//
+// with the time in ISO-8601 UTC (the virtual one on a virtual clock) and
+// "<hub>" for a nil source. Only a crash says more: a *PanicError is
+// followed by the stack of the panic between a line "--- stack of the panic
+// in <source> ---" and a line "--- end of stack ---". A *BlockingReport is
+// not a failure: its line is "<time> <report>", followed by the stack of the
+// code that blocked, labelled "--- stack of the block in <source> ---" the
+// same way. An ExitError is a success and is not reported. The report goes
+// to the error stream (WithErrorStream), or is one record of the logger
+// given to WithErrorLogger. An ErrorHandler may call it to keep the default
+// report.
+func (h *Hub) PrintError(source any, err error) { h.s.PrintError(source, err) }

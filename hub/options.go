@@ -2,6 +2,7 @@ package hub
 
 import (
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
@@ -58,12 +59,23 @@ func WithErrorHandler(f ErrorHandler) Option {
 	if f == nil {
 		return Option{sched.WithErrorHandler(nil)}
 	}
-	return Option{sched.WithErrorHandler(func(s *sched.Hub, ctx any, err error) { f(public(s), ctx, err) })}
+	return Option{sched.WithErrorHandler(func(s *sched.Hub, source any, err error) { f(public(s), source, err) })}
 }
 
 // WithErrorStream sets where PrintError writes (default os.Stderr); nil
 // silences it.
 func WithErrorStream(w io.Writer) Option { return Option{sched.WithErrorStream(w)} }
+
+// WithErrorLogger sends the hub's reports to l instead of an error stream:
+// each failure PrintError reports is one record at level Error, message
+// "failed", with the attributes "what" (the source, as PrintError names it)
+// and "err", plus "stack" for a panic; a BlockingReport is a record at level
+// Warn, message "blocked", with the same attributes, "stack" being the
+// blocked code's. Other text the hub writes to its error stream (the
+// run-info dump) is one record at level Info. The logger stamps the time
+// itself. WithErrorLogger and WithErrorStream replace each other: the last
+// given wins. A nil l panics.
+func WithErrorLogger(l *slog.Logger) Option { return Option{sched.WithErrorLogger(l)} }
 
 // WithProfileLabels makes every greenlet label its goroutine
 // greenlet=<name>, so CPU and goroutine profiles show greenlets by name. It

@@ -38,7 +38,7 @@ func apiCSleep0(main *greenlet.Greenlet, n int) (Metrics, error) {
 			return nil, err
 		}
 	}
-	if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+	if _, err := greenlet.JoinAll(main, gs, greenlet.StopOnError()); err != nil {
 		return nil, err
 	}
 	el := time.Since(t0)
@@ -55,7 +55,7 @@ func apiCSpawnJoin(main *greenlet.Greenlet, n int) (Metrics, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := g.Join(main, greenlet.Forever); err != nil {
+		if err := g.Join(main); err != nil {
 			return nil, err
 		}
 	}
@@ -72,7 +72,7 @@ func apiCSpawnJoinAll(main *greenlet.Greenlet, n int) (Metrics, error) {
 			}
 		}
 		t1 = time.Now()
-		if _, err = greenlet.JoinAll(main, gs, greenlet.Forever, false, -1); err != nil {
+		if _, err = greenlet.JoinAll(main, gs); err != nil {
 			return
 		}
 		t2 = time.Now()
@@ -107,7 +107,7 @@ func apiCKill(main *greenlet.Greenlet, n int) (Metrics, error) {
 		}
 		t0 := time.Now()
 		for _, g := range gs {
-			if err := g.Kill(main, nil, true, greenlet.Forever); err != nil {
+			if err := g.Kill(main); err != nil {
 				return err
 			}
 		}
@@ -128,7 +128,7 @@ func apiCSleep1ms(main *greenlet.Greenlet, n int) (Metrics, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := g.Join(main, greenlet.Forever); err != nil {
+		if err := g.Join(main); err != nil {
 			return nil, err
 		}
 		if !g.Successful() {

@@ -61,7 +61,7 @@ func trivialBody(*greenlet.Greenlet) (any, error) {
 func timeSpawnedPair(main *greenlet.Greenlet, a, b greenlet.Func) (time.Duration, error) {
 	gs := []*greenlet.Greenlet{greenlet.Spawn(main, a), greenlet.Spawn(main, b)}
 	t0 := time.Now()
-	if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+	if _, err := greenlet.JoinAll(main, gs, greenlet.StopOnError()); err != nil {
 		return 0, err
 	}
 	el := time.Since(t0)

@@ -37,7 +37,7 @@ func oursWakeAll(main *greenlet.Greenlet, n int) (Metrics, error) {
 	started, woken := 0, 0
 	waiter := func(g *greenlet.Greenlet) (any, error) {
 		started++
-		if _, err := ev.Wait(g, greenlet.Forever); err != nil {
+		if err := ev.Wait(g); err != nil {
 			return nil, err
 		}
 		if woken++; woken == n {
@@ -58,7 +58,7 @@ func oursWakeAll(main *greenlet.Greenlet, n int) (Metrics, error) {
 	}
 	t2 := time.Now()
 	ev.Set()
-	if _, err := done.Wait(main, greenlet.Forever); err != nil {
+	if err := done.Wait(main); err != nil {
 		return nil, err
 	}
 	t3 := time.Now()

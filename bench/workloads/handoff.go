@@ -46,13 +46,13 @@ func init() {
 // puts into q2. Both queues are unbounded, as gevent's Queue().
 func oursQueueHandoff(main *greenlet.Greenlet, n int) (Metrics, error) {
 	h := main.Hub()
-	q1, q2 := greenlet.NewQueue[int](h, greenlet.Unbounded), greenlet.NewQueue[int](h, greenlet.Unbounded)
+	q1, q2 := greenlet.NewQueue[int](h), greenlet.NewQueue[int](h)
 	a := func(g *greenlet.Greenlet) (any, error) {
 		for i := range n {
-			if err := q1.Put(g, i, true, greenlet.Forever); err != nil {
+			if err := q1.Put(g, i); err != nil {
 				return nil, err
 			}
-			if _, err := q2.Get(g, true, greenlet.Forever); err != nil {
+			if _, err := q2.Get(g); err != nil {
 				return nil, err
 			}
 		}
@@ -60,11 +60,11 @@ func oursQueueHandoff(main *greenlet.Greenlet, n int) (Metrics, error) {
 	}
 	b := func(g *greenlet.Greenlet) (any, error) {
 		for range n {
-			v, err := q1.Get(g, true, greenlet.Forever)
+			v, err := q1.Get(g)
 			if err != nil {
 				return nil, err
 			}
-			if err := q2.Put(g, v, true, greenlet.Forever); err != nil {
+			if err := q2.Put(g, v); err != nil {
 				return nil, err
 			}
 		}
@@ -84,7 +84,7 @@ func oursEventHandoff(main *greenlet.Greenlet, n int) (Metrics, error) {
 	a := func(g *greenlet.Greenlet) (any, error) {
 		for range n {
 			e1.Set()
-			if _, err := e2.Wait(g, greenlet.Forever); err != nil {
+			if err := e2.Wait(g); err != nil {
 				return nil, err
 			}
 			e2.Clear()
@@ -93,7 +93,7 @@ func oursEventHandoff(main *greenlet.Greenlet, n int) (Metrics, error) {
 	}
 	b := func(g *greenlet.Greenlet) (any, error) {
 		for range n {
-			if _, err := e1.Wait(g, greenlet.Forever); err != nil {
+			if err := e1.Wait(g); err != nil {
 				return nil, err
 			}
 			e1.Clear()

@@ -52,7 +52,7 @@ func oursKill(main *greenlet.Greenlet, n int) (Metrics, error) {
 		}
 		t0 := time.Now()
 		for _, g := range gs {
-			if err := g.Kill(main, nil, true, greenlet.Forever); err != nil {
+			if err := g.Kill(main); err != nil {
 				return err
 			}
 		}

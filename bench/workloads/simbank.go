@@ -79,7 +79,7 @@ func oursBank(main *greenlet.Greenlet, n int, unit time.Duration) (simRun, error
 	customer := func(patience, service time.Duration) greenlet.Func {
 		return func(g *greenlet.Greenlet) (any, error) {
 			arrive := h.Now()
-			got, err := counters.Acquire(g, true, patience)
+			got, err := counters.AcquireTimeout(g, patience)
 			if err != nil {
 				return nil, err
 			}
@@ -107,7 +107,7 @@ func oursBank(main *greenlet.Greenlet, n int, unit time.Duration) (simRun, error
 			return r, err
 		}
 	}
-	if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+	if _, err := greenlet.JoinAll(main, gs, greenlet.StopOnError()); err != nil {
 		return r, err
 	}
 	r.el = time.Since(t0)

@@ -138,7 +138,7 @@ func oursTimeouts(main *greenlet.Greenlet, n, m int, unit time.Duration) (simRun
 	for i := range gs {
 		gs[i] = greenlet.Spawn(main, body)
 	}
-	if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+	if _, err := greenlet.JoinAll(main, gs, greenlet.StopOnError()); err != nil {
 		return r, err
 	}
 	r.el = time.Since(t0)

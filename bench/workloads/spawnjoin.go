@@ -31,7 +31,7 @@ func oursSpawnJoin(main *greenlet.Greenlet, n int) (Metrics, error) {
 	t0 := time.Now()
 	for range n {
 		g := greenlet.Spawn(main, trivialBody)
-		if err := g.Join(main, greenlet.Forever); err != nil {
+		if err := g.Join(main); err != nil {
 			return nil, err
 		}
 	}

@@ -39,7 +39,7 @@ func oursSpawnJoinAll(main *greenlet.Greenlet, n int) (Metrics, error) {
 			gs[i] = greenlet.Spawn(main, trivialBody)
 		}
 		t1 = time.Now()
-		_, err = greenlet.JoinAll(main, gs, greenlet.Forever, false, -1)
+		_, err = greenlet.JoinAll(main, gs)
 		t2 = time.Now()
 		if err == nil {
 			err = failed(gs)

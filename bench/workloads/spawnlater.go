@@ -57,7 +57,7 @@ func oursSpawnLater(main *greenlet.Greenlet, n int) (Metrics, error) {
 	for i := range spawnLaterWarmup {
 		greenlet.SpawnLater(main, time.Duration(rand.Float64()*float64(5*time.Millisecond)), warm(i))
 	}
-	if _, err := done.Wait(main, greenlet.Forever); err != nil {
+	if err := done.Wait(main); err != nil {
 		return nil, err
 	}
 
@@ -75,7 +75,7 @@ func oursSpawnLater(main *greenlet.Greenlet, n int) (Metrics, error) {
 		greenlet.SpawnLater(main, d, body(i))
 	}
 	tSetup := time.Now()
-	if _, err := done.Wait(main, greenlet.Forever); err != nil {
+	if err := done.Wait(main); err != nil {
 		return nil, err
 	}
 	cpu := cpuTime() - c0

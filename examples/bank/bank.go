@@ -75,7 +75,7 @@ func Simulate(cfg Config, minute time.Duration, opts ...hub.Option) (Result, err
 			return func(g *greenlet.Greenlet) (any, error) {
 				arrive := h.Now()
 				trace(id, "arrives")
-				got, err := counters.Acquire(g, true, patience)
+				got, err := counters.AcquireTimeout(g, patience)
 				if err != nil {
 					return nil, err
 				}
@@ -108,7 +108,7 @@ func Simulate(cfg Config, minute time.Duration, opts ...hub.Option) (Result, err
 				return err
 			}
 		}
-		if _, err := greenlet.JoinAll(main, gs, greenlet.Forever, true, -1); err != nil {
+		if _, err := greenlet.JoinAll(main, gs, greenlet.StopOnError()); err != nil {
 			return err
 		}
 		res.End = minutes(h.Now() - t0)

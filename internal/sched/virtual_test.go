@@ -137,8 +137,8 @@ func TestVirtualClockPrintError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "2000-01-01T00:01:01Z thing failed with boom"; !strings.Contains(out.String(), want) {
-		t.Errorf("PrintError wrote %q, want it to contain %q", out.String(), want)
+	if want := "2000-01-01T00:01:01Z thing failed with boom\n"; out.String() != want {
+		t.Errorf("PrintError wrote %q, want %q", out.String(), want)
 	}
 }
 

@@ -42,10 +42,12 @@ func (g *Greenlet) Rawlink(fn func(src *Greenlet))                              
 
 type Queue[T any] struct{}
 
-func NewQueue[T any](h *hub.Hub, maxsize int) *Queue[T] { return nil }
-func (q *Queue[T]) Get(cur *Greenlet) (T, error)        { var v T; return v, nil }
-func (q *Queue[T]) Put(cur *Greenlet, v T) error        { return nil }
-func (q *Queue[T]) PutNowait(v T) error                 { return nil }
+type QueueOption struct{}
+
+func NewQueue[T any](h *hub.Hub, opts ...QueueOption) *Queue[T] { return nil }
+func (q *Queue[T]) Get(cur *Greenlet) (T, error)                { var v T; return v, nil }
+func (q *Queue[T]) Put(cur *Greenlet, v T) error                { return nil }
+func (q *Queue[T]) PutNowait(v T) error                         { return nil }
 
 type Group struct{}
 
