@@ -43,12 +43,19 @@ func Blocking[T any](cur *Greenlet, fn func(ctx context.Context) (T, error)) (T,
 	// The result is written by fn's goroutine before it posts its end and
 	// read here only after the hub took that post; a caller that stopped
 	// waiting never reads it.
-	var (
-		v    T
-		ferr error
-	)
-	if err := cur.h.Offload(&cur.raw, func(ctx context.Context) { v, ferr = fn(ctx) }); err != nil {
+	b := &blockingCall[T]{fn: fn}
+	if err := cur.h.Offload(&cur.raw, b.run); err != nil {
 		return zero, err
 	}
-	return v, ferr
+	return b.v, b.err
 }
+
+// blockingCall holds fn and its result in one allocation, where a closure
+// over the result variables would move each of them to the heap.
+type blockingCall[T any] struct {
+	fn  func(ctx context.Context) (T, error)
+	v   T
+	err error
+}
+
+func (b *blockingCall[T]) run(ctx context.Context) { b.v, b.err = b.fn(ctx) }

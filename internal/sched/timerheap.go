@@ -242,6 +242,24 @@ func (q *timerHeap) nextDue(now int64) bool {
 	return false
 }
 
+// peekNext returns the id of the entry most likely due next while the root
+// is a fired entry left in place (topDead): the earliest of the root's
+// children, which only an entry armed before then can overtake. It is a
+// guess for prefetching, not an order: the entry may be stale.
+func (q *timerHeap) peekNext() (id uint32, ok bool) {
+	c, n := firstChild(heapRoot), len(q.heap)
+	if !q.topDead || c >= n {
+		return 0, false
+	}
+	m := c
+	for k := c + 1; k < min(c+4, n); k++ {
+		if q.heap[k].before(&q.heap[m]) {
+			m = k
+		}
+	}
+	return q.heap[m].id, true
+}
+
 // popTop removes the root, which is stale.
 func (q *timerHeap) popTop() {
 	q.topDead = false

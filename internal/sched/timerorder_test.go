@@ -211,3 +211,40 @@ func TestTimerHeapModel(t *testing.T) {
 		}
 	}
 }
+
+// peekNext, the virtual clock's prefetch guess, names the timer that fires
+// next whenever no timer armed meanwhile overtakes it: in a hold model
+// whose re-arms are all later than every armed deadline, always.
+func TestTimerHeapPeekNext(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 2, 5, 6, 7, 100, 1000} {
+		var q timerHeap
+		for i := range n {
+			q.Arm(uint64(i), int64(r.IntN(1000)))
+		}
+		var fired []uint64
+		last := int64(1000)
+		for step := range 3 * n {
+			at, ok := q.first()
+			if !ok {
+				t.Fatalf("n=%d step %d: heap empty", n, step)
+			}
+			fired = q.popDue(at, fired[:0])
+			if len(fired) != 1 {
+				continue // a tie popped several; the guess applies to one
+			}
+			guess, gok := q.peekNext()
+			last += 1 + int64(r.IntN(10))
+			q.Arm(fired[0], last) // after everything armed
+			next, _ := q.first()
+			due := q.popDue(next, nil)
+			if n > 1 && (!gok || uint64(guess) != due[0]) {
+				t.Fatalf("n=%d step %d: peekNext %d (%v), then %v fired", n, step, guess, gok, due)
+			}
+			for _, id := range due {
+				last++
+				q.Arm(id, last)
+			}
+		}
+	}
+}

@@ -147,6 +147,14 @@ func (h *Hub) runVirtualIdle() {
 		}
 		l.now = max(l.now, first)
 		h.fired = l.popDue(l.now, h.fired[:0])
+		// The next event's greenlet is known before this one runs: its
+		// lines arrive while this one runs, instead of one miss after
+		// another when it is resumed.
+		if id, ok := l.peekNext(); ok && uint64(id) < uint64(len(h.timers)) {
+			if t := h.timers[id]; t != nil {
+				prefetchTimer(t)
+			}
+		}
 		h.fire(h.fired)
 	}
 }
