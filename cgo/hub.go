@@ -86,6 +86,7 @@ const (
 	OpIOStop     = C.GEV_HUB_CMD_IO_STOP     // stop io ID
 	OpSpawn      = C.GEV_HUB_CMD_SPAWN       // spawn Fn(Arg) as C greenlet ID
 	OpKill       = C.GEV_HUB_CMD_KILL        // kill C greenlet ID with Code (0: Exit)
+	OpNop        = C.GEV_HUB_CMD_NOP         // nothing: a command withdrawn after it was written
 )
 
 // Event is one event of a turn, laid out exactly as C's gev_hub_event (24

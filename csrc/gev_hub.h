@@ -397,8 +397,10 @@ enum gev_hub_cmd_op {
 	GEV_HUB_CMD_SPAWN = 5,       /* spawn fn(arg) as C greenlet `id` (after `seconds` if
 	                                > 0); exactly one GREENLET_DONE event reports its end
 	                                (the host's join); EEXIST while `id` is alive */
-	GEV_HUB_CMD_KILL = 6         /* kill C greenlet `id` with code `code` (non-blocking
+	GEV_HUB_CMD_KILL = 6,        /* kill C greenlet `id` with code `code` (non-blocking
 	                                kill; 0 means GEV_HUB_EXIT); unknown or done: no-op */
+	GEV_HUB_CMD_NOP = 7          /* nothing: a slot the host withdrew after filling it
+	                                (a SPAWN killed before any turn applied it) */
 };
 
 /* GEV_HUB_TIMER_AT in a TIMER_START's `code`: `seconds` is an absolute deadline on the

@@ -248,6 +248,7 @@ static void hub_apply_cmds(gev_hub *h)
 				gev_greenlet_kill(g, c->code ? c->code : GEV_HUB_EXIT, 0, 0);
 			break;
 		}
+		case GEV_HUB_CMD_NOP: break;
 		default: rc = GEV_HUB_EINVAL; break;
 		}
 		if (rc != 0)
