@@ -83,18 +83,13 @@ type cLoop struct {
 	due     []uint64
 	dueFlag []bool
 
-	// C greenlets spawned from Go (cloop_greenlet.go): live ones by id, the
-	// last id given, and the hub they belong to (set at the first SpawnC).
-	// cmdsGreenlets says that the command array holds a SPAWN or KILL, whose
-	// effect may end a C greenlet during the turn's drain, before libev
-	// polls: such a turn must not block, or the end would wait for the next
-	// timer.
-	cgs           map[uint64]*CGreenlet
-	cgID          uint64
-	hub           *Hub
+	// reg is the registry of C greenlets spawned from Go (cloop_greenlet.go),
+	// set when the hub is made. cmdsGreenlets says that the command array
+	// holds a SPAWN or KILL, whose effect may end a C greenlet during the
+	// turn's drain, before libev polls: such a turn must not block, or the
+	// end would wait for the next timer.
+	reg           *cGreenlets
 	cmdsGreenlets bool
-	cRef          bool // holds a hub Ref for the C side's progress (holdRef)
-	onDone        func(id uint64, status int32, value uintptr)
 
 	// nArmed counts the armed ids (the hub's view); minDue is a lower bound
 	// of their deadlines (lowered by Arm, reset when none is armed), which
@@ -112,8 +107,8 @@ type cLoop struct {
 // of other goroutines. Benchmarks divide it by the work done ("cgo calls per
 // 1,000 handoffs"). Call it from the hub's goroutine or after Run.
 func (h *Hub) CgoCalls() uint64 {
-	if l, ok := h.loop.(*cLoop); ok {
-		return l.c.Calls() + l.c.ForeignCalls()
+	if r := h.cgs; r != nil {
+		return r.l.c.Calls() + r.l.c.ForeignCalls()
 	}
 	return 0
 }
@@ -250,7 +245,7 @@ func (l *cLoop) flush() {
 
 // turn flushes the commands and runs one C turn (the cgo call), blocking
 // until something happens when block is set; fired timers go to l.due and
-// ended C greenlets to onDone.
+// ended C greenlets to the registry (l.reg).
 //
 // A C turn drains the ready C greenlets before libev polls, and the
 // greenlets that libev's iteration wakes run at the start of the next turn.
@@ -267,7 +262,7 @@ func (l *cLoop) turn(block bool) error {
 	}
 	l.cmdsGreenlets = false
 	err := l.turnOnce(wait)
-	if err == nil && l.c.HasReady() && l.cgs != nil {
+	if err == nil && l.c.HasReady() && l.reg != nil && l.reg.live != nil {
 		err = l.turnOnce(0)
 	}
 	return err
@@ -279,9 +274,9 @@ func (l *cLoop) turn(block bool) error {
 func (l *cLoop) turnOnce(wait float64) error {
 	var cen ccore.Census
 	var err error
-	if l.cgs != nil && (len(l.cgs) > 0 || l.cRef) {
+	if l.reg.active() {
 		_, cen, err = l.c.TurnCensus(wait)
-		defer func() { l.updateRef(cen) }()
+		defer func() { l.reg.updateRef(cen) }()
 	} else {
 		_, err = l.c.Turn(wait)
 	}
@@ -299,10 +294,10 @@ func (l *cLoop) turnOnce(wait float64) error {
 				l.dueFlag[id] = true
 			}
 		case ccore.EvGreenletDone:
-			if l.onDone == nil {
+			if l.reg == nil {
 				panic(fmt.Sprintf("hub: C greenlet %d ended but nothing spawned it from this hub", e.ID))
 			}
-			l.onDone(e.ID, e.Status, e.Value)
+			l.reg.done(e.ID, e.Status, e.Value)
 		case ccore.EvCmdError:
 			if err == nil {
 				err = fmt.Errorf("C hub refused command %d for id %d: %w", e.Value, e.ID, ccore.Error(e.Status))
@@ -316,7 +311,7 @@ func (l *cLoop) Run(block bool, fired []uint64) ([]uint64, error) {
 	if l.nArmed == 0 {
 		l.minDue = math.MaxInt64
 	}
-	if !block && len(l.cgs) == 0 && len(l.due) == 0 && !l.c.HasReady() {
+	if !block && l.reg.alive() == 0 && len(l.due) == 0 && !l.c.HasReady() {
 		// A poll that cannot find anything: no C greenlet exists, and no
 		// timer, armed in C or pending, is due before minDue. Skip the C
 		// turn; pending commands wait for the next turn that is needed
@@ -361,7 +356,9 @@ func (l *cLoop) Reinit() error { return l.c.Reinit() }
 // Close destroys the C hub, with any C greenlet still in it (those report
 // ErrHubDestroyed).
 func (l *cLoop) Close() error {
-	l.dropCGreenlets()
+	if l.reg != nil {
+		l.reg.drop()
+	}
 	l.c.Destroy()
 	return nil
 }

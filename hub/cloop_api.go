@@ -13,9 +13,9 @@ import (
 //
 // Hub.SpawnC creates one; Wait parks a G until it has ended (join), Kill
 // delivers a kill code at its blocking point, Link runs a function after it
-// ended. The greenlet package wraps a CGreenlet in a *greenlet.Greenlet
-// (greenlet.SpawnC) so that Join, Kill, Link and JoinAll treat it like any
-// other greenlet.
+// ended. The greenlet package backs a *greenlet.Greenlet by a CGreenlet
+// (greenlet.SpawnC, through SpawnCFor) so that Join, Kill, Link and JoinAll
+// treat it like any other greenlet.
 //
 // Only the hub's goroutine (its Gs and callbacks) may use a CGreenlet. Its
 // zero value is not usable. In builds without the C core, SpawnC always
@@ -28,7 +28,21 @@ type CGreenlet struct {
 	value  uintptr
 	gone   bool    // the hub was destroyed before the body ended
 	notify []cwait // waiting Gs and links, in the order they came
+
+	// The G that stands for c and the function run at c's end (SpawnCFor),
+	// or nil.
+	stand *G
+	onEnd func(*G)
+	// Where c's SPAWN command waits while no turn has applied it (Withdraw):
+	// the C hub's turn count at the spawn and the command's index.
+	spawnTurn uint64
+	spawnCmd  int
 }
+
+// gStandIn is the state of a G that stands for a C greenlet (SpawnCFor):
+// launched and not dead, and never switched into, so that the hub's throws
+// and wake-ups to it do nothing.
+const gStandIn = gDead + 1
 
 type cwait struct {
 	tok Token
