@@ -6,7 +6,6 @@ import (
 	"errors"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,7 +15,7 @@ import (
 	"github.com/gevent-go/gevent/hub"
 )
 
-func cbody(b ccore.Body) hub.CFunc { return unsafe.Pointer(b) }
+func cbody(b ccore.Body) hub.CFunc { return b }
 
 // runOnC runs body as the main greenlet of a C-core hub whose failures are
 // recorded, and checks afterwards that no greenlet, Go or C, leaked.

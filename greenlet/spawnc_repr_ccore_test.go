@@ -105,7 +105,7 @@ func TestSpawnCKillBeforeStartIsExact(t *testing.T) {
 	var fired []string
 	failures := runOnC(t, func(main *greenlet.Greenlet) error {
 		before := mustSpawnC(t, main, ccore.BodySleep, 2)
-		mid := mustSpawnC(t, main, ccore.BodyFail, 77)  // its SPAWN sits between two others
+		mid := mustSpawnC(t, main, ccore.BodyFail, 77) // its SPAWN sits between two others
 		after := mustSpawnC(t, main, ccore.BodySleep, 3)
 		last := mustSpawnC(t, main, ccore.BodyFail, 78) // its SPAWN is the last command
 		mid.Rawlink(func(*greenlet.Greenlet) { fired = append(fired, "mid") })

@@ -2,7 +2,8 @@ package hub
 
 import (
 	"fmt"
-	"unsafe"
+
+	ccore "github.com/gevent-go/gevent/cgo"
 )
 
 // A CGreenlet is a C function running as a greenlet of a hub on the C core
@@ -50,12 +51,13 @@ type cwait struct {
 }
 
 // CFunc is the address of a C greenlet body: a C function of type
-// gev_greenlet_fn, int fn(gev_hub *h, void *arg, void **value), as a Go
-// unsafe.Pointer (for instance from a cgo package's C.my_body, converted).
-// It runs on its own C stack inside the C hub's turn and must never call into
-// Go; it blocks only through the C hub's blocking calls (gev_hub_sleep,
-// gev_greenlet_join, ...).
-type CFunc = unsafe.Pointer
+// gev_greenlet_fn, int fn(gev_hub *h, void *arg, void **value). It is
+// package cgo's Body, the one Go type for a C body: take one from cgo's
+// bodies, or convert a C function of your own cgo package with
+// cgo.BodyOf(unsafe.Pointer(C.my_body)). It runs on its own C stack inside
+// the C hub's turn and must never call into Go; it blocks only through the C
+// hub's blocking calls (gev_hub_sleep, gev_greenlet_join, ...).
+type CFunc = ccore.Body
 
 // ID returns the C greenlet's id in its hub (unique among the hub's live C
 // greenlets).

@@ -101,7 +101,7 @@ func (h *Hub) spawnC(c *CGreenlet, stand *G, onEnd func(*G), fn CFunc, arg uintp
 	r.live[c.id] = c
 	l := r.l
 	cmd := l.push()
-	cmd.Op, cmd.ID, cmd.Fn, cmd.Arg = ccore.OpSpawn, c.id, ccore.Body(fn), arg
+	cmd.Op, cmd.ID, cmd.Fn, cmd.Arg = ccore.OpSpawn, c.id, fn, arg
 	c.spawnTurn, c.spawnCmd = l.c.Turns(), len(l.c.Cmds())-1
 	if stand != nil {
 		stand.state = gStandIn

@@ -9,12 +9,11 @@ import (
 	"slices"
 	"testing"
 	"time"
-	"unsafe"
 
 	ccore "github.com/gevent-go/gevent/cgo"
 )
 
-func cfn(b ccore.Body) CFunc { return unsafe.Pointer(b) }
+func cfn(b ccore.Body) CFunc { return b }
 
 // runC runs body as the main G of a new C-core hub and checks, after Run,
 // that nothing leaked: the hub's census, its C greenlets, and the
