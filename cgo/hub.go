@@ -153,6 +153,20 @@ func Strerror(code int32) string {
 	return C.GoString(C.gev_hub_strerror(C.int(code)))
 }
 
+// Name returns the C hub's description of code (gev_hub_strerror) if it is
+// one of the C hub's own codes (enum gev_hub_err: zero or negative), else "".
+// At most two cgo calls.
+func Name(code int32) string {
+	if code > 0 {
+		return "" // a caller's kill code
+	}
+	s := Strerror(code)
+	if s == Strerror(1) {
+		return "" // described as every code the C hub does not define
+	}
+	return s
+}
+
 // NewHub creates a C hub (gev_hub_new) whose command array holds cmdCap
 // commands (0: the C default, 256), with keep-alive on so that a blocking
 // Turn waits for Interrupt even when no timer is armed, as a host loop must.

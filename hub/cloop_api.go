@@ -117,25 +117,17 @@ const CKillCode int32 = 1
 // returned, or the C hub's own code for what went wrong.
 type CError int32
 
-// Error names the C hub's own codes and shows others as numbers.
+// Error names the C hub's own codes, as the C hub names them
+// (gev_hub_strerror), and shows others as numbers.
 func (e CError) Error() string {
-	if s, ok := cErrorNames[int32(e)]; ok {
-		return fmt.Sprintf("hub: C greenlet failed: %s (%d)", s, int32(e))
+	if cStrerror != nil {
+		if s := cStrerror(int32(e)); s != "" {
+			return fmt.Sprintf("hub: C greenlet failed: %s (%d)", s, int32(e))
+		}
 	}
 	return fmt.Sprintf("hub: C greenlet failed with status %d", int32(e))
 }
 
-// cErrorNames are the codes of gev_hub.h's enum gev_hub_err.
-var cErrorNames = map[int32]string{
-	-12:   "out of memory",
-	-22:   "invalid argument",
-	-1000: "GreenletExit",
-	-1001: "timeout",
-	-1002: "timed out",
-	-1003: "blocking call in hub context",
-	-1004: "would block forever",
-	-1005: "unknown id",
-	-1006: "id in use",
-	-1007: "busy",
-	-1008: "bad file descriptor",
-}
+// cStrerror returns the C hub's name of one of its own codes, or "" for any
+// other code; nil in builds without the C core.
+var cStrerror func(code int32) string

@@ -10,6 +10,8 @@ import (
 
 var _ = [1]struct{}{}[CExit-ccore.Exit] // CExit is GEV_HUB_EXIT
 
+func init() { cStrerror = ccore.Name }
+
 // cGreenlets is the C core's second job beside its Loop (cLoop): the registry
 // of the C greenlets spawned from Go. It gives them ids, keeps the live ones
 // by id until the C hub reports their end, holds the hub Ref that stands for

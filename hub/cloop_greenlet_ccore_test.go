@@ -374,3 +374,21 @@ func TestCGreenletThrowOrder(t *testing.T) {
 		return nil
 	})
 }
+
+// CError names the C hub's own codes as the C hub does (gev_hub_strerror),
+// with no copy of its table, and shows a body's own codes as numbers.
+func TestCErrorNamesFromTheCHub(t *testing.T) {
+	for _, code := range []int32{ccore.ENOMEM, ccore.EINVAL, ccore.Exit, ccore.ETIMEOUT, ccore.ETIMEDOUT,
+		ccore.EBLOCKING, ccore.ELOOPEXIT, ccore.ENOTFOUND, ccore.EEXIST, ccore.EBUSY, ccore.EBADF} {
+		want := fmt.Sprintf("hub: C greenlet failed: %s (%d)", ccore.Strerror(code), code)
+		if got := CError(code).Error(); got != want {
+			t.Errorf("CError(%d) = %q, want %q", code, got, want)
+		}
+	}
+	for _, code := range []int32{1, 77, -1, -999, -2000} {
+		want := fmt.Sprintf("hub: C greenlet failed with status %d", code)
+		if got := CError(code).Error(); got != want {
+			t.Errorf("CError(%d) = %q, want %q", code, got, want)
+		}
+	}
+}
