@@ -6,4 +6,4 @@ package cgo
 // against. It is here so that a change in csrc/ (which the go command does
 // not see: those files live outside this directory) also changes this
 // package's sources, and so forces a rebuild. TestCsrcSumCurrent checks it.
-const csrcSum = "690465bba74246044dd8b007b96515a13f25ef7dd9ec54268effad74a91098cd"
+const csrcSum = "c338f29a160a94497ba97b6f315d3291cf31f2467639ecbe47a1e8c5af158b4a"

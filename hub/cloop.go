@@ -25,7 +25,7 @@ const cmdCapacity = 1024
 // cLoop is the C core's Loop: libev's timers and wake-up through package cgo,
 // plus the C greenlets that live in the same C hub.
 //
-// Crossing the boundary: Arm and Cancel never call C. They write TIMER_START
+// Crossing the boundary: Arm and Cancel never call C. They write TIMER_AT
 // and TIMER_STOP commands straight into the C hub's command array (C memory,
 // written in place), and Run makes one cgo call, gev_hub_turn, which applies
 // them, runs the ready C greenlets and one libev iteration; Run then reads
@@ -36,7 +36,7 @@ const cmdCapacity = 1024
 // The clock: Now is CLOCK_MONOTONIC in nanoseconds from an arbitrary base,
 // read through the Go runtime's nanotime (ccore.Now), so UpdateNow costs no
 // cgo call, and it is the clock libev's timers run on. Deadlines stay
-// absolute: a TIMER_START carries its absolute deadline, and the C hub arms
+// absolute: a TIMER_AT carries its absolute deadline, and the C hub arms
 // it at exactly that time on libev's clock (it converts every deadline of a
 // turn against libev's own clock reading, the one libev adds back); so a C
 // timer fires at its deadline or a little later, never earlier, and timers
@@ -59,7 +59,7 @@ const cmdCapacity = 1024
 //
 // Each timer id has three Go-side flags. armed: the hub's view (Arm until it
 // fires or is cancelled). inC: the C hub has the id armed once the pending
-// commands are applied. pend: the index of a TIMER_START in the command array
+// commands are applied. pend: the index of a TIMER_AT in the command array
 // not yet applied, or -1; re-arming a pending id only moves its deadline, and
 // cancelling it rewrites that command into a no-op, so an arm+cancel within
 // one hub turn never reaches libev at all.
@@ -161,10 +161,10 @@ func (l *cLoop) Arm(id uint64, deadline int64) {
 	l.nextSeq++
 	l.minDue = min(l.minDue, deadline)
 	if l.pend[id] >= 0 {
-		return // the pending TIMER_START takes the new deadline at the flush
+		return // the pending TIMER_AT takes the new deadline at the flush
 	}
 	c := l.push()
-	c.Op, c.ID = ccore.OpTimerStart, id
+	c.Op, c.ID = ccore.OpTimerAt, id // its Deadline is set by the flush
 	l.pend[id] = int32(len(l.c.Cmds()) - 1)
 }
 
@@ -207,7 +207,7 @@ func (l *cLoop) push() *ccore.Cmd {
 	return c
 }
 
-// flush gives every pending TIMER_START its absolute deadline, or, when
+// flush gives every pending TIMER_AT its absolute deadline, or, when
 // that has already passed, turns it into a no-op and queues the id as due.
 func (l *cLoop) flush() {
 	cmds := l.c.Cmds()
@@ -217,7 +217,7 @@ func (l *cLoop) flush() {
 	l.UpdateNow()
 	for i := range cmds {
 		c := &cmds[i]
-		if c.Op != ccore.OpTimerStart {
+		if c.Op != ccore.OpTimerAt {
 			continue
 		}
 		id := c.ID
@@ -238,7 +238,7 @@ func (l *cLoop) flush() {
 		} else {
 			at = math.MaxInt64
 		}
-		c.Arg = uintptr(at)
+		c.Deadline = at
 		l.inC[id] = true
 	}
 }
