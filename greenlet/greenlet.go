@@ -220,7 +220,7 @@ func (g *Greenlet) String() string {
 	}
 	fname := "?"
 	if g.cg != nil {
-		fname = fmt.Sprintf("C function %p", g.cg.fn)
+		fname = fmt.Sprintf("C function %p", g.cg.c.Func())
 	} else if f := runtime.FuncForPC(pc); f != nil {
 		fname = f.Name()
 		fname = fname[strings.LastIndex(fname, "/")+1:]

@@ -40,7 +40,7 @@ func SpawnC(on *Greenlet, fn hub.CFunc, arg uintptr) (*Greenlet, error) {
 		return nil, errors.New("greenlet: SpawnC: nil C function")
 	}
 	mustLive(h, "SpawnC")
-	x := &cGreenlet{fn: fn}
+	x := &cGreenlet{}
 	g := &x.g
 	g.h, g.cg, g.started = h, x, true
 	g.raw.Init(h, runBody) // never runs: the C greenlet is the body
@@ -53,15 +53,14 @@ func SpawnC(on *Greenlet, fn hub.CFunc, arg uintptr) (*Greenlet, error) {
 }
 
 // cGreenlet is a Greenlet backed by a C greenlet, in one allocation with
-// the hub's record of that C greenlet.
+// the hub's record of that C greenlet (kept within a small size class: a
+// field more costs a larger one).
 type cGreenlet struct {
-	g  Greenlet
-	c  hub.CGreenlet
-	fn hub.CFunc // for String
-	// The last kill forwarded to the C body: its status is that code when
-	// the body returns it, which makes the kill's error the outcome.
-	killErr  error
-	killCode int32
+	g Greenlet
+	c hub.CGreenlet
+	// The last kill forwarded to the C body: when the body returns its code
+	// (cKillCode), the kill's error is the outcome.
+	killErr error
 }
 
 // kill forwards a kill with err to the C greenlet. Before the loop turn that
@@ -78,8 +77,8 @@ func (x *cGreenlet) kill(err error) bool {
 		g.finish(nil, err)
 		return true
 	}
-	x.killErr, x.killCode = err, cKillCode(err)
-	x.c.Kill(x.killCode)
+	x.killErr = err
+	x.c.Kill(cKillCode(err))
 	return false
 }
 
@@ -97,16 +96,20 @@ func cEnded(stand *hub.G) {
 		g.err, g.ready = hub.ErrHubDestroyed, true
 		return
 	}
+	// cEnded runs in a hub callback already: the links run here rather than
+	// in one more callback (finish queues none while notified is set).
+	g.notified = true
 	switch st := c.Status(); {
 	case st == 0:
 		g.finish(c.Value(), nil)
-	case x.killErr != nil && st == x.killCode:
+	case x.killErr != nil && st == cKillCode(x.killErr):
 		g.finish(nil, x.killErr)
 	case st == hub.CExit:
 		g.finish(nil, &GreenletExit{})
 	default:
 		g.finish(nil, hub.CError(st))
 	}
+	notifyLinks(g)
 }
 
 // cKillCode is the C kill code that stands for err.

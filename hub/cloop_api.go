@@ -24,10 +24,8 @@ import (
 type CGreenlet struct {
 	h      *Hub
 	id     uint64
-	dead   bool
-	status int32
+	fn     CFunc
 	value  uintptr
-	gone   bool    // the hub was destroyed before the body ended
 	notify []cwait // waiting Gs and links, in the order they came
 
 	// The G that stands for c and the function run at c's end (SpawnCFor),
@@ -37,7 +35,11 @@ type CGreenlet struct {
 	// Where c's SPAWN command waits while no turn has applied it (Withdraw):
 	// the C hub's turn count at the spawn and the command's index.
 	spawnTurn uint64
-	spawnCmd  int
+	spawnCmd  int32
+
+	status int32
+	dead   bool
+	gone   bool // the hub was destroyed before the body ended
 }
 
 // gStandIn is the state of a G that stands for a C greenlet (SpawnCFor):
@@ -58,6 +60,9 @@ type cwait struct {
 // the C hub's turn and must never call into Go; it blocks only through the C
 // hub's blocking calls (gev_hub_sleep, gev_greenlet_join, ...).
 type CFunc = ccore.Body
+
+// Func returns the C function the greenlet runs.
+func (c *CGreenlet) Func() CFunc { return c.fn }
 
 // ID returns the C greenlet's id in its hub (unique among the hub's live C
 // greenlets).

@@ -24,6 +24,14 @@ type cGreenlets struct {
 	live map[uint64]*CGreenlet // nil until the first SpawnC
 	last uint64                // the last id given
 	ref  bool                  // holds a hub Ref for the C side's progress (holdRef)
+
+	// The ended C greenlets with a stand-in (SpawnCFor) whose onEnd has not
+	// run, from ended[next] on: one hub callback (runEnded, queued while
+	// endQueued) runs them all, so that the many ends of one turn cost one
+	// callback, not one each.
+	ended     []*CGreenlet
+	next      int
+	endQueued bool
 }
 
 // attach makes the hub know its C greenlet registry (called by New).
@@ -99,12 +107,12 @@ func (h *Hub) spawnC(c *CGreenlet, stand *G, onEnd func(*G), fn CFunc, arg uintp
 		r.live = map[uint64]*CGreenlet{}
 	}
 	r.last++
-	c.h, c.id, c.stand, c.onEnd = h, r.last, stand, onEnd
+	c.h, c.id, c.fn, c.stand, c.onEnd = h, r.last, fn, stand, onEnd
 	r.live[c.id] = c
 	l := r.l
 	cmd := l.push()
 	cmd.Op, cmd.ID, cmd.Fn, cmd.Arg = ccore.OpSpawn, c.id, fn, arg
-	c.spawnTurn, c.spawnCmd = l.c.Turns(), len(l.c.Cmds())-1
+	c.spawnTurn, c.spawnCmd = l.c.Turns(), int32(len(l.c.Cmds())-1)
 	if stand != nil {
 		stand.state = gStandIn
 	}
@@ -146,8 +154,8 @@ func (c *CGreenlet) Withdraw() bool {
 		return false
 	}
 	cmds := l.c.Cmds()
-	if c.spawnCmd == len(cmds)-1 {
-		l.c.SetNCmds(c.spawnCmd) // the usual spawn+kill: forget the command
+	if i := int(c.spawnCmd); i == len(cmds)-1 {
+		l.c.SetNCmds(i) // the usual spawn+kill: forget the command
 	} else {
 		cmds[c.spawnCmd].Op = ccore.OpNop
 	}
@@ -233,7 +241,11 @@ func (r *cGreenlets) end(c *CGreenlet, status int32, value uintptr, gone bool) {
 		if c.onEnd != nil {
 			// The stand-in dies when its layer learns of the end, so that
 			// it never looks dead before that layer has the outcome.
-			h.RunCallbackArg(cEnded, c)
+			r.ended = append(r.ended, c)
+			if !r.endQueued {
+				r.endQueued = true
+				h.RunCallbackArg(runEnded, r)
+			}
 		} else {
 			c.stand.state = gDead
 		}
@@ -248,11 +260,28 @@ func (r *cGreenlets) end(c *CGreenlet, status int32, value uintptr, gone bool) {
 	}
 }
 
-// cEnded runs the onEnd of a C greenlet with a stand-in G (SpawnCFor).
-func cEnded(a any) {
-	c := a.(*CGreenlet)
-	c.stand.state = gDead
-	c.onEnd(c.stand)
+// runEnded runs the onEnd of the ended C greenlets with a stand-in G
+// (SpawnCFor), in the order they ended, also those that end meanwhile.
+func runEnded(a any) {
+	r := a.(*cGreenlets)
+	defer r.endedDone()
+	for r.next < len(r.ended) {
+		c := r.ended[r.next]
+		r.ended[r.next] = nil
+		r.next++
+		c.stand.state = gDead
+		c.onEnd(c.stand)
+	}
+}
+
+// endedDone resets the list of ends once runEnded has run them; after a
+// panic in an onEnd, the rest run in a callback of their own.
+func (r *cGreenlets) endedDone() {
+	if r.next < len(r.ended) && !r.h.destroying {
+		r.h.RunCallbackArg(runEnded, r)
+		return
+	}
+	r.ended, r.next, r.endQueued = r.ended[:0], 0, false
 }
 
 // drop marks every C greenlet still alive as gone, when the hub shuts down
@@ -262,6 +291,14 @@ func (r *cGreenlets) drop() {
 		delete(r.live, id)
 		r.end(c, CExit, 0, true)
 	}
+	// Ends whose callback the shutdown cleared: their layer learns that the
+	// hub went first, as for the C greenlets it drops.
+	for _, c := range r.ended[r.next:] {
+		c.gone = true
+		c.stand.state = gDead
+		c.onEnd(c.stand)
+	}
+	r.ended, r.next, r.endQueued = nil, 0, false
 	r.holdRef(false)
 }
 
