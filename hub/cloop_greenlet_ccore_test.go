@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -391,4 +392,65 @@ func TestCErrorNamesFromTheCHub(t *testing.T) {
 			t.Errorf("CError(%d) = %q, want %q", code, got, want)
 		}
 	}
+}
+
+// Withdraw cancels a spawn no turn has applied: the body never runs (a
+// failing body would fail), the C hub never hears of it, the waiters and
+// links are notified; once a turn has applied the spawn, it does nothing.
+func TestCGreenletWithdraw(t *testing.T) {
+	runC(t, func(h *Hub, main *G) error {
+		keep, _ := h.SpawnC(cfn(ccore.BodySleep), 1)
+		c, _ := h.SpawnC(cfn(ccore.BodyFail), 5)
+		last, _ := h.SpawnC(cfn(ccore.BodyFail), 6)
+		linked := 0
+		c.Link(func(*CGreenlet) { linked++ })
+		if !c.Withdraw() || !last.Withdraw() {
+			t.Fatal("Withdraw of a spawn no turn applied reported false")
+		}
+		if !c.Dead() || !c.Successful() || c.Status() != CExit || h.CGreenlets() != 1 {
+			t.Errorf("after Withdraw: %v, successful %v, %d C greenlets", c, c.Successful(), h.CGreenlets())
+		}
+		if c.Withdraw() || linked != 0 {
+			t.Errorf("second Withdraw, or a link run synchronously (%d)", linked)
+		}
+		if err := keep.Wait(main); err != nil || !keep.Successful() {
+			t.Errorf("the other C greenlet: %v, %v", err, keep)
+		}
+		if linked != 1 {
+			t.Errorf("link ran %d times", linked)
+		}
+		late, _ := h.SpawnC(cfn(ccore.BodyPark), 0)
+		if err := main.SleepFor(time.Millisecond, "test"); err != nil {
+			return err
+		}
+		if late.Withdraw() {
+			t.Error("Withdraw after the turn that applied the spawn")
+		}
+		late.Kill(0)
+		return late.Wait(main)
+	})
+}
+
+// SpawnCFor checks its arguments before anything changes: a G that is not
+// fresh, or one of another hub.
+func TestSpawnCForMisuse(t *testing.T) {
+	runC(t, func(h *Hub, main *G) error {
+		for name, f := range map[string]func(){
+			"nil G":     func() { _ = h.SpawnCFor(&CGreenlet{}, nil, func(*G) {}, cfn(ccore.BodyPark), 0) },
+			"started G": func() { _ = h.SpawnCFor(&CGreenlet{}, main, func(*G) {}, cfn(ccore.BodyPark), 0) },
+		} {
+			func() {
+				defer func() {
+					if r := recover(); r == nil || !strings.HasPrefix(fmt.Sprint(r), "hub: ") {
+						t.Errorf("%s: recovered %v", name, r)
+					}
+				}()
+				f()
+			}()
+		}
+		if h.CGreenlets() != 0 {
+			t.Errorf("%d C greenlets after refused SpawnCFor calls", h.CGreenlets())
+		}
+		return nil
+	})
 }
