@@ -230,3 +230,25 @@ func TestSpawnCString(t *testing.T) {
 		return cJoin(main, g)
 	})
 }
+
+// C greenlets that ended in a turn whose ends the hub had not yet handed to
+// their greenlets when it shut down (the flush turn of a full command array
+// runs them inside SpawnC, and main returns at once) end with
+// ErrHubDestroyed, like those still running, and nothing is left queued.
+func TestSpawnCEndedUnseenAtShutdown(t *testing.T) {
+	var gs []*greenlet.Greenlet
+	fired := 0
+	runOnC(t, func(main *greenlet.Greenlet) error {
+		for range 3000 {
+			g := mustSpawnC(t, main, ccore.BodyFail, 3)
+			g.Rawlink(func(*greenlet.Greenlet) { fired++ })
+			gs = append(gs, g)
+		}
+		return nil
+	})
+	for _, g := range gs {
+		require.True(t, g.Ready() && g.Dead(), "%v", g)
+		require.ErrorIs(t, g.Err(), hub.ErrHubDestroyed)
+	}
+	assert.Zero(t, fired)
+}
