@@ -4,7 +4,6 @@ package hub_test
 
 import (
 	"fmt"
-	"unsafe"
 
 	ccore "github.com/gevent-go/gevent/cgo"
 	"github.com/gevent-go/gevent/hub"
@@ -17,7 +16,7 @@ func ExampleHub_SpawnC() {
 	h, _ := hub.New(hub.WithCore("c"))
 	_ = h.Run(func(main *hub.G) error {
 		// BodySleep sleeps arg ms in C, then returns arg as its value.
-		c, err := h.SpawnC(unsafe.Pointer(ccore.BodySleep), 2)
+		c, err := h.SpawnC(ccore.BodySleep, 2)
 		if err != nil {
 			return err
 		}

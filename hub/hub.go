@@ -34,6 +34,7 @@ type Hub struct {
 	virtual  bool         // WithVirtualClock
 	vloop    *virtualLoop // the loop, when virtual
 	off      offloads
+	cgs      *cGreenlets // the C core's registry of C greenlets; nil on other cores
 
 	// Everything below is owned by the hub's goroutine (and the G it is
 	// running, which is the same thread of control).
@@ -179,6 +180,9 @@ func New(opts ...Option) (*Hub, error) {
 	h.runInfoSig = c.runInfoSig
 	if v, ok := l.(*virtualLoop); ok {
 		v.h, h.virtual, h.vloop = h, true, v
+	}
+	if a, ok := l.(interface{ attach(*Hub) }); ok {
+		a.attach(h) // a loop with hub-level state of its own (the C core's C greenlets)
 	}
 	l.UpdateNow()
 	return h, nil

@@ -128,11 +128,9 @@ static void test_host_and_c_sleepers_in_deadline_order(void **state)
 	assert_string_equal(trace_buf, "C10 H40 C70 H100");
 }
 
-static void timer_at(gev_hub *h, uint64_t id, double deadline)
+static void timer_at(gev_hub *h, uint64_t id, int64_t deadline_ns)
 {
-	gev_hub_cmd *c = push(h, GEV_HUB_CMD_TIMER_START, id);
-	c->code = GEV_HUB_TIMER_AT;
-	c->seconds = deadline;
+	push(h, GEV_HUB_CMD_TIMER_AT, id)->deadline = deadline_ns;
 }
 
 /* Absolute deadlines 1 ns apart, one per turn, with time spent between the turns: they fire
@@ -145,12 +143,12 @@ static void test_host_timer_absolute_deadlines_exact_order(void **state)
 	gev_hub *h = *state;
 	enum { K = 64 };
 	gev_hub_now_update(h);
-	double d0 = gev_hub_timer_now(h) + 0.005;
-	assert_true(fabs(d0 - 0.005 - mono()) < 0.5); /* the timer clock is CLOCK_MONOTONIC */
+	int64_t d0 = (int64_t)(gev_hub_timer_now(h) * 1e9) + 5000000;
+	assert_true(fabs((double)d0 / 1e9 - 0.005 - mono()) < 0.5); /* the timer clock is CLOCK_MONOTONIC */
 	int got = 0;
 	for (int k = 0; k < K || got < K; k++) {
 		if (k < K) {
-			timer_at(h, (uint64_t)k, d0 + k * 1e-9);
+			timer_at(h, (uint64_t)k, d0 + k);
 			double spin = mono() + 20e-6;
 			while (mono() < spin)
 				;
@@ -162,16 +160,16 @@ static void test_host_timer_absolute_deadlines_exact_order(void **state)
 			gev_hub_event e = gev_hub_host_of(h)->events[j];
 			assert_int_equal(e.kind, GEV_HUB_EV_TIMER);
 			assert_int_equal(e.id, got);
-			assert_true(now >= d0 + (double)e.id * 1e-9);
+			assert_true(now >= (double)(d0 + (int64_t)e.id) / 1e9);
 			got++;
 		}
 	}
-	/* A past deadline fires at the turn's own ev_run; bad ones are refused. */
-	timer_at(h, 1, gev_hub_timer_now(h) - 1.0);
-	timer_at(h, 2, -1e300);
-	timer_at(h, 3, NAN);
-	timer_at(h, 4, INFINITY);
-	push(h, GEV_HUB_CMD_TIMER_START, 5)->code = 2; /* an unknown flag */
+	/* Past deadlines fire at the turn's own ev_run; bad commands are refused. */
+	timer_at(h, 1, (int64_t)(gev_hub_timer_now(h) * 1e9) - 1000000000);
+	timer_at(h, 2, INT64_MIN);
+	push(h, GEV_HUB_CMD_TIMER_AT, 3)->repeat = NAN;
+	push(h, GEV_HUB_CMD_TIMER_AT, 4)->code = 1; /* an unused field set */
+	push(h, GEV_HUB_CMD_TIMER_START, 5)->code = 1;
 	int n = gev_hub_turn(h, 0);
 	assert_int_equal(n, 5);
 	gev_hub_event *ev = gev_hub_host_of(h)->events;
@@ -279,6 +277,9 @@ static void test_host_spawn_kill_done(void **state)
 	push(h, GEV_HUB_CMD_KILL, 101); /* killed before start: never runs */
 	c = push(h, GEV_HUB_CMD_SPAWN, 102);
 	c->fn = body_sleep_then_value;
+	c = push(h, GEV_HUB_CMD_SPAWN, 103);
+	c->fn = body_value;
+	c->op = GEV_HUB_CMD_NOP; /* withdrawn by the host: nothing happens, no event */
 	c = push(h, 77, 5); /* bad op */
 	int n = gev_hub_turn(h, 0);
 	assert_int_equal(n, 4);

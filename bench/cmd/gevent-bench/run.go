@@ -380,7 +380,7 @@ var implementationsLegend = strings.Join([]string{
 	"- **bare iter.Pull** (`iterpull`): runtime coroutines with no scheduler, the floor under a Go greenlet, which is an iter.Pull coroutine plus the hub's scheduling.",
 	"- **goroutines + channels/context** (`goroutines`): the idiomatic Go way to write the same thing.",
 	"- **ours, core=go / core=c** (`core=go`, `core=c`): package greenlet on a hub whose loop is the pure-Go one / the C one (libev through cgo, one cgo call per hub turn).",
-	"- **C greenlets, greenlet.SpawnC (core=c)** (`cgreenlet-api`): C functions (cgo/bodies.c: yield n times, park, sleep n ms) on C stacks in a core=c hub, through the greenlet API: each is represented by a small Go greenlet, so the main greenlet uses Join, JoinAll and Kill as for Go greenlets.",
+	"- **C greenlets, greenlet.SpawnC (core=c)** (`cgreenlet-api`): C functions (cgo/bodies.c: yield n times, park, sleep n ms) on C stacks in a core=c hub, through the greenlet API: each is a *greenlet.Greenlet backed by the C greenlet itself, so the main greenlet uses Join, JoinAll and Kill as for Go greenlets.",
 	"- **C greenlets, Hub.SpawnC (core=c)** (`cgreenlet-hub`): the same bodies through the hub's own API (Hub.SpawnC, CGreenlet.Wait and Kill), with no Go greenlet per C greenlet.",
 	"- **C greenlets, bare C hub driven from Go** (`cgreenlet`): the same bodies in a C hub (package cgo) with no Go hub: Go pushes commands and runs one turn, one cgo call, at a time. The floor under the two rows above.",
 	"- **ours, core=go, virtual clock** (`virtual`): the simulation workloads on a core=go hub with hub.WithVirtualClock: time stands still while anything can run and jumps to the earliest deadline when nothing can.",
