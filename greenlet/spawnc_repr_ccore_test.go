@@ -23,10 +23,19 @@ import (
 func cJoin(cur, g *greenlet.Greenlet) error { return g.Join(cur) }
 
 func cKillWait(cur, g *greenlet.Greenlet, err error) error {
+	if err == nil {
+		return g.Kill(cur)
+	}
 	return g.Kill(cur, greenlet.WithError(err))
 }
 
-func cKillNowait(g *greenlet.Greenlet, err error) { g.KillNowait(greenlet.WithError(err)) }
+func cKillNowait(g *greenlet.Greenlet, err error) {
+	if err == nil {
+		g.KillNowait()
+		return
+	}
+	g.KillNowait(greenlet.WithError(err))
+}
 
 func cJoinAll(cur *greenlet.Greenlet, gs []*greenlet.Greenlet) ([]*greenlet.Greenlet, error) {
 	return greenlet.JoinAll(cur, gs)
