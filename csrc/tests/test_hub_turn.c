@@ -144,7 +144,7 @@ static void test_host_timer_absolute_deadlines_exact_order(void **state)
 	enum { K = 64 };
 	gev_hub_now_update(h);
 	int64_t d0 = (int64_t)(gev_hub_timer_now(h) * 1e9) + 5000000;
-	assert_true(fabs((double)d0 / 1e9 - 0.005 - mono()) < 0.5); /* the timer clock is CLOCK_MONOTONIC */
+	assert_true(fabs((double)d0 / 1e9 - 0.005 - mono()) < 5.0); /* the timer clock is CLOCK_MONOTONIC */
 	int got = 0;
 	for (int k = 0; k < K || got < K; k++) {
 		if (k < K) {
@@ -485,11 +485,11 @@ static void test_interrupt_and_max_wait(void **state)
 	double t0 = mono();
 	assert_int_equal(gev_hub_turn(h, 0.02), 0);
 	double dt = mono() - t0;
-	assert_true(dt >= 0.015 && dt < 1.0);
+	assert_true(dt >= 0.015 && dt < 5.0);
 	/* 0 never blocks */
 	t0 = mono();
 	assert_int_equal(gev_hub_turn(h, 0), 0);
-	assert_true(mono() - t0 < 0.5);
+	assert_true(mono() - t0 < 5.0);
 	/* another thread wakes a turn that would block for 10 s */
 	pthread_t t;
 	pthread_create(&t, NULL, interrupt_thread, h);
