@@ -215,3 +215,16 @@ func (h *Hub) CancelFD(fd int, err error) int {
 	}
 	return n
 }
+
+// CurrentFor returns the G h is running now, or nil in a hub callback,
+// like Current, but first panics (with a message starting with op) when the
+// caller is a goroutine other than h's and its greenlets': it is for objects
+// that belong to a hub and learn their greenlet from it, such as a socket
+// whose Read must work inside io.Reader code, which passes no greenlet.
+func (h *Hub) CurrentFor(op string) *G {
+	if me := getg(); h.hubG.Load() != me && !h.ownGoroutine(me) {
+		panic(op + ": called from a goroutine that is not its hub's: " +
+			"an object of a hub is used by that hub's greenlets only (use Hub.Post to reach it)")
+	}
+	return h.current
+}
