@@ -299,8 +299,14 @@ func TestCloseWhileReading(t *testing.T) {
 			return err
 		}
 		defer p2.Close()
+		r.Join(main, generous) // no data on the new socket: only the close wakes the reader
+		if !r.Ready() {
+			t.Fatal("the reader of the closed conn still waits")
+		}
 		p2.Write([]byte("x"))
-		r.Join(main, greenlet.Forever)
+		if n, err := c2.Read(make([]byte, 1)); n != 1 || err != nil {
+			t.Errorf("new socket on the reused fd: %d, %v", n, err)
+		}
 		if !errors.Is(readErr, net.ErrClosed) {
 			t.Errorf("reader of a closed conn: %v, want net.ErrClosed", readErr)
 		}
