@@ -4,7 +4,7 @@
 // only, prints its address on the first line of stdout, and serves until
 // stdin is closed.
 //
-//	echo [-core go|c] [-addr 127.0.0.1:0] [-pool n]
+//	echo [-core go|c] [-addr 127.0.0.1:0] [-pool n] [-cpuprofile file]
 package main
 
 import (
@@ -14,6 +14,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime/pprof"
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
@@ -24,9 +25,20 @@ func main() {
 	core := flag.String("core", "", "the hub's core (go or c; default: GEVENT_CORE, then the build's default)")
 	addr := flag.String("addr", "127.0.0.1:0", "loopback address to listen on")
 	pool := flag.Int("pool", 0, "bound the handlers to a pool of this size (0: unbounded)")
+	prof := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "echo:", err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*core, *addr, *pool); err != nil {
 		fmt.Fprintln(os.Stderr, "echo:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
