@@ -470,3 +470,59 @@ func TestConnMisuse(t *testing.T) {
 		return nil
 	})
 }
+
+// ReusePort lets two listeners bind one address (without it the second
+// bind fails), and between them they accept every connection.
+func TestReusePort(t *testing.T) {
+	eachCore(t, func(t *testing.T, main *greenlet.Greenlet) error {
+		h := main.Hub()
+		ln1, err := socket.Listen(h, "tcp", "127.0.0.1:0", socket.ReusePort())
+		if err != nil {
+			return err
+		}
+		addr := ln1.Addr().String()
+		if ln, err := socket.Listen(h, "tcp", addr); !errors.Is(err, syscall.EADDRINUSE) {
+			t.Errorf("second bind without ReusePort: %v", err)
+			if ln != nil {
+				ln.Close()
+			}
+		}
+		ln2, err := socket.Listen(h, "tcp", addr, socket.ReusePort())
+		if err != nil {
+			ln1.Close()
+			return err
+		}
+		accepted := 0
+		var gs []*greenlet.Greenlet
+		for _, ln := range []*socket.Listener{ln1, ln2} {
+			gs = append(gs, greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+				for {
+					c, err := ln.Accept(g)
+					if errors.Is(err, net.ErrClosed) {
+						return nil, nil
+					}
+					if err != nil {
+						return nil, err
+					}
+					accepted++
+					c.Close()
+				}
+			}))
+		}
+		const n = 20
+		for range n {
+			c, err := socket.Dial(main, "tcp", addr)
+			if err != nil {
+				return err
+			}
+			c.Close()
+		}
+		for accepted < n {
+			greenlet.Sleep(main, time.Millisecond)
+		}
+		ln1.Close()
+		ln2.Close()
+		_, err = greenlet.JoinAll(main, gs, generous, true, -1)
+		return err
+	})
+}
