@@ -24,7 +24,8 @@ var ErrVirtualIO = hub.ErrVirtualIO
 // file or an error is waiting, so a non-blocking read will not return
 // EAGAIN (except after a spurious wake-up, which callers retry). Only cur
 // waits; the hub runs the other greenlets meanwhile. Any number of
-// greenlets may wait on one fd; all of them wake.
+// greenlets may wait on one fd; all of them wake. A regular file is always
+// ready (as for poll(2)), so a wait on one returns at once.
 //
 // It returns nil, the error delivered to cur meanwhile (a kill, a Timeout),
 // ErrBadFD (wrapped) for an fd that cannot be watched, ErrFDClosed when
