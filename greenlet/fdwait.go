@@ -27,6 +27,11 @@ var ErrVirtualIO = hub.ErrVirtualIO
 // greenlets may wait on one fd; all of them wake. A regular file is always
 // ready (as for poll(2)), so a wait on one returns at once.
 //
+// Close an fd that greenlets of the hub wait or recently waited on only
+// after CancelWait (the socket package's Close does it): the loops keep an
+// fd registered for a while after its last wait, and a file that reuses the
+// number without that call might never be reported ready.
+//
 // It returns nil, the error delivered to cur meanwhile (a kill, a Timeout),
 // ErrBadFD (wrapped) for an fd that cannot be watched, ErrFDClosed when
 // CancelWait ended the wait, or ErrVirtualIO on a virtual clock. A blocking
