@@ -230,3 +230,28 @@ func (h *Hub) CurrentFor(op string) *G {
 	}
 	return h.current
 }
+
+// verify checks the io table for Hub.verify: n counts the active slots,
+// each waited on by a parked G, and every free slot is empty.
+func (t *ioTable) verify() error {
+	n := 0
+	for id := range t.waits {
+		w := &t.waits[id]
+		if !w.active {
+			continue
+		}
+		n++
+		if g := w.tok.g; g == nil || g.state != gParked && g.state != gRunning {
+			return fmt.Errorf("fd wait %d on fd %d has no parked greenlet", id, w.fd)
+		}
+	}
+	if n != t.n {
+		return fmt.Errorf("fd waits: %d active slots, n=%d", n, t.n)
+	}
+	for _, id := range t.free {
+		if t.waits[id].active {
+			return fmt.Errorf("free fd wait slot %d is active", id)
+		}
+	}
+	return nil
+}
