@@ -3,6 +3,7 @@ package hub
 import (
 	"errors"
 	"os"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -110,6 +111,7 @@ func TestWaitFDPostWakes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			var posters sync.WaitGroup
 			err = h.Run(func(main *G) error {
 				waiter := &G{}
 				waiter.Init(h, func(g *G) { g.WaitFD(int(r.Fd()), Readable, "test") })
@@ -118,7 +120,9 @@ func TestWaitFDPostWakes(t *testing.T) {
 				for i := range 20 {
 					tok := main.Token()
 					h.Ref()
+					posters.Add(1)
 					go func() {
+						defer posters.Done()
 						if i%2 == 0 {
 							time.Sleep(time.Millisecond) // the hub is in its wait by then, usually
 						}
@@ -135,6 +139,7 @@ func TestWaitFDPostWakes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			posters.Wait() // the last Unref may come after Run returned
 			if c := h.Census(); c != (Census{}) {
 				t.Errorf("census after Run: %+v", c)
 			}
