@@ -2,10 +2,7 @@
 
 package hub
 
-import (
-	"errors"
-	"sync/atomic"
-)
+import "errors"
 
 // errNoPoller is the error of every fd watch on the pure-Go core outside
 // Linux: only the epoll poller exists so far (the C core's libev watches fds
@@ -14,7 +11,7 @@ var errNoPoller = errors.New("hub: the pure-Go core watches fds on Linux only; u
 
 // fdPoller is the pure-Go core's fd poller; outside Linux it has no state,
 // and every watch fails (see errNoPoller).
-type fdPoller struct{ _ atomic.Bool }
+type fdPoller struct{}
 
 func (l *goLoop) Watch(id uint64, fd int, events IOEvents) {
 	l.pollErrs = append(l.pollErrs, IOReady{ID: id, Events: events, Err: errNoPoller})
