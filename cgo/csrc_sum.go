@@ -6,4 +6,4 @@ package cgo
 // against. It is here so that a change in csrc/ (which the go command does
 // not see: those files live outside this directory) also changes this
 // package's sources, and so forces a rebuild. TestCsrcSumCurrent checks it.
-const csrcSum = "c338f29a160a94497ba97b6f315d3291cf31f2467639ecbe47a1e8c5af158b4a"
+const csrcSum = "efcb03a60d91675e9666e7aba7790717729fab809094c6aff3d6529fe0da434c"

@@ -100,6 +100,8 @@ type cLoop struct {
 	skipped uint64
 
 	err error // a command the C hub refused, reported by the next Run
+
+	io cIO // fd watchers (cloop_io.go)
 }
 
 // CgoCalls returns how many cgo calls h's loop has made so far (0 on the Go
@@ -285,6 +287,9 @@ func (l *cLoop) turnOnce(wait float64) error {
 	}
 	l.UpdateNow()
 	for _, e := range l.c.Events() {
+		if (e.Kind == ccore.EvIO || e.Kind == ccore.EvCmdError) && l.ioEvent(&e) {
+			continue
+		}
 		switch e.Kind {
 		case ccore.EvTimer:
 			id := e.ID
@@ -308,10 +313,12 @@ func (l *cLoop) turnOnce(wait float64) error {
 }
 
 func (l *cLoop) Run(block bool, fired []uint64) ([]uint64, error) {
+	block = block && len(l.io.ready) == 0 // fd reports wait already
+	l.reapIO()
 	if l.nArmed == 0 {
 		l.minDue = math.MaxInt64
 	}
-	if !block && l.reg.alive() == 0 && len(l.due) == 0 && !l.c.HasReady() {
+	if !block && l.reg.alive() == 0 && len(l.due) == 0 && l.io.n == 0 && !l.c.HasReady() {
 		// A poll that cannot find anything: no C greenlet exists, and no
 		// timer, armed in C or pending, is due before minDue. Skip the C
 		// turn; pending commands wait for the next turn that is needed
