@@ -79,7 +79,7 @@ func init() {
 	for _, c := range EchoConns {
 		w := register(&Workload{
 			Name:           fmt.Sprintf("echo_%d", c),
-			Title:          fmt.Sprintf("echo server, %s connections, 64-byte request/response over loopback TCP (server CPU per request)", commas(c)),
+			Title:          fmt.Sprintf("echo server, %s connections, 64-byte request/response over loopback TCP (server CPU per request), N requests", commas(c)),
 			Primary:        echoServerCPU,
 			Secondary:      []string{echoReqPerSec, echoP50, echoP99, echoClientCPU, echoBusy},
 			Baseline:       Epoll,
@@ -91,15 +91,21 @@ func init() {
 		w.add(Epoll, echoRow(c, goEchoServer("epoll", 1, true)), "")
 		w.add(Goroutines, echoRow(c, goEchoServer("goroutines", 1, true)), "")
 		w.add(Goroutines2, echoRow(c, goEchoServer("goroutines", 2, false)), "")
-		for _, impl := range []Impl{CoreGo, CoreC} {
+		for _, impl := range []Impl{CoreGo, CoreC, HubPerCPU} {
 			if _, ok := echoServers[string(impl)]; ok {
-				w.add(impl, echoRow(c, goEchoServer(string(impl), 1, true)), "")
+				procs, pin := 1, true
+				if impl == HubPerCPU {
+					procs, pin = 2, false
+				}
+				w.add(impl, echoRow(c, goEchoServer(string(impl), procs, pin)), "")
 			} else {
 				w.add(impl, nil, ourEchoMissing)
 			}
 		}
 		w.impls[GeventImpl] = echoRow(c, geventEchoServer)
-		w.hide(IterPull)
+		for _, impl := range []Impl{IterPull, CGreenletAPI, CGreenletHub, CGreenlet} {
+			w.hide(impl)
+		}
 	}
 }
 

@@ -60,10 +60,14 @@ const (
 	// Goroutines2 is Goroutines with GOMAXPROCS=2 and no CPU pinning: the
 	// echo workloads' multi-CPU plain-Go server.
 	Goroutines2 Impl = "goroutines-2p"
+	// HubPerCPU is our echo server with one hub per CPU (each its own
+	// listener on the same port, SO_REUSEPORT), not pinned: the rival of
+	// Goroutines2 in throughput.
+	HubPerCPU Impl = "hub-per-cpu"
 )
 
 // GoImpls lists the implementations this package can run, in table order.
-var GoImpls = []Impl{IterPull, Epoll, Goroutines, Goroutines2, CoreGo, Virtual, CoreC, CGreenletAPI, CGreenletHub, CGreenlet}
+var GoImpls = []Impl{IterPull, Epoll, Goroutines, Goroutines2, CoreGo, Virtual, CoreC, HubPerCPU, CGreenletAPI, CGreenletHub, CGreenlet}
 
 // noCGreenlets is the default reason a workload has no C greenlet
 // implementation: only what the bodies of cgo/bodies.c can express has one.
@@ -92,6 +96,8 @@ func (i Impl) Label() string {
 		return "bare epoll loop"
 	case Goroutines2:
 		return "goroutines, GOMAXPROCS=2"
+	case HubPerCPU:
+		return "ours, one hub per CPU"
 	}
 	return string(i)
 }
@@ -207,7 +213,7 @@ func register(w *Workload) *Workload {
 			w.na[impl] = noCGreenlets
 		}
 	}
-	for _, impl := range []Impl{Virtual, Epoll, Goroutines2} {
+	for _, impl := range []Impl{Virtual, Epoll, Goroutines2, HubPerCPU} {
 		w.hide(impl) // until the workload registers it
 	}
 	registry[w.Name] = w
