@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the one-way import graph (docs/design.md, Layers): greenlet -> hub -> cgo -> csrc.
+# Checks the one-way import graph (docs/design.md, Layers): socket -> greenlet -> hub -> cgo -> csrc.
 # hub never imports greenlet; cgo imports nothing of ours; greenlet and hub never import the checker or greenlettest; only cgo imports "C" (in cgo builds).
 set -uo pipefail
 # A go list that fails is a failure of the check, never a silent pass.
@@ -25,6 +25,11 @@ fi
 if [ -d greenlettest ]; then
 	d=$(deps ./greenlet ./hub) || exit 1
 	if grep -q "^$mod/greenlettest$" <<<"$d"; then echo "import graph: the runtime imports greenlettest"; rc=1; fi
+fi
+# socket sits on top of greenlet: the runtime never imports it.
+if [ -d socket ]; then
+	d=$(deps ./greenlet ./hub) || exit 1
+	if grep -q "^$mod/socket$" <<<"$d"; then echo "import graph: the runtime imports socket"; rc=1; fi
 fi
 # Only the cgo package may use cgo.
 pkgs=$(go list ./...) || fail "go list ./... failed"

@@ -392,7 +392,8 @@ enum gev_hub_cmd_op {
 	GEV_HUB_CMD_TIMER_STOP = 2,  /* disarm host timer `id`; unknown or fired ids: no-op */
 	GEV_HUB_CMD_IO_START = 3,    /* watch the fd in `code` for `events` (EV_READ|EV_WRITE)
 	                                as io `id`: an event each turn while ready (level
-	                                triggered); restarts if active */
+	                                triggered); restarts if active; an fd that is not
+	                                open fails with GEV_HUB_EBADF (libev would abort) */
 	GEV_HUB_CMD_IO_STOP = 4,     /* stop watching io `id`; unknown ids: no-op */
 	GEV_HUB_CMD_SPAWN = 5,       /* spawn fn(arg) as C greenlet `id` (after `seconds` if
 	                                > 0); exactly one GREENLET_DONE event reports its end
@@ -457,8 +458,9 @@ gev_hub_host *gev_hub_host_of(gev_hub *h);
 gev_hub_cmd *gev_hub_cmd_push(gev_hub *h);
 
 /* gev_hub_turn runs one turn (see MODEL). max_wait: < 0 may block until something happens,
- * 0 never blocks (the host has ready work of its own), > 0 blocks at most that long.
- * Returns the number of events in host->events (>= 0), or GEV_HUB_ELOOPEXIT when max_wait < 0,
+ * 0 never blocks (the host has ready work of its own), > 0 blocks at most that long; a
+ * turn that has events to report before it polls (a refused command, a greenlet that ended
+ * in the drain) never blocks. Returns the number of events in host->events (>= 0), or GEV_HUB_ELOOPEXIT when max_wait < 0,
  * nothing is ready and no watcher, timer or keep-alive could ever wake the loop (it did
  * not block; commands were applied), or GEV_HUB_EBLOCKING when called from a greenlet.
  * Calls no host callback. Hub context only. */

@@ -6,6 +6,8 @@
  * one event read from hub-owned memory; no call of its own. Host timers live in a pool and
  * are found by id through hub_map.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
 
@@ -174,6 +176,9 @@ static int hub_cmd_io_start(gev_hub *h, const gev_hub_cmd *c)
 		return GEV_HUB_EBADF;
 	if (!c->events || (c->events & ~(EV_READ | EV_WRITE)))
 		return GEV_HUB_EINVAL;
+	/* A closed fd must be refused here: libev asserts on the EBADF of its epoll_ctl. */
+	if (fcntl(c->code, F_GETFD) < 0 && errno == EBADF)
+		return GEV_HUB_EBADF;
 	struct hub_host_io *io = hub_map_get(&h->host_ios, c->id);
 	if (io) {
 		ev_io_stop(h->loop, &io->w);
@@ -367,7 +372,9 @@ int gev_hub_turn(gev_hub *h, double max_wait)
 
 	int rc = 0;
 	int flags;
-	if (hub_has_ready(h) || max_wait == 0) {
+	if (hub_has_ready(h) || max_wait == 0 || h->host.nevents > 0) {
+		/* Events to report already (a refused command, a greenlet's end): the host
+		 * must see them now, not after the next wake-up. */
 		flags = EVRUN_NOWAIT;
 	} else {
 		flags = EVRUN_ONCE;

@@ -105,6 +105,8 @@ type cLoop struct {
 	skipped uint64
 
 	err error // a command the C hub refused, reported by the next Run
+
+	io cIO // fd watchers (cloop_io.go)
 }
 
 // CgoCalls returns how many cgo calls h's loop has made so far (0 on the Go
@@ -290,6 +292,9 @@ func (l *cLoop) turnOnce(wait float64) error {
 	}
 	l.UpdateNow()
 	for _, e := range l.c.Events() {
+		if (e.Kind == ccore.EvIO || e.Kind == ccore.EvCmdError) && l.ioEvent(&e) {
+			continue
+		}
 		switch e.Kind {
 		case ccore.EvTimer:
 			id := e.ID
@@ -313,10 +318,11 @@ func (l *cLoop) turnOnce(wait float64) error {
 }
 
 func (l *cLoop) Run(block bool, fired []uint64) ([]uint64, error) {
+	block = block && len(l.io.ready) == 0 // fd reports wait already
 	if l.nArmed == 0 {
 		l.minDue = math.MaxInt64
 	}
-	if !block && len(l.cgs) == 0 && len(l.due) == 0 && !l.c.HasReady() {
+	if !block && len(l.cgs) == 0 && len(l.due) == 0 && l.io.n == 0 && !l.c.HasReady() {
 		// A poll that cannot find anything: no C greenlet exists, and no
 		// timer, armed in C or pending, is due before minDue. Skip the C
 		// turn; pending commands wait for the next turn that is needed

@@ -55,6 +55,8 @@ type Hub struct {
 	firing    []*Timer
 	refTimers int // armed timers that keep the loop alive
 
+	io ioTable // fd waits (fdwait.go)
+
 	live     int // launched, unfinished Gs
 	liveHead *G
 	idle     *worker // coroutines kept for reuse
@@ -357,7 +359,7 @@ func (h *Hub) runLoop() {
 			h.takePosts()
 		}
 		block := h.cbq.n == 0 && len(h.idlers) == 0
-		if block && h.refTimers == 0 && h.refs.Load() == 0 && !h.postFlag.Load() {
+		if block && h.refTimers == 0 && h.io.n == 0 && h.refs.Load() == 0 && !h.postFlag.Load() {
 			// Nothing can ever wake anybody. The main greenlet learns it at
 			// its blocking call; the hub goes on.
 			if h.main.state == gParked {
@@ -381,6 +383,9 @@ func (h *Hub) runLoop() {
 		}
 		if h.postFlag.Load() {
 			h.takePosts()
+		}
+		if h.io.n > 0 {
+			h.fireIO()
 		}
 		if len(h.fired) > 0 {
 			h.fire(h.fired)
@@ -643,6 +648,7 @@ type Census struct {
 	Timers    int // armed timers
 	Idlers    int
 	Refs      int64
+	IOWaits   int // greenlets waiting on a file descriptor
 }
 
 // Census reports what h holds now. Call it from the hub's goroutine or after
@@ -654,7 +660,7 @@ func (h *Hub) Census() Census {
 			n++
 		}
 	}
-	return Census{Live: h.live, Callbacks: h.cbq.n, Timers: n, Idlers: len(h.idlers), Refs: h.refs.Load()}
+	return Census{Live: h.live, Callbacks: h.cbq.n, Timers: n, Idlers: len(h.idlers), Refs: h.refs.Load(), IOWaits: h.io.n}
 }
 
 // destroy stops every live G (their blocking calls return ErrHubDestroyed)

@@ -248,6 +248,14 @@ static void test_host_io(void **state)
 	assert_int_equal((uintptr_t)host->events[1].value, GEV_HUB_CMD_IO_START);
 	close(p[0]);
 	close(p[1]);
+	/* an fd that is not open: refused with EBADF (libev would abort in epoll_ctl) */
+	c = push(h, GEV_HUB_CMD_IO_START, 14);
+	c->code = p[0];
+	c->events = EV_READ;
+	assert_int_equal(gev_hub_turn(h, 0), 1);
+	assert_int_equal(host->events[0].kind, GEV_HUB_EV_CMD_ERROR);
+	assert_int_equal(host->events[0].id, 14);
+	assert_int_equal(host->events[0].status, GEV_HUB_EBADF);
 }
 
 static int body_value(gev_hub *h, void *arg, void **value)
