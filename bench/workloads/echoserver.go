@@ -19,6 +19,16 @@ var echoServers = map[string]func(limit time.Duration) error{
 	"goroutines": serveGoroutines,
 }
 
+// echoServer returns the Go echo server called name: echoServers, or one
+// of ours where this platform has them (oursEchoServers).
+func echoServer(name string) (func(limit time.Duration) error, bool) {
+	if f, ok := echoServers[name]; ok {
+		return f, true
+	}
+	f, ok := oursEchoServers[name]
+	return f, ok
+}
+
 // ServeEchoIfAsked makes this process an echo server when the command or
 // a test re-executed it as one (the environment names the server); it then
 // serves until its input closes and exits. Otherwise it returns at once.
@@ -28,7 +38,7 @@ func ServeEchoIfAsked() {
 	if name == "" {
 		return
 	}
-	serve, ok := echoServers[name]
+	serve, ok := echoServer(name)
 	if !ok {
 		fmt.Fprintf(os.Stderr, "echo server: no server %q\n", name)
 		os.Exit(2)
