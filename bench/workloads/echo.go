@@ -76,7 +76,7 @@ const echoServerEnv = "GEVENT_BENCH_ECHO_SERVER"
 var ourEchoMissing = map[Impl]string{
 	CoreGo:    "missing: our echo server needs package socket on Linux",
 	CoreC:     "missing: our echo server needs package socket on Linux",
-	HubPerCPU: "missing: package socket has no SO_REUSEPORT listener (nor a way to adopt a listening fd), so hubs cannot share a port yet",
+	HubPerCPU: "missing: our echo server needs package socket on Linux",
 }
 
 func init() {
@@ -123,7 +123,8 @@ func commas(n int) string {
 }
 
 // An echoCmd is how to start one echo server: a process that prints its
-// address on its first line of output, serves until its standard input
+// address on its first line of output (or the addresses of its listeners,
+// separated by spaces), serves until its standard input
 // closes (or EchoLimit passes) and then exits.
 type echoCmd struct {
 	argv []string
@@ -262,9 +263,16 @@ func runEcho(sc echoCmd, conns, n int) (m Metrics, err error) {
 	if err != nil {
 		return nil, serverErr(fmt.Errorf("no address from the server: %w", err))
 	}
-	addr := strings.TrimSpace(line)
-	if host, _, err := net.SplitHostPort(addr); err != nil || host != "127.0.0.1" {
-		return nil, serverErr(fmt.Errorf("server address %q is not on 127.0.0.1", addr))
+	// One address, or one per listener of a server with several: the
+	// connections go to them in turn.
+	addrs := strings.Fields(line)
+	if len(addrs) == 0 {
+		return nil, serverErr(fmt.Errorf("no address from the server: %q", line))
+	}
+	for _, a := range addrs {
+		if host, _, err := net.SplitHostPort(a); err != nil || host != "127.0.0.1" {
+			return nil, serverErr(fmt.Errorf("server address %q is not on 127.0.0.1", a))
+		}
 	}
 	pid := cmd.Process.Pid
 	if sc.pin {
@@ -283,7 +291,8 @@ func runEcho(sc echoCmd, conns, n int) (m Metrics, err error) {
 		}
 	}()
 	deadline := time.Now().Add(EchoLimit)
-	for range conns {
+	for i := range conns {
+		addr := addrs[i%len(addrs)]
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			return nil, serverErr(fmt.Errorf("dial %s after %d connections: %w", addr, len(cs), err))

@@ -3,8 +3,11 @@
 package workloads
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -13,26 +16,31 @@ import (
 	"github.com/gevent-go/gevent/socket"
 )
 
-// oursEchoServers are our echo servers, one hub on each core: package
-// socket's listener with an accept loop that spawns a greenlet per
-// connection.
+// oursEchoServers are our echo servers: one hub on each core, and one
+// core=go hub per CPU.
 var oursEchoServers = map[string]func(limit time.Duration) error{
-	string(CoreGo): func(limit time.Duration) error { return serveOurs(limit, "go") },
-	string(CoreC):  func(limit time.Duration) error { return serveOurs(limit, "c") },
+	string(CoreGo): func(limit time.Duration) error {
+		return echoHub(limit, "go", func(addr string) { fmt.Println(addr) })
+	},
+	string(CoreC): func(limit time.Duration) error {
+		return echoHub(limit, "c", func(addr string) { fmt.Println(addr) })
+	},
+	string(HubPerCPU): serveHubPerCPU,
 }
 
-// serveOurs runs the echo server in one hub on core: the main greenlet
-// waits for the end of standard input (the client's signal to stop) while
-// an accept greenlet spawns one handler greenlet per connection; when main
-// returns, the hub stops the greenlets left.
-func serveOurs(limit time.Duration, core string) error {
+// echoHub runs an echo server in one hub on core, and calls ready with its
+// address once it listens: package socket's listener, an accept greenlet
+// spawning a handler greenlet per connection, and the main greenlet
+// waiting for the end of standard input (the client's signal to stop);
+// when main returns, the hub stops the greenlets left.
+func echoHub(limit time.Duration, core string, ready func(addr string)) error {
 	return greenlet.Run(func(main *greenlet.Greenlet) error {
 		ln, err := socket.Listen(main.Hub(), "tcp", "127.0.0.1:0")
 		if err != nil {
 			return err
 		}
 		defer ln.Close()
-		fmt.Println(ln.Addr())
+		ready(ln.Addr().String())
 		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			for {
 				c, err := ln.Accept(g)
@@ -58,6 +66,38 @@ func serveOurs(limit time.Duration, core string) error {
 		})
 		return waitInputGreenlet(main, limit)
 	}, hub.WithCore(core))
+}
+
+// serveHubPerCPU runs one core=go hub per CPU, each on its own goroutine
+// (so its own thread) with its own listener on its own port, and prints
+// their addresses on one line: the client spreads its connections over
+// them in turn. (Package socket has no SO_REUSEPORT listener, which would
+// let the kernel spread connections over one port.) Every hub watches
+// standard input and stops at its end.
+func serveHubPerCPU(limit time.Duration) error {
+	n := runtime.NumCPU()
+	addrs := make(chan string, n)
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			errs <- echoHub(limit, "go", func(addr string) { addrs <- addr })
+		}()
+	}
+	var got []string
+	for len(got) < n {
+		select {
+		case a := <-addrs:
+			got = append(got, a)
+		case err := <-errs:
+			return fmt.Errorf("a hub ended before it listened: %v", err)
+		}
+	}
+	fmt.Println(strings.Join(got, " "))
+	var all []error
+	for range n {
+		all = append(all, <-errs)
+	}
+	return errors.Join(all...)
 }
 
 // waitInputGreenlet is waitInput for a greenlet: it parks cur on standard

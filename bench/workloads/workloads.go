@@ -60,9 +60,9 @@ const (
 	// Goroutines2 is Goroutines with GOMAXPROCS=2 and no CPU pinning: the
 	// echo workloads' multi-CPU plain-Go server.
 	Goroutines2 Impl = "goroutines-2p"
-	// HubPerCPU is our echo server with one hub per CPU (each its own
-	// listener on the same port, SO_REUSEPORT), not pinned: the rival of
-	// Goroutines2 in throughput.
+	// HubPerCPU is our echo server with one core=go hub per CPU, each with
+	// its own listener, not pinned: the rival of Goroutines2 in
+	// throughput.
 	HubPerCPU Impl = "hub-per-cpu"
 )
 
