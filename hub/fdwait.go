@@ -191,8 +191,12 @@ func (h *Hub) fireIO() {
 // stopped now; then the loop forgets fd. Call it before closing fd, from
 // h's goroutine (a greenlet or a callback; it never blocks), so that no G
 // keeps waiting on a number the kernel may hand to the next file opened.
-// It returns how many waits it ended.
+// It returns how many waits it ended. Once the hub is destroyed it does
+// nothing, from any goroutine (so a connection may be closed after Run).
 func (h *Hub) CancelFD(fd int, err error) int {
+	if h.dead.Load() {
+		return 0 // nothing waits any more, and the loop is gone
+	}
 	if me := getg(); h.hubG.Load() != me && !h.ownGoroutine(me) {
 		panic("hub: CancelFD called from a goroutine that is not its hub's: use Hub.Post")
 	}
@@ -210,9 +214,7 @@ func (h *Hub) CancelFD(fd int, err error) int {
 		h.Wake(w.tok)
 		n++
 	}
-	if !h.dead.Load() {
-		h.loop.ForgetFD(fd)
-	}
+	h.loop.ForgetFD(fd)
 	return n
 }
 

@@ -19,8 +19,10 @@ import (
 // Registrations are lazy, like libev's: Watch and Unwatch only record what
 // the fd's watchers want, and Run brings the kernel's registration in line
 // before it waits (ADD, MOD or DEL), so the common cycle "wait, ready,
-// unwatch, read, write, wait again" within one hub turn costs no epoll_ctl at
-// all. An fd whose watchers are all gone by the next Run is removed then.
+// unwatch, read, write, wait again" costs no epoll_ctl at all. An fd whose
+// watchers are all gone stays registered for one more Run and is removed at
+// the one after; an fd closed meanwhile must go through ForgetFD (Hub.CancelFD
+// does it), or a new file that reuses its number might not be registered.
 //
 // Timer precision: epoll_wait waits in whole milliseconds, rounded up, so
 // while fds are watched a timer may fire up to 1 ms late, as on the C core.
@@ -37,6 +39,7 @@ type fdPoller struct {
 	ids    []pollWatch // by io id
 	fds    map[int32]*pollFD
 	dirty  []int32 // fds whose wanted events may differ from the kernel's
+	keep   []int32 // the other dirty buffer, swapped at each apply
 	nfds   int     // fds registered in the kernel
 	events []syscall.EpollEvent
 	ready  []IOReady
@@ -52,6 +55,7 @@ type pollFD struct {
 	have  IOEvents // registered in the kernel
 	ids   []uint64 // watchers of this fd
 	dirty bool
+	idle  bool // unwatched at the last apply and kept registered for one Run
 }
 
 func newFDPoller() (*fdPoller, error) {
@@ -111,6 +115,7 @@ func (l *goLoop) Watch(id uint64, fd int, events IOEvents) {
 		p.fds[int32(fd)] = f
 	}
 	f.ids = append(f.ids, id)
+	f.idle = false
 	p.mark(int32(fd), f)
 }
 
@@ -186,7 +191,9 @@ func (p *fdPoller) busy() bool { return p.nfds > 0 || len(p.dirty) > 0 }
 // apply brings the kernel's registrations in line with the watchers; a
 // registration the kernel refuses is reported to each watcher of the fd.
 func (p *fdPoller) apply() {
-	for _, fd := range p.dirty {
+	dirty := p.dirty
+	p.dirty = p.keep[:0]
+	for _, fd := range dirty {
 		f := p.fds[fd]
 		f.dirty = false
 		var want IOEvents
@@ -199,7 +206,17 @@ func (p *fdPoller) apply() {
 			}
 			continue
 		}
+		if want == 0 && !f.idle {
+			// Kept for one Run: a G woken from this fd usually waits on it
+			// again as soon as it has run, and a hub turn that ends before
+			// all woken Gs ran (the switch interval) would otherwise remove
+			// and re-add the fd.
+			f.idle = true
+			p.mark(fd, f)
+			continue
+		}
 		if want == 0 {
+			f.idle = false
 			syscall.EpollCtl(p.ep, syscall.EPOLL_CTL_DEL, int(fd), nil) // a closed fd is gone already
 			p.nfds--
 			delete(p.fds, fd)
@@ -239,7 +256,7 @@ func (p *fdPoller) apply() {
 			p.ready = append(p.ready, IOReady{ID: id, Events: p.ids[id].events, Err: os.NewSyscallError("epoll_ctl", err)})
 		}
 	}
-	p.dirty = p.dirty[:0]
+	p.keep = dirty[:0]
 }
 
 // runPoll is Run while fds are watched: apply the registrations, then one

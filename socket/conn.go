@@ -21,10 +21,15 @@ type Conn struct {
 	fd     int
 	net    string // "tcp" or "unix"
 	closed bool
-	rdl    time.Time
-	wdl    time.Time
-	laddr  net.Addr
-	raddr  net.Addr
+	// drained: the last read returned less than asked, so the socket's
+	// buffer was empty then; the next Read waits for readiness before it
+	// reads, which saves the read that would return EAGAIN (a request-reply
+	// protocol reads right after it wrote, before the answer can be there).
+	drained bool
+	rdl     time.Time
+	wdl     time.Time
+	laddr   net.Addr
+	raddr   net.Addr
 }
 
 var _ net.Conn = (*Conn)(nil)
@@ -102,12 +107,22 @@ func (c *Conn) Read(p []byte) (int, error) {
 	if err != nil {
 		return 0, c.opErr("read", err)
 	}
+	if c.drained && len(p) > 0 {
+		c.drained = false
+		if err := wait(g, c.fd, hub.Readable, c.rdl, "socket: Conn.Read"); err != nil {
+			return 0, c.opErr("read", err)
+		}
+		if c.closed {
+			return 0, c.opErr("read", net.ErrClosed)
+		}
+	}
 	for {
 		n, err := syscall.Read(c.fd, p)
 		switch {
 		case err == nil && n == 0 && len(p) > 0:
 			return 0, io.EOF
 		case err == nil:
+			c.drained = n < len(p)
 			return n, nil
 		case err == syscall.EINTR:
 			continue

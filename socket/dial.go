@@ -135,10 +135,25 @@ type Listener struct {
 	closed bool
 }
 
+// A ListenOption configures Listen.
+type ListenOption func(*listenConfig)
+
+type listenConfig struct{ reusePort bool }
+
+// ReusePort sets SO_REUSEPORT on a TCP listener (Linux and the BSDs): several
+// listeners, one per hub, may then bind the same address, and the kernel
+// spreads the incoming connections over them, so one hub per CPU serves one
+// port without an acceptor handing connections between threads.
+func ReusePort() ListenOption { return func(c *listenConfig) { c.reusePort = true } }
+
 // Listen announces on address ("tcp", "tcp4", "tcp6" or "unix") for the
 // greenlets of h. It does not block (except to resolve a name: see the
 // package comment). TCP listeners set SO_REUSEADDR, as the net package does.
-func Listen(h *hub.Hub, network, address string) (*Listener, error) {
+func Listen(h *hub.Hub, network, address string, opts ...ListenOption) (*Listener, error) {
+	var cfg listenConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	opErr := func(err error) error { return &net.OpError{Op: "listen", Net: network, Err: err} }
 	family, sa, netw, err := resolve(network, address)
 	if err != nil {
@@ -150,6 +165,12 @@ func Listen(h *hub.Hub, network, address string) (*Listener, error) {
 	}
 	if netw == "tcp" {
 		syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1)
+		if cfg.reusePort {
+			if err := setReusePort(fd); err != nil {
+				syscall.Close(fd)
+				return nil, opErr(os.NewSyscallError("setsockopt", err))
+			}
+		}
 	}
 	if err := syscall.Bind(fd, sa); err != nil {
 		syscall.Close(fd)

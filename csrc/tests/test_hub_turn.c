@@ -256,6 +256,16 @@ static void test_host_io(void **state)
 	assert_int_equal(host->events[0].kind, GEV_HUB_EV_CMD_ERROR);
 	assert_int_equal(host->events[0].id, 14);
 	assert_int_equal(host->events[0].status, GEV_HUB_EBADF);
+	/* a blocking turn with a refusal to report returns it at once, not at the next
+	 * wake-up (here a timer an hour away) */
+	timer_start(h, 15, 3600, 0);
+	c = push(h, GEV_HUB_CMD_IO_START, 16);
+	c->code = -1;
+	c->events = EV_READ;
+	assert_int_equal(gev_hub_turn(h, GEV_HUB_FOREVER), 1);
+	assert_int_equal(host->events[0].id, 16);
+	push(h, GEV_HUB_CMD_TIMER_STOP, 15);
+	assert_int_equal(gev_hub_turn(h, 0), 0);
 }
 
 static int body_value(gev_hub *h, void *arg, void **value)
