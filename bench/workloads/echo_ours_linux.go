@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"strings"
 	"syscall"
 	"time"
 
@@ -20,79 +19,77 @@ import (
 // core=go hub per CPU.
 var oursEchoServers = map[string]func(limit time.Duration) error{
 	string(CoreGo): func(limit time.Duration) error {
-		return echoHub(limit, "go", func(addr string) { fmt.Println(addr) })
+		return echoHub(limit, "go", "127.0.0.1:0", nil, func(addr string) { fmt.Println(addr) })
 	},
 	string(CoreC): func(limit time.Duration) error {
-		return echoHub(limit, "c", func(addr string) { fmt.Println(addr) })
+		return echoHub(limit, "c", "127.0.0.1:0", nil, func(addr string) { fmt.Println(addr) })
 	},
 	string(HubPerCPU): serveHubPerCPU,
 }
 
-// echoHub runs an echo server in one hub on core, and calls ready with its
-// address once it listens: package socket's listener, an accept greenlet
-// spawning a handler greenlet per connection, and the main greenlet
-// waiting for the end of standard input (the client's signal to stop);
-// when main returns, the hub stops the greenlets left.
-func echoHub(limit time.Duration, core string, ready func(addr string)) error {
+// echoHub runs an echo server in one hub on core, listening on addr with
+// opts, and calls ready with the address it listens on (or "" if it could
+// not listen): a socket.StreamServer (a greenlet per connection) whose main
+// greenlet waits for the end of standard input, the client's signal to
+// stop, and then stops the server.
+func echoHub(limit time.Duration, core, addr string, opts []socket.ListenOption, ready func(addr string)) error {
 	return greenlet.Run(func(main *greenlet.Greenlet) error {
-		ln, err := socket.Listen(main.Hub(), "tcp", "127.0.0.1:0")
+		ln, err := socket.Listen(main.Hub(), "tcp", addr, opts...)
 		if err != nil {
+			ready("")
 			return err
 		}
-		defer ln.Close()
 		ready(ln.Addr().String())
-		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			for {
-				c, err := ln.Accept(g)
-				if err != nil {
-					return nil, nil // closed: the server is stopping
-				}
-				greenlet.Spawn(g, func(*greenlet.Greenlet) (any, error) {
-					defer c.Close()
-					var buf [echoMsg]byte
-					for {
-						n, err := c.Read(buf[:])
-						if n > 0 {
-							if _, werr := c.Write(buf[:n]); werr != nil {
-								return nil, nil
-							}
-						}
-						if err != nil {
-							return nil, nil
-						}
-					}
-				})
-			}
-		})
-		return waitInputGreenlet(main, limit)
+		srv := socket.NewStreamServer(ln, echoHandler)
+		srv.Start(main)
+		werr := waitInputGreenlet(main, limit)
+		return errors.Join(werr, srv.Stop(main))
 	}, hub.WithCore(core))
 }
 
+// echoHandler echoes c until it ends, reading at most echoMsg bytes at a
+// time as every echo server does.
+func echoHandler(_ *greenlet.Greenlet, c *socket.Conn) {
+	var buf [echoMsg]byte
+	for {
+		n, err := c.Read(buf[:])
+		if n > 0 {
+			if _, werr := c.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
 // serveHubPerCPU runs one core=go hub per CPU, each on its own goroutine
-// (so its own thread) with its own listener on its own port, and prints
-// their addresses on one line: the client spreads its connections over
-// them in turn. (Package socket has no SO_REUSEPORT listener, which would
-// let the kernel spread connections over one port.) Every hub watches
+// (so its own thread) with its own SO_REUSEPORT listener on one port,
+// over which the kernel spreads the connections. Every hub watches
 // standard input and stops at its end.
 func serveHubPerCPU(limit time.Duration) error {
 	n := runtime.NumCPU()
-	addrs := make(chan string, n)
+	opts := []socket.ListenOption{socket.ReusePort()}
+	bound := make(chan string, n)
 	errs := make(chan error, n)
-	for range n {
-		go func() {
-			errs <- echoHub(limit, "go", func(addr string) { addrs <- addr })
-		}()
+	start := func(addr string) {
+		go func() { errs <- echoHub(limit, "go", addr, opts, func(a string) { bound <- a }) }()
 	}
-	var got []string
-	for len(got) < n {
-		select {
-		case a := <-addrs:
-			got = append(got, a)
-		case err := <-errs:
-			return fmt.Errorf("a hub ended before it listened: %v", err)
+	start("127.0.0.1:0")
+	addr := <-bound
+	if addr == "" {
+		return <-errs
+	}
+	for range n - 1 {
+		start(addr)
+	}
+	for range n - 1 {
+		if <-bound == "" {
+			break // its error follows on errs
 		}
 	}
-	fmt.Println(strings.Join(got, " "))
+	fmt.Println(addr)
 	var all []error
 	for range n {
 		all = append(all, <-errs)

@@ -61,7 +61,7 @@ const (
 	// echo workloads' multi-CPU plain-Go server.
 	Goroutines2 Impl = "goroutines-2p"
 	// HubPerCPU is our echo server with one core=go hub per CPU, each with
-	// its own listener, not pinned: the rival of Goroutines2 in
+	// its own SO_REUSEPORT listener on one port, not pinned: the rival of Goroutines2 in
 	// throughput.
 	HubPerCPU Impl = "hub-per-cpu"
 )
