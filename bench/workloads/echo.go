@@ -37,6 +37,11 @@ import (
 // echoMsg is the size of a request and of its response.
 const echoMsg = 64
 
+// echoDialBatch is how many connections the client opens before it waits
+// for the server to have accepted them: below the smallest listen backlog
+// in use (128, SOMAXCONN in Go's syscall package).
+const echoDialBatch = 64
+
 // EchoLimit bounds one echo sample: the server exits by itself after it,
 // and the client's connections fail after it, so nothing outlives a run.
 const EchoLimit = 2 * time.Minute
@@ -290,15 +295,25 @@ func runEcho(sc echoCmd, conns, n int) (m Metrics, err error) {
 			c.Close()
 		}
 	}()
+	// Connect in batches, each finished by one exchange per new
+	// connection, so that no more than a batch waits to be accepted: a
+	// listen backlog smaller than the connection count would otherwise
+	// drop SYNs, which the kernel retries only after a second.
 	deadline := time.Now().Add(EchoLimit)
-	for i := range conns {
-		addr := addrs[i%len(addrs)]
-		c, err := net.Dial("tcp", addr)
-		if err != nil {
-			return nil, serverErr(fmt.Errorf("dial %s after %d connections: %w", addr, len(cs), err))
+	for len(cs) < conns {
+		first := len(cs)
+		for range min(echoDialBatch, conns-first) {
+			addr := addrs[len(cs)%len(addrs)]
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				return nil, serverErr(fmt.Errorf("dial %s after %d connections: %w", addr, len(cs), err))
+			}
+			c.SetDeadline(deadline)
+			cs = append(cs, c)
 		}
-		c.SetDeadline(deadline)
-		cs = append(cs, c)
+		if _, err := echoPhase(cs[first:], 1, false); err != nil {
+			return nil, serverErr(fmt.Errorf("connecting: %w", err))
+		}
 	}
 
 	per := max(1, n/conns)
