@@ -76,7 +76,8 @@ func echoSection(cases []*report.Case) string {
 		}
 		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
 	}
-	b.WriteString("\nThroughput with the server on both CPUs (the client shares one of them): requests/s, median.\n\n")
+	b.WriteString("\nThroughput with the server on both CPUs (the client shares one of them): requests/s, median. " +
+		"The client, pinned to one CPU, saturates first, so this shows whether a server holds it back more than plain Go does, not what either server could do with both CPUs to itself.\n\n")
 	b.WriteString("| connections | goroutines, GOMAXPROCS=2 | ours, one hub per CPU | ours ÷ goroutines |\n|---|--:|--:|--:|\n")
 	for _, c := range echo {
 		g, okG := c.Median("goroutines-2p", "req/s")
