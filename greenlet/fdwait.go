@@ -24,7 +24,13 @@ var ErrVirtualIO = hub.ErrVirtualIO
 // file or an error is waiting, so a non-blocking read will not return
 // EAGAIN (except after a spurious wake-up, which callers retry). Only cur
 // waits; the hub runs the other greenlets meanwhile. Any number of
-// greenlets may wait on one fd; all of them wake.
+// greenlets may wait on one fd; all of them wake. A regular file is always
+// ready (as for poll(2)), so a wait on one returns at once.
+//
+// Close an fd that greenlets of the hub wait or recently waited on only
+// after CancelWait (the socket package's Close does it): the loops keep an
+// fd registered for a while after its last wait, and a file that reuses the
+// number without that call might never be reported ready.
 //
 // It returns nil, the error delivered to cur meanwhile (a kill, a Timeout),
 // ErrBadFD (wrapped) for an fd that cannot be watched, ErrFDClosed when

@@ -1,7 +1,6 @@
 package greenlet_test
 
 import (
-	"errors"
 	"os"
 	"syscall"
 	"time"
@@ -169,4 +168,17 @@ func (s *Conformance) TestWaitFDClosedAndReused() {
 	})
 }
 
-var _ = errors.Is
+// A regular file cannot block: a wait on it returns at once, ready, on
+// every core (epoll refuses such fds; the loops treat them as always ready).
+func (s *Conformance) TestWaitRegularFile() {
+	s.fdCase(func(main *greenlet.Greenlet, r, w int) error {
+		f, err := os.CreateTemp(s.T().TempDir(), "f")
+		s.Require().NoError(err)
+		defer f.Close()
+		ok, err := greenlet.WaitReadTimeout(main, int(f.Fd()), generous)
+		s.True(ok)
+		s.NoError(err)
+		s.NoError(greenlet.WaitWrite(main, int(f.Fd())))
+		return nil
+	})
+}

@@ -319,6 +319,7 @@ func (l *cLoop) turnOnce(wait float64) error {
 
 func (l *cLoop) Run(block bool, fired []uint64) ([]uint64, error) {
 	block = block && len(l.io.ready) == 0 // fd reports wait already
+	l.reapIO()
 	if l.nArmed == 0 {
 		l.minDue = math.MaxInt64
 	}

@@ -93,3 +93,51 @@ func TestWaitFDClosedFD(t *testing.T) {
 		})
 	}
 }
+
+// While a G waits on an fd (the pure-Go core then blocks in epoll_wait), a
+// Post from another goroutine still wakes the hub: the eventfd path of
+// Wake, on every core.
+func TestWaitFDPostWakes(t *testing.T) {
+	for _, core := range Cores() {
+		t.Run(core, func(t *testing.T) {
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			defer w.Close()
+			h, err := New(WithCore(core))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = h.Run(func(main *G) error {
+				waiter := &G{}
+				waiter.Init(h, func(g *G) { g.WaitFD(int(r.Fd()), Readable, "test") })
+				h.Start(waiter)
+				main.Yield() // the waiter watches the pipe now
+				for i := range 20 {
+					tok := main.Token()
+					h.Ref()
+					go func() {
+						if i%2 == 0 {
+							time.Sleep(time.Millisecond) // the hub is in its wait by then, usually
+						}
+						h.Post(func() { h.Wake(tok) })
+						h.Unref()
+					}()
+					if err := main.Park(); err != nil {
+						return err
+					}
+				}
+				w.Write([]byte("x"))
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := h.Census(); c != (Census{}) {
+				t.Errorf("census after Run: %+v", c)
+			}
+		})
+	}
+}

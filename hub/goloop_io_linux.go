@@ -253,7 +253,13 @@ func (p *fdPoller) apply() {
 			f.have = 0
 		}
 		for _, id := range f.ids {
-			p.ready = append(p.ready, IOReady{ID: id, Events: p.ids[id].events, Err: os.NewSyscallError("epoll_ctl", err)})
+			r := IOReady{ID: id, Events: p.ids[id].events}
+			if err != syscall.EPERM {
+				r.Err = os.NewSyscallError("epoll_ctl", err)
+			}
+			// else a regular file or a directory, which epoll refuses: always
+			// ready, as poll(2) and libev (on every core) say.
+			p.ready = append(p.ready, r)
 		}
 	}
 	p.keep = dirty[:0]

@@ -221,7 +221,7 @@ func (l *Listener) Accept(cur *greenlet.Greenlet) (*Conn, error) {
 		if l.closed {
 			return nil, opErr(net.ErrClosed)
 		}
-		syscall.ForkLock.RLock()
+		syscall.ForkLock.RLock() //greenletvet:ignore held for the accept call only, never across a park
 		fd, _, err := syscall.Accept(l.fd)
 		if err == nil {
 			syscall.CloseOnExec(fd)

@@ -218,6 +218,17 @@ func TestPeerReset(t *testing.T) {
 		if !errors.Is(err, syscall.ECONNRESET) {
 			t.Errorf("read after a reset: %v, want ECONNRESET", err)
 		}
+		// Writing to the reset connection fails with a clear error (EPIPE
+		// or ECONNRESET), and no SIGPIPE ends the process.
+		var werr error
+		for range 3 {
+			if _, werr = c.Write([]byte("x")); werr != nil {
+				break
+			}
+		}
+		if !errors.Is(werr, syscall.EPIPE) && !errors.Is(werr, syscall.ECONNRESET) {
+			t.Errorf("write after a reset: %v, want EPIPE or ECONNRESET", werr)
+		}
 		return nil
 	})
 }

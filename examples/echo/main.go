@@ -80,7 +80,7 @@ func run(core, addr string, hubs, pool int) error {
 					close(bound)
 					return err
 				}
-				bound <- ln.Addr().String()
+				bound <- ln.Addr().String() //greenletvet:ignore buffered for this one send: never blocks
 			}
 			if err != nil {
 				return err
