@@ -387,7 +387,7 @@ def spawn_later(n):
 
 def echo_server(limit):
     """The echo workloads' server: a gevent StreamServer on 127.0.0.1 whose
-    handler echoes what its connection sends, reading at most 64 bytes at a
+    handler echoes what its connection sends, reading up to 4 KiB at a
     time, like every server of bench/workloads/echo.go. The Go load client
     drives it: this prints the address, serves until standard input closes
     (the client is done or gone) and exits; after LIMIT seconds it exits by
@@ -402,7 +402,7 @@ def echo_server(limit):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         recv, sendall = sock.recv, sock.sendall
         while True:
-            data = recv(64)
+            data = recv(4096)
             if not data:
                 break
             sendall(data)

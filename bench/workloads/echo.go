@@ -37,6 +37,12 @@ import (
 // echoMsg is the size of a request and of its response.
 const echoMsg = 64
 
+// echoReadBuf is how much every server asks for per read: as much as a
+// real echo server would, so a read that returns less tells a greenlet
+// socket the connection is drained (it then waits before its next read
+// instead of reading EAGAIN), as an epoll loop knows from its events.
+const echoReadBuf = 4096
+
 // echoDialBatch is how many connections the client opens before it waits
 // for the server to have accepted them: below the smallest listen backlog
 // in use (128, SOMAXCONN in Go's syscall package).

@@ -136,7 +136,7 @@ func serveEpoll(limit time.Duration) error {
 	}
 	pending := map[int][]byte{} // what a short write left to send
 	events := make([]unix.EpollEvent, 256)
-	var buf [echoMsg]byte
+	var buf [echoReadBuf]byte
 	end := time.Now().Add(limit)
 	for {
 		ms := int(time.Until(end) / time.Millisecond)

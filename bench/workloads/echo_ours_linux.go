@@ -47,10 +47,10 @@ func echoHub(limit time.Duration, core, addr string, opts []socket.ListenOption,
 	}, hub.WithCore(core))
 }
 
-// echoHandler echoes c until it ends, reading at most echoMsg bytes at a
+// echoHandler echoes c until it ends, reading up to echoReadBuf bytes at a
 // time as every echo server does.
 func echoHandler(_ *greenlet.Greenlet, c *socket.Conn) {
-	var buf [echoMsg]byte
+	var buf [echoReadBuf]byte
 	for {
 		n, err := c.Read(buf[:])
 		if n > 0 {

@@ -12,7 +12,7 @@ import (
 // echoServers are the echo servers written in Go, by the name a
 // re-executed process is given in its environment. Each listens on
 // 127.0.0.1, prints its address as its first line of output, echoes what
-// each connection sends, reading at most echoMsg bytes at a time, and
+// each connection sends, reading up to echoReadBuf bytes at a time, and
 // returns when its input closes, or with an error after limit.
 var echoServers = map[string]func(limit time.Duration) error{
 	"epoll":      serveEpoll,
@@ -92,7 +92,7 @@ func serveGoroutines(limit time.Duration) error {
 // echoConn echoes c until it ends.
 func echoConn(c net.Conn) {
 	defer c.Close()
-	var buf [echoMsg]byte
+	var buf [echoReadBuf]byte
 	for {
 		n, err := c.Read(buf[:])
 		if n > 0 {
