@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the one-way import graph (docs/design.md, Layers): greenlet -> hub -> internal/sched -> cgo -> csrc
+# Checks the one-way import graph (docs/design.md, Layers): socket -> greenlet -> hub -> internal/sched -> cgo -> csrc
 # (greenlet also imports internal/sched, the scheduler it drives).
 # hub never imports greenlet; internal/sched imports neither (it is the scheduler under both); cgo imports
 # nothing of ours; the runtime never imports the checker or greenlettest; only cgo imports "C" (in cgo builds).
@@ -32,6 +32,11 @@ fi
 if [ -d greenlettest ]; then
 	d=$(deps ./greenlet ./hub ./internal/...) || exit 1
 	if grep -q "^$mod/greenlettest$" <<<"$d"; then echo "import graph: the runtime imports greenlettest"; rc=1; fi
+fi
+# socket sits on top of greenlet: the runtime never imports it.
+if [ -d socket ]; then
+	d=$(deps ./greenlet ./hub ./internal/...) || exit 1
+	if grep -q "^$mod/socket$" <<<"$d"; then echo "import graph: the runtime imports socket"; rc=1; fi
 fi
 # Only the cgo package may use cgo.
 pkgs=$(go list ./...) || fail "go list ./... failed"

@@ -67,6 +67,7 @@ type Greenlet struct {
 	notified bool // a notification callback is queued
 
 	gctx *greenletContext // Context and SpawnContext; nil for most greenlets
+	cg   *cGreenlet       // the C greenlet backing a SpawnC greenlet, else nil
 }
 
 // New returns an unstarted greenlet that will run fn on the hub of on (any
@@ -222,7 +223,9 @@ func (g *Greenlet) String() string {
 		pc = reflect.ValueOf(g.fn).Pointer()
 	}
 	fname := "?"
-	if f := runtime.FuncForPC(pc); f != nil {
+	if g.cg != nil {
+		fname = fmt.Sprintf("C function %p", g.cg.c.Func())
+	} else if f := runtime.FuncForPC(pc); f != nil {
 		fname = f.Name()
 		fname = fname[strings.LastIndex(fname, "/")+1:]
 	}
@@ -275,8 +278,12 @@ func (cur *Greenlet) checkSlow(op string, target *Greenlet) error {
 // killUnstarted ends a greenlet whose body never ran, at once and without
 // switching: it is marked dead, err is its outcome, and the links fire at
 // the next hub pass (modern gevent's _maybe_kill_before_start). It reports
-// false if the body already ran.
+// false if the body already ran. For a C-backed greenlet it also forwards
+// the kill to a C body that runs (cGreenlet.kill).
 func (g *Greenlet) killUnstarted(err error) bool {
+	if g.cg != nil {
+		return g.cg.kill(err)
+	}
 	if g.ready || !g.h.Discard(&g.raw) {
 		return false
 	}

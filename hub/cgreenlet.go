@@ -1,8 +1,7 @@
 package hub
 
 import (
-	"unsafe"
-
+	ccore "github.com/gevent-go/gevent/cgo"
 	"github.com/gevent-go/gevent/internal/sched"
 )
 
@@ -26,12 +25,13 @@ type CGreenlet struct {
 }
 
 // CFunc is the address of a C greenlet body: a C function of type
-// gev_greenlet_fn, int fn(gev_hub *h, void *arg, void **value), as a Go
-// unsafe.Pointer (for instance from a cgo package's C.my_body, converted).
-// It runs on its own C stack inside the C hub's turn and must never call
-// into Go; it blocks only through the C hub's blocking calls
-// (gev_hub_sleep, gev_greenlet_join, ...).
-type CFunc = unsafe.Pointer
+// gev_greenlet_fn, int fn(gev_hub *h, void *arg, void **value). It is
+// package cgo's Body, the one Go type for a C body: take one from cgo's
+// bodies, or convert a C function of your own cgo package with
+// cgo.BodyOf(unsafe.Pointer(C.my_body)). It runs on its own C stack inside
+// the C hub's turn and must never call into Go; it blocks only through the C
+// hub's blocking calls (gev_hub_sleep, gev_greenlet_join, ...).
+type CFunc = ccore.Body
 
 // CExit is the kill code of gevent's default kill (GreenletExit): a C body
 // that returns it ends successfully. It is the C hub's GEV_HUB_EXIT.
@@ -125,9 +125,9 @@ func (c *CGreenlet) Wait() error {
 	if c.c.Dead() {
 		return nil
 	}
-	g, err := c.c.Hub().CurrentFor("CGreenlet.Wait")
-	if err != nil {
-		return err
+	g := c.c.Hub().CurrentFor("hub: CGreenlet.Wait")
+	if g == nil { // a hub callback
+		return ErrBlockingSwitchOut
 	}
 	return c.c.Wait(g)
 }

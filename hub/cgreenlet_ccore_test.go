@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unsafe"
 
 	ccore "github.com/gevent-go/gevent/cgo"
 	"github.com/gevent-go/gevent/greenlet"
@@ -23,7 +22,7 @@ import (
 func TestCGreenletWaitBlocksTheRunningGreenlet(t *testing.T) {
 	err := greenlet.Run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
-		c, err := h.SpawnC(unsafe.Pointer(ccore.BodyPark), 0)
+		c, err := h.SpawnC(ccore.BodyPark, 0)
 		if err != nil {
 			return err
 		}
@@ -78,7 +77,7 @@ func TestCGreenletWaitBlocksTheRunningGreenlet(t *testing.T) {
 // SpawnC fails on a hub of the Go core: C greenlets need the C core.
 func TestSpawnCNeedsTheCCore(t *testing.T) {
 	err := greenlet.Run(func(main *greenlet.Greenlet) error {
-		c, err := main.Hub().SpawnC(unsafe.Pointer(ccore.BodyYield), 0)
+		c, err := main.Hub().SpawnC(ccore.BodyYield, 0)
 		if c != nil || err == nil || !strings.Contains(err.Error(), "need the C core") {
 			return fmt.Errorf("SpawnC on the Go core = %v, %v", c, err)
 		}

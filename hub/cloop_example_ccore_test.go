@@ -4,7 +4,6 @@ package hub_test
 
 import (
 	"fmt"
-	"unsafe"
 
 	ccore "github.com/gevent-go/gevent/cgo"
 	"github.com/gevent-go/gevent/greenlet"
@@ -17,7 +16,7 @@ import (
 func ExampleHub_SpawnC() {
 	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
 		// BodySleep sleeps arg ms in C, then returns arg as its value.
-		c, err := main.Hub().SpawnC(unsafe.Pointer(ccore.BodySleep), 2)
+		c, err := main.Hub().SpawnC(ccore.BodySleep, 2)
 		if err != nil {
 			return err
 		}

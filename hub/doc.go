@@ -24,8 +24,8 @@
 // then the hub runs whatever is ready next, so greenlets share state without
 // locks. Each loop turn runs the ready callbacks in FIFO order for at most
 // the switch interval (DefaultSwitchInterval unless WithSwitchInterval),
-// then takes posts from other goroutines, then polls the core for timers and
-// wake-ups. A sleep(0) therefore resumes in the same turn, and a sleep(0)
+// then takes posts from other goroutines, then polls the core for timers,
+// ready file descriptors (greenlet.WaitRead, package socket) and wake-ups. A sleep(0) therefore resumes in the same turn, and a sleep(0)
 // loop cannot starve timers. Many hubs may run at once on different
 // goroutines; they share nothing.
 //

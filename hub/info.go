@@ -14,6 +14,7 @@ type Census struct {
 	Timers    int // armed timers
 	Idlers    int // greenlets waiting for the hub to be idle
 	Refs      int64
+	IOWaits   int // greenlets waiting on a file descriptor
 }
 
 // Census reports what h holds now. Call it from the hub's goroutine or after

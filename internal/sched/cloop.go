@@ -25,7 +25,7 @@ const cmdCapacity = 1024
 // cLoop is the C core's Loop: libev's timers and wake-up through package cgo,
 // plus the C greenlets that live in the same C hub.
 //
-// Crossing the boundary: Arm and Cancel never call C. They write TIMER_START
+// Crossing the boundary: Arm and Cancel never call C. They write TIMER_AT
 // and TIMER_STOP commands straight into the C hub's command array (C memory,
 // written in place), and Run makes one cgo call, gev_hub_turn, which applies
 // them, runs the ready C greenlets and one libev iteration; Run then reads
@@ -36,7 +36,7 @@ const cmdCapacity = 1024
 // The clock: Now is CLOCK_MONOTONIC in nanoseconds from an arbitrary base,
 // read through the Go runtime's nanotime (ccore.Now), so UpdateNow costs no
 // cgo call, and it is the clock libev's timers run on. Deadlines stay
-// absolute: a TIMER_START carries its absolute deadline, and the C hub arms
+// absolute: a TIMER_AT carries its absolute deadline, and the C hub arms
 // it at exactly that time on libev's clock (it converts every deadline of a
 // turn against libev's own clock reading, the one libev adds back); so a C
 // timer fires at its deadline or a little later, never earlier, and timers
@@ -59,7 +59,7 @@ const cmdCapacity = 1024
 //
 // Each timer id has three Go-side flags. armed: the hub's view (Arm until it
 // fires or is cancelled). inC: the C hub has the id armed once the pending
-// commands are applied. pend: the index of a TIMER_START in the command array
+// commands are applied. pend: the index of a TIMER_AT in the command array
 // not yet applied, or -1; re-arming a pending id only moves its deadline, and
 // cancelling it rewrites that command into a no-op, so an arm+cancel within
 // one hub turn never reaches libev at all.
@@ -83,18 +83,13 @@ type cLoop struct {
 	due     []uint64
 	dueFlag []bool
 
-	// C greenlets spawned from Go (cloop_greenlet.go): live ones by id, the
-	// last id given, and the hub they belong to (set at the first SpawnC).
-	// cmdsGreenlets says that the command array holds a SPAWN or KILL, whose
-	// effect may end a C greenlet during the turn's drain, before libev
-	// polls: such a turn must not block, or the end would wait for the next
-	// timer.
-	cgs           map[uint64]*CGreenlet
-	cgID          uint64
-	hub           *Hub
+	// reg is the registry of C greenlets spawned from Go (cloop_greenlet.go),
+	// set when the hub is made. cmdsGreenlets says that the command array
+	// holds a SPAWN or KILL, whose effect may end a C greenlet during the
+	// turn's drain, before libev polls: such a turn must not block, or the
+	// end would wait for the next timer.
+	reg           *cGreenlets
 	cmdsGreenlets bool
-	cRef          bool // holds a hub Ref for the C side's progress (holdRef)
-	onDone        func(id uint64, status int32, value uintptr)
 
 	// nArmed counts the armed ids (the hub's view); minDue is a lower bound
 	// of their deadlines (lowered by Arm, reset when none is armed), which
@@ -105,6 +100,8 @@ type cLoop struct {
 	skipped uint64
 
 	err error // a command the C hub refused, reported by the next Run
+
+	io cIO // fd watchers (cloop_io.go)
 }
 
 // CgoCalls returns how many cgo calls h's loop has made so far (0 on the Go
@@ -112,8 +109,8 @@ type cLoop struct {
 // of other goroutines. Benchmarks divide it by the work done ("cgo calls per
 // 1,000 handoffs"). Call it from the hub's goroutine or after Run.
 func (h *Hub) CgoCalls() uint64 {
-	if l, ok := h.loop.(*cLoop); ok {
-		return l.c.Calls() + l.c.ForeignCalls()
+	if r := h.cgs; r != nil {
+		return r.l.c.Calls() + r.l.c.ForeignCalls()
 	}
 	return 0
 }
@@ -166,10 +163,10 @@ func (l *cLoop) Arm(id uint64, deadline int64) {
 	l.nextSeq++
 	l.minDue = min(l.minDue, deadline)
 	if l.pend[id] >= 0 {
-		return // the pending TIMER_START takes the new deadline at the flush
+		return // the pending TIMER_AT takes the new deadline at the flush
 	}
 	c := l.push()
-	c.Op, c.ID = ccore.OpTimerStart, id
+	c.Op, c.ID = ccore.OpTimerAt, id // its Deadline is set by the flush
 	l.pend[id] = int32(len(l.c.Cmds()) - 1)
 }
 
@@ -212,7 +209,7 @@ func (l *cLoop) push() *ccore.Cmd {
 	return c
 }
 
-// flush gives every pending TIMER_START its absolute deadline, or, when
+// flush gives every pending TIMER_AT its absolute deadline, or, when
 // that has already passed, turns it into a no-op and queues the id as due.
 func (l *cLoop) flush() {
 	cmds := l.c.Cmds()
@@ -222,7 +219,7 @@ func (l *cLoop) flush() {
 	l.UpdateNow()
 	for i := range cmds {
 		c := &cmds[i]
-		if c.Op != ccore.OpTimerStart {
+		if c.Op != ccore.OpTimerAt {
 			continue
 		}
 		id := c.ID
@@ -243,14 +240,14 @@ func (l *cLoop) flush() {
 		} else {
 			at = math.MaxInt64
 		}
-		c.Arg = uintptr(at)
+		c.Deadline = at
 		l.inC[id] = true
 	}
 }
 
 // turn flushes the commands and runs one C turn (the cgo call), blocking
 // until something happens when block is set; fired timers go to l.due and
-// ended C greenlets to onDone.
+// ended C greenlets to the registry (l.reg).
 //
 // A C turn drains the ready C greenlets before libev polls, and the
 // greenlets that libev's iteration wakes run at the start of the next turn.
@@ -267,7 +264,7 @@ func (l *cLoop) turn(block bool) error {
 	}
 	l.cmdsGreenlets = false
 	err := l.turnOnce(wait)
-	if err == nil && l.c.HasReady() && l.cgs != nil {
+	if err == nil && l.c.HasReady() && l.reg != nil && l.reg.live != nil {
 		err = l.turnOnce(0)
 	}
 	return err
@@ -279,9 +276,9 @@ func (l *cLoop) turn(block bool) error {
 func (l *cLoop) turnOnce(wait float64) error {
 	var cen ccore.Census
 	var err error
-	if l.cgs != nil && (len(l.cgs) > 0 || l.cRef) {
+	if l.reg.active() {
 		_, cen, err = l.c.TurnCensus(wait)
-		defer func() { l.updateRef(cen) }()
+		defer func() { l.reg.updateRef(cen) }()
 	} else {
 		_, err = l.c.Turn(wait)
 	}
@@ -290,6 +287,9 @@ func (l *cLoop) turnOnce(wait float64) error {
 	}
 	l.UpdateNow()
 	for _, e := range l.c.Events() {
+		if (e.Kind == ccore.EvIO || e.Kind == ccore.EvCmdError) && l.ioEvent(&e) {
+			continue
+		}
 		switch e.Kind {
 		case ccore.EvTimer:
 			id := e.ID
@@ -299,10 +299,10 @@ func (l *cLoop) turnOnce(wait float64) error {
 				l.dueFlag[id] = true
 			}
 		case ccore.EvGreenletDone:
-			if l.onDone == nil {
+			if l.reg == nil {
 				panic(fmt.Sprintf("hub: C greenlet %d ended but nothing spawned it from this hub", e.ID))
 			}
-			l.onDone(e.ID, e.Status, e.Value)
+			l.reg.done(e.ID, e.Status, e.Value)
 		case ccore.EvCmdError:
 			if err == nil {
 				err = fmt.Errorf("C hub refused command %d for id %d: %w", e.Value, e.ID, ccore.Error(e.Status))
@@ -313,10 +313,12 @@ func (l *cLoop) turnOnce(wait float64) error {
 }
 
 func (l *cLoop) Run(block bool, fired []uint64) ([]uint64, error) {
+	block = block && len(l.io.ready) == 0 // fd reports wait already
+	l.reapIO()
 	if l.nArmed == 0 {
 		l.minDue = math.MaxInt64
 	}
-	if !block && len(l.cgs) == 0 && len(l.due) == 0 && !l.c.HasReady() {
+	if !block && l.reg.alive() == 0 && len(l.due) == 0 && l.io.n == 0 && !l.c.HasReady() {
 		// A poll that cannot find anything: no C greenlet exists, and no
 		// timer, armed in C or pending, is due before minDue. Skip the C
 		// turn; pending commands wait for the next turn that is needed
@@ -361,7 +363,9 @@ func (l *cLoop) Reinit() error { return l.c.Reinit() }
 // Close destroys the C hub, with any C greenlet still in it (those report
 // ErrHubDestroyed).
 func (l *cLoop) Close() error {
-	l.dropCGreenlets()
+	if l.reg != nil {
+		l.reg.drop()
+	}
 	l.c.Destroy()
 	return nil
 }

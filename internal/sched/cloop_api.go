@@ -2,7 +2,8 @@ package sched
 
 import (
 	"fmt"
-	"unsafe"
+
+	ccore "github.com/gevent-go/gevent/cgo"
 )
 
 // A CGreenlet is a C function running as a greenlet of a hub on the C core
@@ -13,9 +14,9 @@ import (
 //
 // Hub.SpawnC creates one; Wait parks a G until it has ended (join), Kill
 // delivers a kill code at its blocking point, Link runs a function after it
-// ended. The greenlet package wraps a CGreenlet in a *greenlet.Greenlet
-// (greenlet.SpawnC) so that Join, Kill, Link and JoinAll treat it like any
-// other greenlet.
+// ended. The greenlet package backs a *greenlet.Greenlet by a CGreenlet
+// (greenlet.SpawnC, through SpawnCFor) so that Join, Kill, Link and JoinAll
+// treat it like any other greenlet.
 //
 // Only the hub's goroutine (its Gs and callbacks) may use a CGreenlet. Its
 // zero value is not usable. In builds without the C core, SpawnC always
@@ -23,12 +24,28 @@ import (
 type CGreenlet struct {
 	h      *Hub
 	id     uint64
-	dead   bool
-	status int32
+	fn     CFunc
 	value  uintptr
-	gone   bool    // the hub was destroyed before the body ended
 	notify []cwait // waiting Gs and links, in the order they came
+
+	// The G that stands for c and the function run at c's end (SpawnCFor),
+	// or nil.
+	stand *G
+	onEnd func(*G)
+	// Where c's SPAWN command waits while no turn has applied it (Withdraw):
+	// the C hub's turn count at the spawn and the command's index.
+	spawnTurn uint64
+	spawnCmd  int32
+
+	status int32
+	dead   bool
+	gone   bool // the hub was destroyed before the body ended
 }
+
+// gStandIn is the state of a G that stands for a C greenlet (SpawnCFor):
+// launched and not dead, and never switched into, so that the hub's throws
+// and wake-ups to it do nothing.
+const gStandIn = gDead + 1
 
 type cwait struct {
 	tok Token
@@ -36,12 +53,16 @@ type cwait struct {
 }
 
 // CFunc is the address of a C greenlet body: a C function of type
-// gev_greenlet_fn, int fn(gev_hub *h, void *arg, void **value), as a Go
-// unsafe.Pointer (for instance from a cgo package's C.my_body, converted).
-// It runs on its own C stack inside the C hub's turn and must never call into
-// Go; it blocks only through the C hub's blocking calls (gev_hub_sleep,
-// gev_greenlet_join, ...).
-type CFunc = unsafe.Pointer
+// gev_greenlet_fn, int fn(gev_hub *h, void *arg, void **value). It is
+// package cgo's Body, the one Go type for a C body: take one from cgo's
+// bodies, or convert a C function of your own cgo package with
+// cgo.BodyOf(unsafe.Pointer(C.my_body)). It runs on its own C stack inside
+// the C hub's turn and must never call into Go; it blocks only through the C
+// hub's blocking calls (gev_hub_sleep, gev_greenlet_join, ...).
+type CFunc = ccore.Body
+
+// Func returns the C function the greenlet runs.
+func (c *CGreenlet) Func() CFunc { return c.fn }
 
 // ID returns the C greenlet's id in its hub (unique among the hub's live C
 // greenlets).
@@ -101,25 +122,17 @@ const CKillCode int32 = 1
 // returned, or the C hub's own code for what went wrong.
 type CError int32
 
-// Error names the C hub's own codes and shows others as numbers.
+// Error names the C hub's own codes, as the C hub names them
+// (gev_hub_strerror), and shows others as numbers.
 func (e CError) Error() string {
-	if s, ok := cErrorNames[int32(e)]; ok {
-		return fmt.Sprintf("hub: C greenlet failed: %s (%d)", s, int32(e))
+	if cStrerror != nil {
+		if s := cStrerror(int32(e)); s != "" {
+			return fmt.Sprintf("hub: C greenlet failed: %s (%d)", s, int32(e))
+		}
 	}
 	return fmt.Sprintf("hub: C greenlet failed with status %d", int32(e))
 }
 
-// cErrorNames are the codes of gev_hub.h's enum gev_hub_err.
-var cErrorNames = map[int32]string{
-	-12:   "out of memory",
-	-22:   "invalid argument",
-	-1000: "GreenletExit",
-	-1001: "timeout",
-	-1002: "timed out",
-	-1003: "blocking call in hub context",
-	-1004: "would block forever",
-	-1005: "unknown id",
-	-1006: "id in use",
-	-1007: "busy",
-	-1008: "bad file descriptor",
-}
+// cStrerror returns the C hub's name of one of its own codes, or "" for any
+// other code; nil in builds without the C core.
+var cStrerror func(code int32) string

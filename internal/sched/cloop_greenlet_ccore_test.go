@@ -7,14 +7,14 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
-	"unsafe"
 
 	ccore "github.com/gevent-go/gevent/cgo"
 )
 
-func cfn(b ccore.Body) CFunc { return unsafe.Pointer(b) }
+func cfn(b ccore.Body) CFunc { return b }
 
 // runC runs body as the main G of a new C-core hub and checks, after Run,
 // that nothing leaked: the hub's census, its C greenlets, and the
@@ -371,6 +371,85 @@ func TestCGreenletThrowOrder(t *testing.T) {
 		}
 		if three.Status() != 0 || three.Value() != 129 {
 			t.Errorf("two timeouts then a kill: status %d, order %d, want 129", three.Status(), three.Value())
+		}
+		return nil
+	})
+}
+
+// CError names the C hub's own codes as the C hub does (gev_hub_strerror),
+// with no copy of its table, and shows a body's own codes as numbers.
+func TestCErrorNamesFromTheCHub(t *testing.T) {
+	for _, code := range []int32{ccore.ENOMEM, ccore.EINVAL, ccore.Exit, ccore.ETIMEOUT, ccore.ETIMEDOUT,
+		ccore.EBLOCKING, ccore.ELOOPEXIT, ccore.ENOTFOUND, ccore.EEXIST, ccore.EBUSY, ccore.EBADF} {
+		want := fmt.Sprintf("hub: C greenlet failed: %s (%d)", ccore.Strerror(code), code)
+		if got := CError(code).Error(); got != want {
+			t.Errorf("CError(%d) = %q, want %q", code, got, want)
+		}
+	}
+	for _, code := range []int32{1, 77, -1, -999, -2000} {
+		want := fmt.Sprintf("hub: C greenlet failed with status %d", code)
+		if got := CError(code).Error(); got != want {
+			t.Errorf("CError(%d) = %q, want %q", code, got, want)
+		}
+	}
+}
+
+// Withdraw cancels a spawn no turn has applied: the body never runs (a
+// failing body would fail), the C hub never hears of it, the waiters and
+// links are notified; once a turn has applied the spawn, it does nothing.
+func TestCGreenletWithdraw(t *testing.T) {
+	runC(t, func(h *Hub, main *G) error {
+		keep, _ := h.SpawnC(cfn(ccore.BodySleep), 1)
+		c, _ := h.SpawnC(cfn(ccore.BodyFail), 5)
+		last, _ := h.SpawnC(cfn(ccore.BodyFail), 6)
+		linked := 0
+		c.Link(func(*CGreenlet) { linked++ })
+		if !c.Withdraw() || !last.Withdraw() {
+			t.Fatal("Withdraw of a spawn no turn applied reported false")
+		}
+		if !c.Dead() || !c.Successful() || c.Status() != CExit || h.CGreenlets() != 1 {
+			t.Errorf("after Withdraw: %v, successful %v, %d C greenlets", c, c.Successful(), h.CGreenlets())
+		}
+		if c.Withdraw() || linked != 0 {
+			t.Errorf("second Withdraw, or a link run synchronously (%d)", linked)
+		}
+		if err := keep.Wait(main); err != nil || !keep.Successful() {
+			t.Errorf("the other C greenlet: %v, %v", err, keep)
+		}
+		if linked != 1 {
+			t.Errorf("link ran %d times", linked)
+		}
+		late, _ := h.SpawnC(cfn(ccore.BodyPark), 0)
+		if err := main.SleepFor(time.Millisecond, "test"); err != nil {
+			return err
+		}
+		if late.Withdraw() {
+			t.Error("Withdraw after the turn that applied the spawn")
+		}
+		late.Kill(0)
+		return late.Wait(main)
+	})
+}
+
+// SpawnCFor checks its arguments before anything changes: a G that is not
+// fresh, or one of another hub.
+func TestSpawnCForMisuse(t *testing.T) {
+	runC(t, func(h *Hub, main *G) error {
+		for name, f := range map[string]func(){
+			"nil G":     func() { _ = h.SpawnCFor(&CGreenlet{}, nil, func(*G) {}, cfn(ccore.BodyPark), 0) },
+			"started G": func() { _ = h.SpawnCFor(&CGreenlet{}, main, func(*G) {}, cfn(ccore.BodyPark), 0) },
+		} {
+			func() {
+				defer func() {
+					if r := recover(); r == nil || !strings.HasPrefix(fmt.Sprint(r), "hub: ") {
+						t.Errorf("%s: recovered %v", name, r)
+					}
+				}()
+				f()
+			}()
+		}
+		if h.CGreenlets() != 0 {
+			t.Errorf("%d C greenlets after refused SpawnCFor calls", h.CGreenlets())
 		}
 		return nil
 	})

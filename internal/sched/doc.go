@@ -23,8 +23,9 @@
 // Each loop turn: run ready callbacks in FIFO order, including those queued
 // meanwhile, for at most the switch interval (5 ms by default; the clock is
 // read every 50 callbacks), then take posts from other goroutines, then poll
-// the Loop (blocking if nothing is ready) and run the timers that fired, then
-// wake idle waiters. A sleep(0) therefore resumes in the same turn, and a
+// the Loop (blocking if nothing is ready), wake the Gs whose fds it found
+// ready (G.WaitFD) and run the timers that fired, then wake idle waiters. A
+// sleep(0) therefore resumes in the same turn, and a
 // sleep(0) loop cannot starve timers. Posts are also taken between callbacks,
 // as they arrive, so that a goroutine waiting for the hub (greenlet.Call) is
 // not held up by a busy turn.

@@ -18,27 +18,5 @@ func (h *Hub) SetPublic(p any) { h.public = p }
 // sets it in its init.
 var Of func(pub any) *Hub
 
-// CurrentFor returns the G that a blocking call of package hub's API (such
-// as CGreenlet.Wait) blocks: the running G, or ErrBlockingSwitchOut in a hub
-// callback. It panics, with op, when the hub was destroyed or the caller is a
-// goroutine that is not the hub's, before it reads anything of the hub.
-func (h *Hub) CurrentFor(op string) (*G, error) {
-	op = "hub: " + op
-	if h.dead.Load() {
-		panic(op + ": the hub was destroyed (its Run returned); nothing can block on it")
-	}
-	if !h.ownGoroutine(getg()) {
-		panic(op + ": called from a goroutine that is not its hub's: " +
-			"greenlets run on their hub's goroutine only; use Hub.Post to reach a hub from another goroutine")
-	}
-	if h.current == nil {
-		if h.inCallback {
-			return nil, ErrBlockingSwitchOut
-		}
-		panic(op + ": no greenlet is running")
-	}
-	return h.current, nil
-}
-
 // Hub returns the hub c runs in.
 func (c *CGreenlet) Hub() *Hub { return c.h }

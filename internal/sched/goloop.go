@@ -1,6 +1,7 @@
 package sched
 
 import (
+	"sync/atomic"
 	"time"
 )
 
@@ -17,6 +18,11 @@ type goLoop struct {
 	now       int64     // cached clock, ns since base
 	wake      chan struct{}
 	timer     *time.Timer // reused for blocking waits; stopped between waits
+
+	// fd readiness (goloop_io_*.go): the poller, made at the first Watch
+	// and read by Wake's goroutines, and watches that failed before it.
+	poll     atomic.Pointer[fdPoller]
+	pollErrs []IOReady
 }
 
 func newGoLoop() *goLoop {
@@ -30,6 +36,9 @@ func (l *goLoop) Now() int64 { return l.now }
 func (l *goLoop) UpdateNow() { l.now = int64(time.Since(l.base)) }
 
 func (l *goLoop) Run(block bool, fired []uint64) ([]uint64, error) {
+	if p := l.poll.Load(); p != nil && p.busy() || len(l.pollErrs) > 0 {
+		return l.runPoll(p, block, fired)
+	}
 	if block {
 		l.UpdateNow()
 		if first, ok := l.first(); !ok {
@@ -59,13 +68,24 @@ func (l *goLoop) Wake() {
 	case l.wake <- struct{}{}:
 	default:
 	}
+	if p := l.poll.Load(); p != nil {
+		p.kick()
+	}
 }
 
-// Reinit has nothing to re-create: the Go runtime owns the timer and the
-// channel, and a forked Go process is re-executed, never continued.
-func (l *goLoop) Reinit() error { return nil }
+// Reinit re-creates the epoll set of a loop that watches fds; the rest
+// belongs to the Go runtime (the timer and the channel).
+func (l *goLoop) Reinit() error {
+	if p := l.poll.Load(); p != nil {
+		return p.reinit()
+	}
+	return nil
+}
 
 func (l *goLoop) Close() error {
+	if p := l.poll.Load(); p != nil {
+		p.close()
+	}
 	l.timer.Stop()
 	l.reset()
 	return nil

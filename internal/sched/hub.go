@@ -34,6 +34,7 @@ type Hub struct {
 	virtual  bool         // WithVirtualClock
 	vloop    *virtualLoop // the loop, when virtual
 	off      offloads
+	cgs      *cGreenlets // the C core's registry of C greenlets; nil on other cores
 
 	// Everything below is owned by the hub's goroutine (and the G it is
 	// running, which is the same thread of control).
@@ -54,6 +55,8 @@ type Hub struct {
 	fired     []uint64
 	firing    []*Timer
 	refTimers int // armed timers that keep the loop alive
+
+	io ioTable // fd waits (fdwait.go)
 
 	live     int // launched, unfinished Gs
 	liveHead *G
@@ -181,6 +184,9 @@ func New(opts ...Option) (*Hub, error) {
 	h.runInfoSig = c.runInfoSig
 	if v, ok := l.(*virtualLoop); ok {
 		v.h, h.virtual, h.vloop = h, true, v
+	}
+	if a, ok := l.(interface{ attach(*Hub) }); ok {
+		a.attach(h) // a loop with hub-level state of its own (the C core's C greenlets)
 	}
 	l.UpdateNow()
 	return h, nil
@@ -359,7 +365,7 @@ func (h *Hub) runLoop() {
 			h.takePosts()
 		}
 		block := h.cbq.n == 0 && len(h.idlers) == 0
-		if block && h.refTimers == 0 && h.refs.Load() == 0 && !h.postFlag.Load() {
+		if block && h.refTimers == 0 && h.io.n == 0 && h.refs.Load() == 0 && !h.postFlag.Load() {
 			// Nothing can ever wake anybody. The main greenlet learns it at
 			// its blocking call; the hub goes on.
 			if h.main.state == gParked {
@@ -383,6 +389,9 @@ func (h *Hub) runLoop() {
 		}
 		if h.postFlag.Load() {
 			h.takePosts()
+		}
+		if h.io.n > 0 {
+			h.fireIO()
 		}
 		if len(h.fired) > 0 {
 			h.fire(h.fired)
@@ -645,6 +654,7 @@ type Census struct {
 	Timers    int // armed timers
 	Idlers    int
 	Refs      int64
+	IOWaits   int // greenlets waiting on a file descriptor
 }
 
 // Census reports what h holds now. Call it from the hub's goroutine or after
@@ -656,7 +666,7 @@ func (h *Hub) Census() Census {
 			n++
 		}
 	}
-	return Census{Live: h.live, Callbacks: h.cbq.n, Timers: n, Idlers: len(h.idlers), Refs: h.refs.Load()}
+	return Census{Live: h.live, Callbacks: h.cbq.n, Timers: n, Idlers: len(h.idlers), Refs: h.refs.Load(), IOWaits: h.io.n}
 }
 
 // destroy stops every live G (their blocking calls return ErrHubDestroyed)

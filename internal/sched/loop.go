@@ -49,6 +49,32 @@ type Loop interface {
 	// disarmed. A non-nil error means the loop itself failed.
 	Run(block bool, fired []uint64) ([]uint64, error)
 
+	// Watch starts the io watcher id on fd for events (Readable, Writable
+	// or both): a later Run finds it ready once the fd is, and ReadyIO
+	// reports it. Readiness is level-triggered: a watcher stays ready, and
+	// keeps being reported, until Unwatch. Watching a watched id replaces
+	// its fd and events. Io ids are a namespace of their own, small and
+	// dense from 0, chosen by the hub like timer ids. A watch that the
+	// loop cannot make (a closed fd, a file the kernel cannot poll) is
+	// reported by ReadyIO with an error, never silently dropped, and a Run
+	// that has such a report to make does not block.
+	Watch(id uint64, fd int, events IOEvents)
+
+	// Unwatch stops the io watcher id; unknown ids do nothing. After
+	// Unwatch returns, ReadyIO does not report id for its earlier watch.
+	Unwatch(id uint64)
+
+	// ReadyIO appends to ready the io watchers that the last Run found
+	// ready (or failed to watch) and that are still watched, and returns
+	// the extended slice. Each watcher appears at most once per Run.
+	ReadyIO(ready []IOReady) []IOReady
+
+	// ForgetFD tells the loop that fd is about to be closed and none of
+	// its watchers is active: a loop that keeps kernel registrations
+	// across watches drops fd's now, so that a new file that reuses the
+	// number is registered afresh.
+	ForgetFD(fd int)
+
 	// Wake makes a blocked Run return soon, or the next Run not block. It is
 	// safe to call from any goroutine, any number of times, also after Close
 	// (then it does nothing).

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-	"unsafe"
 
 	ccore "github.com/gevent-go/gevent/cgo"
 	"github.com/gevent-go/gevent/internal/sched"
@@ -25,10 +24,10 @@ func TestCGreenletStackOverflowIsNamed(t *testing.T) {
 			t.Fatal(err)
 		}
 		err = h.Run(func(main *sched.G) error {
-			if _, err := h.SpawnC(unsafe.Pointer(ccore.BodySleep), 0); err != nil {
+			if _, err := h.SpawnC(ccore.BodySleep, 0); err != nil {
 				return err
 			}
-			c, err := h.SpawnC(unsafe.Pointer(ccore.BodyOverflow), 0)
+			c, err := h.SpawnC(ccore.BodyOverflow, 0)
 			if err != nil {
 				return err
 			}

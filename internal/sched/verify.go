@@ -13,7 +13,9 @@ func WithVerify(on bool) Option { return func(c *config) { c.verify = on } }
 //   - every occupied timer slot holds an armed timer that knows its slot;
 //     free slots are empty; refTimers counts the armed referenced timers;
 //   - the idle list holds nidle workers with no G;
-//   - the ring's count fits its buffer.
+//   - the ring's count fits its buffer;
+//   - the fd waits: n counts the active slots, each held by a parked G,
+//     and free slots are empty.
 func (h *Hub) verify() error {
 	n := 0
 	var prev *G
@@ -69,7 +71,7 @@ func (h *Hub) verify() error {
 	if h.cbq.n < 0 || h.cbq.n > len(h.cbq.buf) {
 		return fmt.Errorf("ring count %d outside [0,%d]", h.cbq.n, len(h.cbq.buf))
 	}
-	return nil
+	return h.io.verify()
 }
 
 func (h *Hub) mustVerify() {

@@ -50,6 +50,10 @@ import (
 // still, so the hub polls its timers every few dozen callbacks instead:
 // a sleep(0) loop cannot starve a timer that is due.
 //
+// A virtual-clock hub refuses waits on file descriptors (G.WaitFD returns
+// ErrVirtualIO): readiness comes from outside, in real time, and the clock
+// would jump over it.
+//
 // The virtual clock is built on the pure-Go loop ("go"): Hub.Core reports
 // "go", whatever GEVENT_CORE says. The C core's libev loop and its C
 // greenlets keep their own clock, so New fails when WithVirtualClock is
