@@ -74,6 +74,10 @@
 //	threadpool.apply(f)                Blocking(cur, func(ctx) (T, error)); hub.WithBlockingLimit
 //	(Go's context.Context)             g.Context(); SpawnContext(ctx, on, fn); WaitContext(cur, ctx)
 //	run_callback_threadsafe + result   Call(ctx, h, fn): from any goroutine, fn as a greenlet of h
+//	socket.wait_read(fd, timeout)      WaitRead(cur, fd); WaitReadTimeout(cur, fd, d) (bool, error)
+//	socket.wait_write(fd, timeout)     WaitWrite(cur, fd); WaitWriteTimeout(cur, fd, d) (bool, error)
+//	socket.cancel_wait(watcher, exc)   CancelWait(h, fd, err): wakes every waiter on fd with err
+//	gevent.socket / StreamServer       package socket: Dial, Listen, Conn (a net.Conn), NewStreamServer
 //	LoopExit / BlockingSwitchOutError  ErrLoopExit (*hub.LoopExit); ErrBlockingSwitchOut
 //
 // and its higher-level classes (modern semantics; constructors take the hub,

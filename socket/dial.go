@@ -177,7 +177,7 @@ func Listen(h *hub.Hub, network, address string, opts ...ListenOption) (*Listene
 		syscall.Close(fd)
 		return nil, opErr(os.NewSyscallError("bind", err))
 	}
-	if err := syscall.Listen(fd, syscall.SOMAXCONN); err != nil {
+	if err := syscall.Listen(fd, listenBacklog()); err != nil {
 		syscall.Close(fd)
 		return nil, opErr(os.NewSyscallError("listen", err))
 	}
