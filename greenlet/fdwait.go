@@ -10,16 +10,16 @@ import (
 // ErrBadFD is what a wait on a file descriptor that cannot be watched
 // returns (wrapped with the fd and the cause): a negative fd, one that is not
 // open, or one the loop gave up on.
-var ErrBadFD = sched.ErrBadFD
+var ErrBadFD = hub.ErrBadFD
 
 // ErrFDClosed is what a wait on a file descriptor returns when CancelWait
 // ended it (a close through the hub, such as the socket package's Close).
-var ErrFDClosed = sched.ErrFDClosed
+var ErrFDClosed = hub.ErrFDClosed
 
 // ErrVirtualIO is what a wait on a file descriptor returns on a hub with a
 // virtual clock: readiness comes from outside the program, so such a hub
 // refuses fd waits.
-var ErrVirtualIO = sched.ErrVirtualIO
+var ErrVirtualIO = hub.ErrVirtualIO
 
 // WaitRead parks cur until fd is readable (gevent's wait_read): data, end of
 // file or an error is waiting, so a non-blocking read will not return

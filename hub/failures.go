@@ -72,6 +72,23 @@ var ErrLoopExit = sched.ErrLoopExit
 // ErrNegativeSleep is returned by a sleep with a negative duration.
 var ErrNegativeSleep = sched.ErrNegativeSleep
 
+// ErrBadFD is what a wait on a file descriptor that cannot be watched
+// returns (wrapped with the fd and the cause): a negative fd, one that is
+// not open, or one the loop gave up on.
+var ErrBadFD = sched.ErrBadFD
+
+// ErrFDClosed is what a wait on a file descriptor returns when a close
+// through the hub (greenlet.CancelWait, the socket package's Close) ended
+// it: the fd may already belong to another file, which the waiter never
+// watches.
+var ErrFDClosed = sched.ErrFDClosed
+
+// ErrVirtualIO is what a wait on a file descriptor returns on a
+// virtual-clock hub (WithVirtualClock): readiness comes from outside the
+// program, which a virtual clock would skip over, so such a hub refuses fd
+// waits instead of making a simulation depend on real time.
+var ErrVirtualIO = sched.ErrVirtualIO
+
 // LoopExit is returned to the main greenlet's blocking call when nothing
 // could ever wake it: no ready callback, no armed timer that keeps the loop
 // alive, no Ref and no pending Post. gevent raises LoopExit('This operation

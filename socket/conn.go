@@ -85,7 +85,7 @@ func wait(g *sched.G, fd int, ev sched.IOEvents, deadline time.Time, op string) 
 }
 
 func mapWaitErr(err error) error {
-	if errors.Is(err, sched.ErrFDClosed) {
+	if errors.Is(err, hub.ErrFDClosed) {
 		return net.ErrClosed
 	}
 	return err
