@@ -86,6 +86,9 @@ func (h *Hub) CgoCalls() uint64 { return h.s.CgoCalls() }
 // greenlets).
 func (c *CGreenlet) ID() uint64 { return c.c.ID() }
 
+// Func returns the C function the greenlet runs.
+func (c *CGreenlet) Func() CFunc { return c.c.Func() }
+
 // Dead reports whether the body has ended (or was killed before it ran).
 func (c *CGreenlet) Dead() bool { return c.c.Dead() }
 
