@@ -23,7 +23,11 @@ import (
 // the hub counts it as outside work, so the main greenlet does not get
 // LoopExit while a result is due; on a virtual clock (hub.WithVirtualClock)
 // the clock stands still meanwhile, so a Timeout cannot interrupt Blocking
-// there. See hub.Hub.Offload for the costs.
+// there. A function that outlives its caller (killed, timed out) keeps its
+// slot and that count until it returns. When the hub has nothing else to do
+// while a function runs, it polls for the result for a short window before
+// it sleeps in the OS, so a short function returns without an OS thread
+// wake-up.
 //
 // Blocking is a blocking call: cur must be the greenlet now running (else it
 // panics), and from a hub callback it returns ErrBlockingSwitchOut. fn must
@@ -40,7 +44,7 @@ func Blocking[T any](cur *Greenlet, fn func(ctx context.Context) (T, error)) (T,
 	// read here only after the hub took that post; a caller that stopped
 	// waiting never reads it.
 	b := &blockingCall[T]{fn: fn}
-	if err := cur.h.Offload(cur.Raw(), b.run); err != nil {
+	if err := cur.h.Offload(&cur.raw, b.run); err != nil {
 		return zero, err
 	}
 	return b.v, b.err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // TestBlockingResult: fn's result comes back, and the hub runs another
@@ -194,7 +195,7 @@ func (s *Conformance) TestBlockingMisuse() {
 		s.NoError(err)
 		s.Contains(m, "greenlet: Blocking: called from a goroutine that is not its hub's")
 		var cbErr error
-		main.Hub().RunCallback(func() {
+		sched.Of(main.Hub()).RunCallback(func() {
 			_, cbErr = greenlet.Blocking(main, func(context.Context) (int, error) { return 0, nil })
 		})
 		s.NoError(greenlet.Sleep(main, 0))

@@ -52,7 +52,7 @@
 //	unlink                             g.Unlink(id)
 //	with spawn(f) as g:                g.Scope(cur, body)
 //	GreenletExit                       *GreenletExit (success; it is the value)
-//	spawn / spawn_later / spawn_raw    Spawn; SpawnLater; SpawnRaw
+//	spawn / spawn_later / spawn_raw    Spawn; SpawnLater; Spawn (no raw form)
 //	spawn_link / _value / _exception   SpawnLink; SpawnLinkValue; SpawnLinkException
 //	joinall(gs, timeout, raise, count) JoinAll(cur, gs, Within(d), StopOnError(), Count(n))
 //	killall(gs, exc, block, timeout)   KillAll(cur, gs, WithError(err), Within(d)); KillAllNowait(gs, WithError(err))

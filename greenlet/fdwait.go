@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // ErrBadFD is what a wait on a file descriptor that cannot be watched
@@ -40,7 +41,7 @@ func WaitRead(cur *Greenlet, fd int) error {
 	if err := cur.check("WaitRead", nil); err != nil {
 		return err
 	}
-	_, err := cur.raw.WaitFD(fd, hub.Readable, "greenlet: WaitRead")
+	_, err := cur.raw.WaitFD(fd, sched.Readable, "greenlet: WaitRead")
 	return err
 }
 
@@ -50,7 +51,7 @@ func WaitReadTimeout(cur *Greenlet, fd int, d time.Duration) (bool, error) {
 	if err := cur.check("WaitReadTimeout", nil); err != nil {
 		return false, err
 	}
-	ev, err := cur.raw.WaitFDTimeout(fd, hub.Readable, d, "greenlet: WaitReadTimeout")
+	ev, err := cur.raw.WaitFDTimeout(fd, sched.Readable, d, "greenlet: WaitReadTimeout")
 	return ev != 0, err
 }
 
@@ -61,7 +62,7 @@ func WaitWrite(cur *Greenlet, fd int) error {
 	if err := cur.check("WaitWrite", nil); err != nil {
 		return err
 	}
-	_, err := cur.raw.WaitFD(fd, hub.Writable, "greenlet: WaitWrite")
+	_, err := cur.raw.WaitFD(fd, sched.Writable, "greenlet: WaitWrite")
 	return err
 }
 
@@ -71,7 +72,7 @@ func WaitWriteTimeout(cur *Greenlet, fd int, d time.Duration) (bool, error) {
 	if err := cur.check("WaitWriteTimeout", nil); err != nil {
 		return false, err
 	}
-	ev, err := cur.raw.WaitFDTimeout(fd, hub.Writable, d, "greenlet: WaitWriteTimeout")
+	ev, err := cur.raw.WaitFDTimeout(fd, sched.Writable, d, "greenlet: WaitWriteTimeout")
 	return ev != 0, err
 }
 
@@ -81,4 +82,4 @@ func WaitWriteTimeout(cur *Greenlet, fd int, d time.Duration) (bool, error) {
 // (a greenlet or a callback; it never blocks): the kernel may hand the number
 // to the next file opened, and a waiter left behind would otherwise watch
 // that file. It returns how many waits it ended.
-func CancelWait(h *hub.Hub, fd int, err error) int { return h.CancelFD(fd, err) }
+func CancelWait(h *hub.Hub, fd int, err error) int { return schedOf(h).CancelFD(fd, err) }

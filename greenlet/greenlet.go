@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // Forever is the longest duration, for the two places where a duration is
@@ -46,8 +47,8 @@ type Func func(g *Greenlet) (any, error)
 //
 // The zero Greenlet is not usable; create one with New, NewOn or Spawn.
 type Greenlet struct {
-	raw  hub.G
-	h    *hub.Hub
+	raw  sched.G
+	h    *sched.Hub
 	fn   Func
 	fnPC uintptr // for String after fn is released
 
@@ -75,11 +76,13 @@ func New(on *Greenlet, fn Func) *Greenlet {
 	if on == nil {
 		panic("greenlet: New with a nil greenlet; use NewOn with a hub")
 	}
-	return NewOn(on.h, fn)
+	return newOn(on.h, fn)
 }
 
 // NewOn is New for code that holds a hub rather than a greenlet.
-func NewOn(h *hub.Hub, fn Func) *Greenlet {
+func NewOn(h *hub.Hub, fn Func) *Greenlet { return newOn(schedOf(h), fn) }
+
+func newOn(h *sched.Hub, fn Func) *Greenlet {
 	if fn == nil {
 		panic("greenlet: New with a nil body")
 	}
@@ -91,7 +94,7 @@ func NewOn(h *hub.Hub, fn Func) *Greenlet {
 
 // runBody is the body of every Greenlet's coroutine: a static function, so
 // that building a greenlet allocates no closure for it.
-func runBody(raw *hub.G) {
+func runBody(raw *sched.G) {
 	g := raw.Owner.(*Greenlet)
 	g.run()
 }
@@ -105,7 +108,7 @@ func (g *Greenlet) run() {
 	defer func() {
 		if !returned {
 			if r := recover(); r != nil {
-				err = hub.NewPanicError(r)
+				err = sched.NewPanicError(r)
 			} else {
 				err = ErrGoexit
 			}
@@ -174,10 +177,7 @@ func (g *Greenlet) StartLater(d time.Duration) {
 }
 
 // Hub returns the hub the greenlet belongs to.
-func (g *Greenlet) Hub() *hub.Hub { return g.h }
-
-// Raw returns the underlying hub.G, for building primitives on the hub API.
-func (g *Greenlet) Raw() *hub.G { return &g.raw }
+func (g *Greenlet) Hub() *hub.Hub { return publicOf(g.h) }
 
 // Value returns the body's value after a success (for a greenlet killed
 // with GreenletExit, the exit error), else nil.

@@ -3,7 +3,7 @@ package greenlet
 import (
 	"fmt"
 
-	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // A LinkID names one link of one greenlet, for Unlink. The zero LinkID names
@@ -39,7 +39,7 @@ type link struct {
 	raw    func(src *Greenlet)
 	spawn  func(cur, src *Greenlet) error
 	target *Greenlet
-	tok    hub.Token
+	tok    sched.Token
 	coll   *collector
 	dead   bool // unlinked; dropped when it reaches an end of links
 }
@@ -224,7 +224,7 @@ func (g *Greenlet) fire(l *link) {
 		func() {
 			defer func() {
 				if r := recover(); r != nil {
-					g.h.HandleError(fmt.Sprintf("link of %v", g), hub.NewPanicError(r))
+					g.h.HandleError(fmt.Sprintf("link of %v", g), sched.NewPanicError(r))
 				}
 			}()
 			l.raw(g)

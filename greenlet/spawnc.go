@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // SpawnC runs the C function fn with arg as a C greenlet of on's hub and
@@ -57,7 +58,7 @@ func SpawnC(on *Greenlet, fn hub.CFunc, arg uintptr) (*Greenlet, error) {
 // field more costs a larger one).
 type cGreenlet struct {
 	g Greenlet
-	c hub.CGreenlet
+	c sched.CGreenlet
 	// The last kill forwarded to the C body: when the body returns its code
 	// (cKillCode), the kill's error is the outcome.
 	killErr error
@@ -84,7 +85,7 @@ func (x *cGreenlet) kill(err error) bool {
 
 // cEnded records the outcome of a C-backed greenlet when its C greenlet has
 // ended (the onEnd of hub.SpawnCFor).
-func cEnded(stand *hub.G) {
+func cEnded(stand *sched.G) {
 	g := stand.Owner.(*Greenlet)
 	x := g.cg
 	if g.ready {

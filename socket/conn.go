@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // A Conn is a stream socket of one hub whose Read and Write park the
@@ -58,8 +59,8 @@ func (c *Conn) Fd() int {
 func (c *Conn) Hub() *hub.Hub { return c.h }
 
 // current returns the running G, the caller of op.
-func current(h *hub.Hub, op string) (*hub.G, error) {
-	g := h.CurrentFor("socket: " + op)
+func current(h *hub.Hub, op string) (*sched.G, error) {
+	g := sched.Of(h).CurrentFor("socket: " + op)
 	if g == nil {
 		return nil, hub.ErrBlockingSwitchOut
 	}
@@ -67,7 +68,7 @@ func current(h *hub.Hub, op string) (*hub.G, error) {
 }
 
 // wait parks g until fd is ready for ev or the deadline passes.
-func wait(g *hub.G, fd int, ev hub.IOEvents, deadline time.Time, op string) error {
+func wait(g *sched.G, fd int, ev sched.IOEvents, deadline time.Time, op string) error {
 	if deadline.IsZero() {
 		_, err := g.WaitFD(fd, ev, op)
 		return mapWaitErr(err)
@@ -109,7 +110,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 	}
 	if c.drained && len(p) > 0 {
 		c.drained = false
-		if err := wait(g, c.fd, hub.Readable, c.rdl, "socket: Conn.Read"); err != nil {
+		if err := wait(g, c.fd, sched.Readable, c.rdl, "socket: Conn.Read"); err != nil {
 			return 0, c.opErr("read", err)
 		}
 		if c.closed {
@@ -127,7 +128,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 		case err == syscall.EINTR:
 			continue
 		case err == syscall.EAGAIN:
-			if err := wait(g, c.fd, hub.Readable, c.rdl, "socket: Conn.Read"); err != nil {
+			if err := wait(g, c.fd, sched.Readable, c.rdl, "socket: Conn.Read"); err != nil {
 				return 0, c.opErr("read", err)
 			}
 			if c.closed {
@@ -158,7 +159,7 @@ func (c *Conn) Write(p []byte) (int, error) {
 			done += n
 		case err == syscall.EINTR:
 		case err == syscall.EAGAIN:
-			if err := wait(g, c.fd, hub.Writable, c.wdl, "socket: Conn.Write"); err != nil {
+			if err := wait(g, c.fd, sched.Writable, c.wdl, "socket: Conn.Write"); err != nil {
 				return done, c.opErr("write", err)
 			}
 			if c.closed {
@@ -179,7 +180,7 @@ func (c *Conn) Close() error {
 		return c.opErr("close", net.ErrClosed)
 	}
 	c.closed = true
-	c.h.CancelFD(c.fd, nil)
+	sched.Of(c.h).CancelFD(c.fd, nil)
 	return c.opErr("close", os.NewSyscallError("close", syscall.Close(c.fd)))
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // resolve turns network and address into a socket family, a sockaddr and
@@ -81,7 +82,7 @@ func dial(cur *greenlet.Greenlet, network, address string, deadline time.Time) (
 	}
 	h := cur.Hub()
 	g, err := current(h, "Dial")
-	if err == nil && g != cur.Raw() {
+	if err == nil && g.Owner != cur {
 		panic(fmt.Sprintf("socket: Dial: %v is not running; a blocking call must name the calling greenlet", cur))
 	}
 	opErr := func(err error) error { return &net.OpError{Op: "dial", Net: network, Err: err} }
@@ -106,7 +107,7 @@ func dial(cur *greenlet.Greenlet, network, address string, deadline time.Time) (
 		}
 	}
 	if err == syscall.EINPROGRESS || err == syscall.EAGAIN && family == syscall.AF_UNIX {
-		if err = wait(g, fd, hub.Writable, deadline, "socket: Dial"); err == nil {
+		if err = wait(g, fd, sched.Writable, deadline, "socket: Dial"); err == nil {
 			var soErr int
 			soErr, err = syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_ERROR)
 			if err == nil && soErr != 0 {
@@ -115,7 +116,7 @@ func dial(cur *greenlet.Greenlet, network, address string, deadline time.Time) (
 		}
 	}
 	if err != nil {
-		h.CancelFD(fd, nil)
+		sched.Of(h).CancelFD(fd, nil)
 		syscall.Close(fd)
 		if _, ok := err.(syscall.Errno); ok {
 			err = os.NewSyscallError("connect", err)
@@ -214,7 +215,7 @@ func (l *Listener) Accept(cur *greenlet.Greenlet) (*Conn, error) {
 	if err != nil {
 		return nil, opErr(err)
 	}
-	if g != cur.Raw() {
+	if g.Owner != cur {
 		panic(fmt.Sprintf("socket: Accept: %v is not running; a blocking call must name the calling greenlet", cur))
 	}
 	for {
@@ -239,7 +240,7 @@ func (l *Listener) Accept(cur *greenlet.Greenlet) (*Conn, error) {
 			return newConn(l.h, fd, l.net), nil
 		case syscall.EINTR, syscall.ECONNABORTED:
 		case syscall.EAGAIN:
-			if err := wait(g, l.fd, hub.Readable, time.Time{}, "socket: Accept"); err != nil {
+			if err := wait(g, l.fd, sched.Readable, time.Time{}, "socket: Accept"); err != nil {
 				return nil, opErr(err)
 			}
 		default:
@@ -256,7 +257,7 @@ func (l *Listener) Close() error {
 		return &net.OpError{Op: "close", Net: l.net, Addr: l.addr, Err: net.ErrClosed}
 	}
 	l.closed = true
-	l.h.CancelFD(l.fd, nil)
+	sched.Of(l.h).CancelFD(l.fd, nil)
 	err := syscall.Close(l.fd)
 	if l.unlink != "" {
 		os.Remove(l.unlink)

@@ -8,9 +8,8 @@
 // Go has no greenlet-local state, and io.Reader/io.Writer code (bufio,
 // io.Copy, encoding/json) passes no greenlet to Read and Write. So a Conn
 // belongs to one hub (the hub of the greenlet that dialed or accepted it),
-// and Read and Write ask that hub which greenlet it is running
-// (hub.Hub.CurrentFor): that greenlet is the caller, since a hub runs one
-// greenlet at a time. The hub first checks that the caller runs on its
+// and Read and Write ask that hub which greenlet it is running: that
+// greenlet is the caller, since a hub runs one greenlet at a time. The hub first checks that the caller runs on its
 // goroutine or one of its greenlets and panics otherwise, so a Conn handed
 // to a plain goroutine fails loudly instead of corrupting the hub. From a
 // hub callback, where nothing may block, Read and Write return

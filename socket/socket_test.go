@@ -18,6 +18,7 @@ import (
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 	"github.com/gevent-go/gevent/socket"
 )
 
@@ -464,7 +465,7 @@ func TestConnMisuse(t *testing.T) {
 		}
 		defer c.Close()
 		var cbErr error
-		main.Hub().RunCallback(func() { _, cbErr = c.Read(make([]byte, 1)) })
+		sched.Of(main.Hub()).RunCallback(func() { _, cbErr = c.Read(make([]byte, 1)) })
 		greenlet.Sleep(main, 0)
 		if !errors.Is(cbErr, hub.ErrBlockingSwitchOut) {
 			t.Errorf("read from a callback: %v", cbErr)

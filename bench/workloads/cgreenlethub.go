@@ -47,9 +47,10 @@ func oursC(f oursFunc) Func {
 // cfn turns a body of the binding into what SpawnC takes.
 func cfn(b cgo.Body) hub.CFunc { return b }
 
-// waitC waits for c from main and checks that it succeeded.
+// waitC waits for c from main (the running greenlet, which Wait blocks) and
+// checks that it succeeded.
 func waitC(main *greenlet.Greenlet, c *hub.CGreenlet) error {
-	if err := c.Wait(main.Raw()); err != nil {
+	if err := c.Wait(); err != nil {
 		return err
 	}
 	if !c.Successful() {
