@@ -3,6 +3,8 @@
 
     gevent_bench.py WORKLOAD N     run one sample, print one JSON object of metrics
     gevent_bench.py versions       print the versions of Python, gevent, greenlet, libev
+    gevent_bench.py echo_server LIMIT
+                                   the echo workloads' server (see echo_server)
 
 The gevent-bench command (bench/cmd/gevent-bench) runs this once per sample,
 in a fresh process each time, with the same WORKLOAD names, the same N and
@@ -383,6 +385,46 @@ def spawn_later(n):
     }
 
 
+def echo_server(limit):
+    """The echo workloads' server: a gevent StreamServer on 127.0.0.1 whose
+    handler echoes what its connection sends, reading up to 4 KiB at a
+    time, like every server of bench/workloads/echo.go. The Go load client
+    drives it: this prints the address, serves until standard input closes
+    (the client is done or gone) and exits; after LIMIT seconds it exits by
+    itself with status 1."""
+    import gevent
+    import gevent.event
+    import gevent.socket
+    from gevent.server import StreamServer
+    import socket
+
+    def handle(sock, _addr):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        recv, sendall = sock.recv, sock.sendall
+        while True:
+            data = recv(4096)
+            if not data:
+                break
+            sendall(data)
+
+    server = StreamServer(("127.0.0.1", 0), handle, backlog=4096)
+    server.start()
+    print("127.0.0.1:%d" % server.server_port, flush=True)
+    done = gevent.event.Event()
+
+    def watch_input():
+        while True:
+            gevent.socket.wait_read(0)
+            if not os.read(0, 4096):
+                break
+        done.set()
+
+    gevent.spawn(watch_input)
+    ended = done.wait(limit)
+    server.stop(timeout=1)
+    return 0 if ended else 1
+
+
 def versions():
     import greenlet
     import gevent
@@ -404,4 +446,6 @@ def versions():
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "echo_server":
+        sys.exit(echo_server(float(sys.argv[2])))
     sys.exit(pybench_common.main(sys.argv, "gevent_bench.py", WORKLOADS, versions))

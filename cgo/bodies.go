@@ -10,19 +10,7 @@ import "C"
 
 import "unsafe"
 
-// A Body is the address of a C greenlet body, a C function of type
-// gev_greenlet_fn: int fn(gev_hub *h, void *arg, void **value). It runs on its
-// own C coroutine stack inside Turn, on the hub's thread, and must never call
-// into Go. Go code obtains Bodies from C (a cgo preamble of its own, or the
-// ones below) and passes them to a Spawn command; it never calls one.
-type Body unsafe.Pointer
-
 func body(f C.gev_greenlet_fn) Body { return Body(unsafe.Pointer(f)) }
-
-// BodyOf converts a C function pointer of type gev_greenlet_fn, obtained by
-// another cgo package as an unsafe.Pointer, into a Body. The pointer must be
-// such a function; nothing can check it.
-func BodyOf(fn unsafe.Pointer) Body { return Body(fn) }
 
 // The bodies shipped with the binding (cgo/bodies.c), for tests, examples and
 // benchmarks. Their argument is an integer, never a pointer.

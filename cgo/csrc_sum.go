@@ -6,4 +6,4 @@ package cgo
 // against. It is here so that a change in csrc/ (which the go command does
 // not see: those files live outside this directory) also changes this
 // package's sources, and so forces a rebuild. TestCsrcSumCurrent checks it.
-const csrcSum = "bd5c78284bd86e33c5757dfe502ee3a805bb8b3cb6d8611391070d2f6bf61203"
+const csrcSum = "efcb03a60d91675e9666e7aba7790717729fab809094c6aff3d6529fe0da434c"

@@ -1,6 +1,7 @@
 // Package cgo is the only package of gevent-go that imports "C": a thin,
 // documented binding of the C core in csrc/ (gev_hub.h, gev_coro.h) for the
-// C loop of package hub.
+// C loop of the hub's scheduler (internal/sched, which registers it as the
+// core "c").
 //
 // It knows nothing of greenlets in the Go sense: it moves integer ids (host
 // timer ids, C greenlet ids) and plain integers (C greenlet arguments and

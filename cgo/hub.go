@@ -47,28 +47,28 @@ type Hub struct {
 	foreign atomic.Uint64 // cgo calls made by Interrupt and Post
 }
 
-// Cmd is one host command, laid out exactly as C's gev_hub_cmd (56 bytes on
+// Cmd is one host command, laid out exactly as C's gev_hub_cmd (64 bytes on
 // 64-bit targets; the layout is checked at compile time). Go writes commands in place into the
 // hub's command array through Push; Fn is a C function pointer (a Body) and
 // Arg an integer, never a Go pointer.
 type Cmd struct {
-	ID      uint64  // host id of the timer or C greenlet
-	Op      uint32  // one of the Op constants
-	Code    int32   // Kill: the kill code; IOStart: the fd
-	Events  int32   // IOStart: EV_READ|EV_WRITE
-	_       int32   // padding, as in C
-	Seconds float64 // TimerStart: after how long; Spawn: start delay (0 = now)
-	Repeat  float64 // TimerStart: period, 0 = one-shot
-	Fn      Body    // Spawn: the body
-	Arg     uintptr // Spawn: the body's argument; TimerStart: see below
+	ID       uint64  // host id of the timer or C greenlet
+	Op       uint32  // one of the Op constants
+	Code     int32   // Kill: the kill code; IOStart: the fd; 0 for the others
+	Events   int32   // IOStart: EV_READ|EV_WRITE
+	_        int32   // padding, as in C
+	Seconds  float64 // TimerStart: after how long; Spawn: start delay (0 = now)
+	Repeat   float64 // TimerStart, TimerAt: period, 0 = one-shot
+	Fn       Body    // Spawn: the body
+	Arg      uintptr // Spawn: the body's argument
+	Deadline int64   // TimerAt: the absolute deadline on the Now clock
 }
 
-// A TimerStart command with a non-zero Arg carries an absolute deadline in
-// Arg, on the Now clock (CLOCK_MONOTONIC nanoseconds): Turn hands it to the C
-// hub as an absolute deadline (gevgo_turn in turn.h), which arms the timer at
-// exactly that time on libev's clock, so deadlines flushed in different turns
-// keep their order exactly, whatever the Go scheduler does between the push
-// and the call. With Arg zero, Seconds is relative, as in C.
+// A TimerAt command arms its timer at an absolute deadline on the Now clock
+// (CLOCK_MONOTONIC nanoseconds); the C hub converts it against libev's own
+// clock at the turn, so the timer fires at exactly that time there and
+// deadlines flushed in different turns keep their order exactly, whatever the
+// Go scheduler does between the push and the call.
 
 // Now returns the clock of absolute timer deadlines: CLOCK_MONOTONIC in
 // nanoseconds, the clock libev's timers run on, read without a cgo call (the
@@ -81,11 +81,13 @@ func nanotime() int64
 // Command operations (enum gev_hub_cmd_op).
 const (
 	OpTimerStart = C.GEV_HUB_CMD_TIMER_START // arm timer ID after Seconds (re-arms if armed)
+	OpTimerAt    = C.GEV_HUB_CMD_TIMER_AT    // arm timer ID at Deadline (re-arms if armed)
 	OpTimerStop  = C.GEV_HUB_CMD_TIMER_STOP  // disarm timer ID; unknown ids: no-op
 	OpIOStart    = C.GEV_HUB_CMD_IO_START    // watch fd Code for Events as io ID
 	OpIOStop     = C.GEV_HUB_CMD_IO_STOP     // stop io ID
 	OpSpawn      = C.GEV_HUB_CMD_SPAWN       // spawn Fn(Arg) as C greenlet ID
 	OpKill       = C.GEV_HUB_CMD_KILL        // kill C greenlet ID with Code (0: Exit)
+	OpNop        = C.GEV_HUB_CMD_NOP         // nothing: a command withdrawn after it was written
 )
 
 // Event is one event of a turn, laid out exactly as C's gev_hub_event (24
@@ -133,6 +135,8 @@ var (
 	_ [unsafe.Offsetof(C.gev_hub_cmd{}.fn) - unsafe.Offsetof(Cmd{}.Fn)]byte
 	_ [unsafe.Offsetof(Cmd{}.Arg) - unsafe.Offsetof(C.gev_hub_cmd{}.arg)]byte
 	_ [unsafe.Offsetof(C.gev_hub_cmd{}.arg) - unsafe.Offsetof(Cmd{}.Arg)]byte
+	_ [unsafe.Offsetof(Cmd{}.Deadline) - unsafe.Offsetof(C.gev_hub_cmd{}.deadline)]byte
+	_ [unsafe.Offsetof(C.gev_hub_cmd{}.deadline) - unsafe.Offsetof(Cmd{}.Deadline)]byte
 	_ [unsafe.Sizeof(Event{}) - unsafe.Sizeof(C.gev_hub_event{})]byte
 	_ [unsafe.Sizeof(C.gev_hub_event{}) - unsafe.Sizeof(Event{})]byte
 	_ [unsafe.Offsetof(Event{}.Value) - unsafe.Offsetof(C.gev_hub_event{}.value)]byte
@@ -150,6 +154,20 @@ func (e Error) Error() string { return "cgo: " + Strerror(int32(e)) }
 // copy of static C memory.
 func Strerror(code int32) string {
 	return C.GoString(C.gev_hub_strerror(C.int(code)))
+}
+
+// Name returns the C hub's description of code (gev_hub_strerror) if it is
+// one of the C hub's own codes (enum gev_hub_err: zero or negative), else "".
+// At most two cgo calls.
+func Name(code int32) string {
+	if code > 0 {
+		return "" // a caller's kill code
+	}
+	s := Strerror(code)
+	if s == Strerror(1) {
+		return "" // described as every code the C hub does not define
+	}
+	return s
 }
 
 // NewHub creates a C hub (gev_hub_new) whose command array holds cmdCap

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the greenletvet analyzer (cmd/greenletvet) under go vet over the project's own greenlet code,
 # test files and examples included: the examples are what users copy, so they must pass the checker
-# they are told to run. Packages default to ./greenlet/ ./hub/; pass others as arguments.
+# they are told to run. Packages default to ./greenlet/ ./hub/ ./internal/sched/; pass others as arguments.
 # Exits non-zero if the build fails or greenletvet reports anything in an example.
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -12,7 +12,7 @@ if ! go build -o "$tmp/greenletvet" ./cmd/greenletvet; then
 	echo "greenletvet: build failed"
 	exit 1
 fi
-[ $# -gt 0 ] || set -- ./greenlet/ ./hub/
+[ $# -gt 0 ] || set -- ./greenlet/ ./hub/ ./internal/sched/
 # The gate is the examples (example*_test.go, and the programs under examples/): they are what
 # users copy. Findings elsewhere (the
 # tests' deliberate misuse, benchmarks) are printed for information and do not fail the step.

@@ -93,7 +93,7 @@ go_pure() { CGO_ENABLED=0 GEVENT_CORE=go go test -count=1 -timeout "$go_pkg_time
 go_purego_tag() { GEVENT_CORE=go go test -tags purego -count=1 -timeout "$go_pkg_timeout" ./...; }
 
 # The analyzer that users are told to run, over the project's own examples.
-go_greenletvet() { bash ci/greenletvet.sh ./greenlet/ ./hub/ ./greenlettest/ ./examples/...; }
+go_greenletvet() { bash ci/greenletvet.sh ./greenlet/ ./hub/ ./internal/sched/ ./greenlettest/ ./examples/...; }
 
 bench_unit() { (cd bench && go vet ./... && go test -count=1 -timeout "$go_pkg_timeout" ./...); }
 

@@ -146,7 +146,7 @@ double gev_hub_now(gev_hub *h);
 void gev_hub_now_update(gev_hub *h);
 /* gev_hub_timer_now returns the clock libev's timers run on, as of the last refresh:
  * CLOCK_MONOTONIC in seconds (ev_now is the wall clock, a different scale). Absolute host
- * timer deadlines (GEV_HUB_TIMER_AT) are on this clock. */
+ * timer deadlines (GEV_HUB_CMD_TIMER_AT, in nanoseconds) are on this clock. */
 double gev_hub_timer_now(gev_hub *h);
 
 /* gev_hub_reinit must be called in a forked child before any other use of the hub: see FORK
@@ -376,9 +376,8 @@ gev_timeout *gev_hub_fired_timeout(gev_hub *h);
  * within one ev_run, the host's timer events are appended in deadline order, and the C
  * greenlets that ev_run woke run at the start of the next turn (before that turn polls).
  *
- * Absolute deadlines: a TIMER_START with GEV_HUB_TIMER_AT in `code` carries in `seconds` a
- * deadline on the timer clock (gev_hub_timer_now: CLOCK_MONOTONIC seconds) instead of a
- * delay. The turn converts every such deadline against one reading of libev's own timer
+ * Absolute deadlines: a TIMER_AT command carries in `deadline` a deadline on the timer clock
+ * (gev_hub_timer_now's CLOCK_MONOTONIC, in nanoseconds) instead of a delay. The turn converts every such deadline against one reading of libev's own timer
  * clock, the value libev adds back, so the timer is armed at exactly that deadline (when it
  * is less than twice the clock, i.e. always in practice): host timers armed in different
  * turns fire in the order of their deadlines, whatever time passed between the host's
@@ -386,37 +385,39 @@ gev_timeout *gev_hub_fired_timeout(gev_hub *h);
  */
 
 enum gev_hub_cmd_op {
-	GEV_HUB_CMD_TIMER_START = 1, /* arm host timer `id` after `seconds` (at `seconds` with
-	                                GEV_HUB_TIMER_AT in `code`), then every `repeat`
+	GEV_HUB_CMD_TIMER_START = 1, /* arm host timer `id` after `seconds`, then every `repeat`
 	                                (0 = one-shot); re-arms (set+start) if already armed */
 	GEV_HUB_CMD_TIMER_STOP = 2,  /* disarm host timer `id`; unknown or fired ids: no-op */
 	GEV_HUB_CMD_IO_START = 3,    /* watch the fd in `code` for `events` (EV_READ|EV_WRITE)
 	                                as io `id`: an event each turn while ready (level
-	                                triggered); restarts if active */
+	                                triggered); restarts if active; an fd that is not
+	                                open fails with GEV_HUB_EBADF (libev would abort) */
 	GEV_HUB_CMD_IO_STOP = 4,     /* stop watching io `id`; unknown ids: no-op */
 	GEV_HUB_CMD_SPAWN = 5,       /* spawn fn(arg) as C greenlet `id` (after `seconds` if
 	                                > 0); exactly one GREENLET_DONE event reports its end
 	                                (the host's join); EEXIST while `id` is alive */
-	GEV_HUB_CMD_KILL = 6         /* kill C greenlet `id` with code `code` (non-blocking
+	GEV_HUB_CMD_KILL = 6,        /* kill C greenlet `id` with code `code` (non-blocking
 	                                kill; 0 means GEV_HUB_EXIT); unknown or done: no-op */
+	GEV_HUB_CMD_NOP = 7,         /* nothing: a slot the host withdrew after filling it
+	                                (a SPAWN killed before any turn applied it) */
+	GEV_HUB_CMD_TIMER_AT = 8     /* TIMER_START at the absolute `deadline` instead of after
+	                                `seconds` (see "Absolute deadlines" above); any value
+	                                (a past one fires at this turn's ev_run) */
 };
 
-/* GEV_HUB_TIMER_AT in a TIMER_START's `code`: `seconds` is an absolute deadline on the
- * timer clock, any finite value (see "Absolute deadlines" above). Other bits: EINVAL. */
-#define GEV_HUB_TIMER_AT 1
-
-/* gev_hub_cmd is one host command: 56 bytes on 64-bit targets, no pointers into Go memory
- * (fn and arg are C pointers). */
+/* gev_hub_cmd is one host command: 64 bytes on 64-bit targets, no pointers into Go memory
+ * (fn and arg are C pointers). Fields an op does not use must be zero. */
 typedef struct gev_hub_cmd {
 	uint64_t id;        /* host id of the timer/io/greenlet */
 	uint32_t op;        /* enum gev_hub_cmd_op */
-	int32_t code;       /* IO_START: fd; KILL: kill code; TIMER_START: 0 or GEV_HUB_TIMER_AT */
+	int32_t code;       /* IO_START: fd; KILL: kill code */
 	int32_t events;     /* IO_START: EV_READ|EV_WRITE */
 	int32_t pad_;
 	double seconds;     /* TIMER_START: after (or deadline); SPAWN: delay (0 = now) */
-	double repeat;      /* TIMER_START: period, 0 = one-shot */
+	double repeat;      /* TIMER_START, TIMER_AT: period, 0 = one-shot */
 	gev_greenlet_fn fn; /* SPAWN */
 	void *arg;          /* SPAWN */
+	int64_t deadline;   /* TIMER_AT: CLOCK_MONOTONIC nanoseconds (gev_hub_timer_now's clock) */
 } gev_hub_cmd;
 
 enum gev_hub_event_kind {
@@ -457,8 +458,9 @@ gev_hub_host *gev_hub_host_of(gev_hub *h);
 gev_hub_cmd *gev_hub_cmd_push(gev_hub *h);
 
 /* gev_hub_turn runs one turn (see MODEL). max_wait: < 0 may block until something happens,
- * 0 never blocks (the host has ready work of its own), > 0 blocks at most that long.
- * Returns the number of events in host->events (>= 0), or GEV_HUB_ELOOPEXIT when max_wait < 0,
+ * 0 never blocks (the host has ready work of its own), > 0 blocks at most that long; a
+ * turn that has events to report before it polls (a refused command, a greenlet that ended
+ * in the drain) never blocks. Returns the number of events in host->events (>= 0), or GEV_HUB_ELOOPEXIT when max_wait < 0,
  * nothing is ready and no watcher, timer or keep-alive could ever wake the loop (it did
  * not block; commands were applied), or GEV_HUB_EBLOCKING when called from a greenlet.
  * Calls no host callback. Hub context only. */

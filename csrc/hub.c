@@ -55,9 +55,10 @@ const char *gev_hub_strerror(int code)
 }
 
 /* The host mirrors these layouts (Go structs over C memory): keep them fixed. */
-_Static_assert(sizeof(void *) != 8 || sizeof(gev_hub_cmd) == 56, "gev_hub_cmd layout changed");
+_Static_assert(sizeof(void *) != 8 || sizeof(gev_hub_cmd) == 64, "gev_hub_cmd layout changed");
 _Static_assert(sizeof(void *) != 8 || sizeof(gev_hub_event) == 24, "gev_hub_event layout changed");
 _Static_assert(offsetof(gev_hub_cmd, seconds) == 24, "gev_hub_cmd layout changed");
+_Static_assert(sizeof(void *) != 8 || offsetof(gev_hub_cmd, deadline) == 56, "gev_hub_cmd layout changed");
 
 /* ======================================================================================
  * Clock

@@ -6,6 +6,8 @@
  * one event read from hub-owned memory; no call of its own. Host timers live in a pool and
  * are found by id through hub_map.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
 
@@ -84,21 +86,22 @@ static struct hub_host_timer *hub_direct_timer(gev_hub *h, uint64_t id, int crea
 	return &h->timer_chunks[ci][id & (HUB_CHUNK - 1)];
 }
 
-/* hub_cmd_timer_start applies a TIMER_START. *clock is libev's timer clock for this turn's
- * commands, read at the first absolute deadline (NAN until then): every deadline of the
- * turn is converted against the one reading, and against the very value libev adds back. */
-static int hub_cmd_timer_start(gev_hub *h, const gev_hub_cmd *c, double *clock)
+/* hub_cmd_timer_start applies a TIMER_START, or a TIMER_AT when at is set. *clock is
+ * libev's timer clock for this turn's commands, read at the first absolute deadline (NAN
+ * until then): every deadline of the turn is converted against the one reading, and against
+ * the very value libev adds back. */
+static int hub_cmd_timer_start(gev_hub *h, const gev_hub_cmd *c, double *clock, int at)
 {
 	double after = c->seconds;
-	if (HUB_UNLIKELY(c->code & ~GEV_HUB_TIMER_AT) || isnan(after) || isinf(after) ||
-	    !(c->repeat >= 0) || isinf(c->repeat))
+	if (HUB_UNLIKELY(c->code != 0) || isnan(after) || isinf(after) || !(c->repeat >= 0) ||
+	    isinf(c->repeat))
 		return GEV_HUB_EINVAL;
-	if (c->code & GEV_HUB_TIMER_AT) {
+	if (at) {
 		if (isnan(*clock))
 			*clock = hub_timer_clock(h);
 		/* at = clock + (deadline - clock): exactly the deadline when the two are within a
 		 * factor of two (Sterbenz), so deadline order holds across turns. */
-		after -= *clock;
+		after = (double)c->deadline / 1e9 - *clock;
 		if (!(after > 0))
 			after = 0; /* already due: fires at this turn's ev_run */
 	} else if (HUB_UNLIKELY(!(after >= 0))) {
@@ -174,6 +177,9 @@ static int hub_cmd_io_start(gev_hub *h, const gev_hub_cmd *c)
 		return GEV_HUB_EBADF;
 	if (!c->events || (c->events & ~(EV_READ | EV_WRITE)))
 		return GEV_HUB_EINVAL;
+	/* A closed fd must be refused here: libev asserts on the EBADF of its epoll_ctl. */
+	if (fcntl(c->code, F_GETFD) < 0 && errno == EBADF)
+		return GEV_HUB_EBADF;
 	struct hub_host_io *io = hub_map_get(&h->host_ios, c->id);
 	if (io) {
 		ev_io_stop(h->loop, &io->w);
@@ -237,7 +243,8 @@ static void hub_apply_cmds(gev_hub *h)
 		const gev_hub_cmd *c = &h->host.cmds[i];
 		int rc = 0;
 		switch (c->op) {
-		case GEV_HUB_CMD_TIMER_START: rc = hub_cmd_timer_start(h, c, &clock); break;
+		case GEV_HUB_CMD_TIMER_START: rc = hub_cmd_timer_start(h, c, &clock, 0); break;
+		case GEV_HUB_CMD_TIMER_AT: rc = hub_cmd_timer_start(h, c, &clock, 1); break;
 		case GEV_HUB_CMD_TIMER_STOP: hub_cmd_timer_stop(h, c->id); break;
 		case GEV_HUB_CMD_IO_START: rc = hub_cmd_io_start(h, c); break;
 		case GEV_HUB_CMD_IO_STOP: hub_cmd_io_stop(h, c->id); break;
@@ -248,6 +255,7 @@ static void hub_apply_cmds(gev_hub *h)
 				gev_greenlet_kill(g, c->code ? c->code : GEV_HUB_EXIT, 0, 0);
 			break;
 		}
+		case GEV_HUB_CMD_NOP: break;
 		default: rc = GEV_HUB_EINVAL; break;
 		}
 		if (rc != 0)
@@ -367,7 +375,9 @@ int gev_hub_turn(gev_hub *h, double max_wait)
 
 	int rc = 0;
 	int flags;
-	if (hub_has_ready(h) || max_wait == 0) {
+	if (hub_has_ready(h) || max_wait == 0 || h->host.nevents > 0) {
+		/* Events to report already (a refused command, a greenlet's end): the host
+		 * must see them now, not after the next wake-up. */
 		flags = EVRUN_NOWAIT;
 	} else {
 		flags = EVRUN_ONCE;

@@ -25,7 +25,7 @@ type AsyncResult struct {
 // NewAsyncResult returns an unset result on h.
 func NewAsyncResult(h *hub.Hub) *AsyncResult {
 	r := &AsyncResult{}
-	r.init(h, r, r.Ready)
+	r.init(schedOf(h), r, r.Ready)
 	return r
 }
 

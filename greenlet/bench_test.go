@@ -10,6 +10,7 @@ import (
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // Budgets (the project's, see bench/results/), read as ratios of ns/op in one run:
@@ -85,7 +86,7 @@ func handoffBody(b *testing.B) func(main *greenlet.Greenlet) error {
 	}
 }
 
-// BenchmarkHandoffRaw is the same handoff on the hub API (hub.G.Yield),
+// BenchmarkHandoffRaw is the same handoff on the hub API (sched.G.Yield),
 // without the greenlet layer's checks.
 func BenchmarkHandoffRaw(b *testing.B) {
 	b.ReportAllocs()
@@ -93,11 +94,11 @@ func BenchmarkHandoffRaw(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	err = h.Run(func(main *hub.G) error {
+	err = sched.Of(h).Run(func(main *sched.G) error {
 		n := b.N
-		var done hub.Waiter
+		var done sched.Waiter
 		left := 2
-		body := func(g *hub.G) {
+		body := func(g *sched.G) {
 			for range n / 2 {
 				if g.Yield() != nil {
 					return
@@ -108,9 +109,9 @@ func BenchmarkHandoffRaw(b *testing.B) {
 			}
 		}
 		for range 2 {
-			g := &hub.G{}
-			g.Init(h, body)
-			h.Start(g)
+			g := &sched.G{}
+			g.Init(sched.Of(h), body)
+			sched.Of(h).Start(g)
 		}
 		b.ResetTimer()
 		_, err := done.Get(main)

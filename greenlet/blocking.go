@@ -23,7 +23,11 @@ import (
 // the hub counts it as outside work, so the main greenlet does not get
 // LoopExit while a result is due; on a virtual clock (hub.WithVirtualClock)
 // the clock stands still meanwhile, so a Timeout cannot interrupt Blocking
-// there. See hub.Hub.Offload for the costs.
+// there. A function that outlives its caller (killed, timed out) keeps its
+// slot and that count until it returns. When the hub has nothing else to do
+// while a function runs, it polls for the result for a short window before
+// it sleeps in the OS, so a short function returns without an OS thread
+// wake-up.
 //
 // Blocking is a blocking call: cur must be the greenlet now running (else it
 // panics), and from a hub callback it returns ErrBlockingSwitchOut. fn must
@@ -39,12 +43,19 @@ func Blocking[T any](cur *Greenlet, fn func(ctx context.Context) (T, error)) (T,
 	// The result is written by fn's goroutine before it posts its end and
 	// read here only after the hub took that post; a caller that stopped
 	// waiting never reads it.
-	var (
-		v    T
-		ferr error
-	)
-	if err := cur.h.Offload(cur.Raw(), func(ctx context.Context) { v, ferr = fn(ctx) }); err != nil {
+	b := &blockingCall[T]{fn: fn}
+	if err := cur.h.Offload(&cur.raw, b.run); err != nil {
 		return zero, err
 	}
-	return v, ferr
+	return b.v, b.err
 }
+
+// blockingCall holds fn and its result in one allocation, where a closure
+// over the result variables would move each of them to the heap.
+type blockingCall[T any] struct {
+	fn  func(ctx context.Context) (T, error)
+	v   T
+	err error
+}
+
+func (b *blockingCall[T]) run(ctx context.Context) { b.v, b.err = b.fn(ctx) }

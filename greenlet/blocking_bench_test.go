@@ -13,7 +13,9 @@ import (
 // Budgets of the blocking offload (issue 14), read as ratios in one run:
 //   BenchmarkBlockingRoundTrip: <= 2 µs per op, and at least 5x cheaper
 //   than gevent's threadpool.apply of an empty function (bench/compare);
-//   its ratio to BenchmarkBaselineGoroutineRoundTrip is the figure reported.
+//   its ratio to BenchmarkBaselineGoroutineRoundTrip is the figure reported,
+//   and its ratio to BenchmarkBaselineYieldingThreadRoundTrip (linux) is
+//   what the offload adds to the crossing between two threads it rests on.
 //   cpu-ns/op over ns/op shows the CPU the hub's spin burns beside the work.
 
 // BenchmarkBaselineGoroutineRoundTrip is a channel round trip to a plain

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // TestBlockingResult: fn's result comes back, and the hub runs another
@@ -194,7 +195,7 @@ func (s *Conformance) TestBlockingMisuse() {
 		s.NoError(err)
 		s.Contains(m, "greenlet: Blocking: called from a goroutine that is not its hub's")
 		var cbErr error
-		main.Hub().RunCallback(func() {
+		sched.Of(main.Hub()).RunCallback(func() {
 			_, cbErr = greenlet.Blocking(main, func(context.Context) (int, error) { return 0, nil })
 		})
 		s.NoError(greenlet.Sleep(main, 0))
@@ -214,6 +215,11 @@ func (s *Conformance) TestBlockingSocketTicker() {
 	s.Require().NoError(err)
 	defer ln.Close()
 	served := make(chan struct{})
+	// The server answers only once the ticker has ticked three times while
+	// the read was pending, however slow the machine: a hub frozen by the
+	// read never ticks, and the server gives up waiting after a generous
+	// bound, so the test fails instead of hanging.
+	var ticks atomic.Int32
 	go func() {
 		defer close(served)
 		c, err := ln.Accept()
@@ -221,11 +227,12 @@ func (s *Conformance) TestBlockingSocketTicker() {
 			return
 		}
 		defer c.Close()
-		time.Sleep(50 * time.Millisecond)
+		for give := time.Now().Add(10 * time.Second); ticks.Load() < 3 && time.Now().Before(give); {
+			time.Sleep(time.Millisecond)
+		}
 		_, _ = c.Write([]byte("hello\n"))
 	}()
 	s.run(func(main *greenlet.Greenlet) error {
-		var ticks atomic.Int32
 		reading := true
 		ticker := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			for reading {
@@ -250,7 +257,6 @@ func (s *Conformance) TestBlockingSocketTicker() {
 		n := ticks.Load()
 		s.NoError(err)
 		s.Equal("hello\n", line)
-		// 50 ms of read leave room for 5 ticks; demand a few.
 		s.GreaterOrEqual(n, int32(3), "the ticker ran while the read was pending")
 		_, err = ticker.Get(main)
 		return err

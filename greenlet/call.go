@@ -5,6 +5,7 @@ import (
 	"runtime"
 
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // Call runs fn as a new greenlet on h and waits, in the calling goroutine,
@@ -48,11 +49,12 @@ func Call[T any](ctx context.Context, h *hub.Hub, fn func(g *Greenlet) (T, error
 	case fn == nil:
 		panic("greenlet: Call with a nil function")
 	}
-	h.CheckForeign("greenlet: Call")
+	s := schedOf(h)
+	s.CheckForeign("greenlet: Call")
 	if ctx.Err() != nil {
 		return zero, context.Cause(ctx)
 	}
-	c := &call[T]{h: h, fn: fn, res: make(chan callResult[T], 1)}
+	c := &call[T]{h: s, fn: fn, res: make(chan callResult[T], 1)}
 	if err := h.Post(c.start); err != nil {
 		return zero, err
 	}
@@ -100,7 +102,7 @@ const callSpin = 256
 
 // A call is one Call in flight. Fields without a note are the hub's.
 type call[T any] struct {
-	h   *hub.Hub
+	h   *sched.Hub
 	fn  func(g *Greenlet) (T, error)
 	res chan callResult[T] // receives the outcome once; buffered
 
@@ -116,7 +118,7 @@ type callResult[T any] struct {
 
 // start runs in the hub as a posted function: it spawns the greenlet.
 func (c *call[T]) start() {
-	c.g = NewOn(c.h, c.body)
+	c.g = newOn(c.h, c.body)
 	c.g.Start()
 }
 
@@ -128,7 +130,7 @@ func (c *call[T]) body(g *Greenlet) (any, error) {
 		if !sent { // fn panicked or called runtime.Goexit
 			err := ErrGoexit
 			if r := recover(); r != nil {
-				err = hub.NewPanicError(r)
+				err = sched.NewPanicError(r)
 			}
 			c.finish(callResult[T]{err: err})
 		}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // A Channel is a queue of size zero (gevent's Channel): Put waits until a
@@ -20,7 +21,7 @@ import (
 // others (as a waitList does): offers keep increasing keys, so it is found
 // by binary search, and dead offers are dropped at the ends or compacted.
 type Channel[T any] struct {
-	h         *hub.Hub
+	h         *sched.Hub
 	offers    deque[offer[T]] // items of waiting putters (and of PutNowait), in order
 	live      int             // offers not dead
 	resv      int             // live offers at the front reserved for woken getters
@@ -43,7 +44,7 @@ func NewChannel[T any](h *hub.Hub) *Channel[T] {
 	if h == nil {
 		panic("greenlet: NewChannel: nil hub")
 	}
-	c := &Channel[T]{h: h}
+	c := &Channel[T]{h: schedOf(h)}
 	c.unlockFn = unlockChannel[T]
 	return c
 }

@@ -11,7 +11,7 @@ import (
 // Benchmarks of the greenlet API on every core of this build, as
 // sub-benchmarks core=go and core=c, so that one run gives the C core's
 // ratios to the pure-Go core (budgets: sleep and timeout workloads at most
-// 1.2x, timer arm+cancel at most 2x). hub/cores_bench_ccore_test.go has the
+// 1.2x, timer arm+cancel at most 2x). internal/sched/cores_bench_ccore_test.go has the
 // raw handoff, the timer and the cgo-call counts.
 
 // benchOnCores runs body as the main greenlet of a fresh hub on each core.

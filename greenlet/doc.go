@@ -52,7 +52,7 @@
 //	unlink                             g.Unlink(id)
 //	with spawn(f) as g:                g.Scope(cur, body)
 //	GreenletExit                       *GreenletExit (success; it is the value)
-//	spawn / spawn_later / spawn_raw    Spawn; SpawnLater; SpawnRaw
+//	spawn / spawn_later / spawn_raw    Spawn; SpawnLater; Spawn (no raw form)
 //	spawn_link / _value / _exception   SpawnLink; SpawnLinkValue; SpawnLinkException
 //	joinall(gs, timeout, raise, count) JoinAll(cur, gs, Within(d), StopOnError(), Count(n))
 //	killall(gs, exc, block, timeout)   KillAll(cur, gs, WithError(err), Within(d)); KillAllNowait(gs, WithError(err))
@@ -74,6 +74,10 @@
 //	threadpool.apply(f)                Blocking(cur, func(ctx) (T, error)); hub.WithBlockingLimit
 //	(Go's context.Context)             g.Context(); SpawnContext(ctx, on, fn); WaitContext(cur, ctx)
 //	run_callback_threadsafe + result   Call(ctx, h, fn): from any goroutine, fn as a greenlet of h
+//	socket.wait_read(fd, timeout)      WaitRead(cur, fd); WaitReadTimeout(cur, fd, d) (bool, error)
+//	socket.wait_write(fd, timeout)     WaitWrite(cur, fd); WaitWriteTimeout(cur, fd, d) (bool, error)
+//	socket.cancel_wait(watcher, exc)   CancelWait(h, fd, err): wakes every waiter on fd with err
+//	gevent.socket / StreamServer       package socket: Dial, Listen, Conn (a net.Conn), NewStreamServer
 //	LoopExit / BlockingSwitchOutError  ErrLoopExit (*hub.LoopExit); ErrBlockingSwitchOut
 //
 // and its higher-level classes (modern semantics; constructors take the hub,

@@ -4,19 +4,20 @@ import (
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // linkable is the part of Event and AsyncResult that holds their waiters and
 // raw links and notifies them (gevent's AbstractLinkable, with notify_all).
 type linkable struct {
-	h       *hub.Hub
+	h       *sched.Hub
 	links   waitList
 	queued  bool // a notifier callback is queued
 	isReady func() bool
 	owner   any // the *Event or *AsyncResult, which a failing link names
 }
 
-func (k *linkable) init(h *hub.Hub, owner any, isReady func() bool) {
+func (k *linkable) init(h *sched.Hub, owner any, isReady func() bool) {
 	if h == nil {
 		panic("greenlet: nil hub (pass greenlet.Hub())")
 	}
@@ -99,7 +100,9 @@ type Event struct {
 }
 
 // NewEvent returns a cleared event on h.
-func NewEvent(h *hub.Hub) *Event {
+func NewEvent(h *hub.Hub) *Event { return newEvent(schedOf(h)) }
+
+func newEvent(h *sched.Hub) *Event {
 	e := &Event{}
 	e.init(h, e, e.IsSet)
 	return e

@@ -2,6 +2,7 @@ package greenlet_test
 
 import (
 	"errors"
+	"github.com/gevent-go/gevent/internal/sched"
 	"time"
 
 	"github.com/gevent-go/gevent/greenlet"
@@ -193,7 +194,7 @@ func (s *Conformance) TestEventBlockingInCallback() {
 		e := greenlet.NewEvent(main.Hub())
 		done := greenlet.NewEvent(main.Hub())
 		var got error
-		main.Hub().RunCallback(func() {
+		sched.Of(main.Hub()).RunCallback(func() {
 			got = e.Wait(main)
 			done.Set()
 		})

@@ -88,16 +88,6 @@ func ExampleSpawnLater() {
 	// later
 }
 
-// SpawnRaw starts a bare hub.G: no result, no links, the cheapest kind.
-func ExampleSpawnRaw() {
-	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
-		greenlet.SpawnRaw(main, func(g *hub.G) { fmt.Println("raw greenlet ran") })
-		return greenlet.Sleep(main, 0)
-	})
-	// Output:
-	// raw greenlet ran
-}
-
 // SpawnLink (gevent 0.13.6) links the new greenlet to the caller: its end
 // arrives as a LinkedExited error at the caller's blocking call.
 func ExampleSpawnLink() {

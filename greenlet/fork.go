@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // Fork support. A Go runtime cannot continue in a forked child (its other
@@ -117,11 +118,11 @@ type Process struct {
 	// Pid is the child's process id.
 	Pid int
 
-	h       *hub.Hub
+	h       *sched.Hub
 	done    bool
 	state   *os.ProcessState
 	err     error
-	waiters []hub.Token
+	waiters []sched.Token
 }
 
 // Fork starts the program again as a child that runs the entry registered

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // forgetEnv makes the test binary act, from TestMain on, as a program whose
@@ -59,11 +60,11 @@ func forgetForkMainChild() {
 		if herr != nil {
 			panic(herr)
 		}
-		err = h.Run(func(*hub.G) error {
+		err = sched.Of(h).Run(func(*sched.G) error {
 			g := greenlet.NewOn(h, func(g *greenlet.Greenlet) (any, error) { return nil, forkAndWait(g) })
 			g.Start()
 			for !g.Ready() {
-				if err := h.Main().Yield(); err != nil {
+				if err := sched.Of(h).Main().Yield(); err != nil {
 					return err
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // Forever is the longest duration, for the two places where a duration is
@@ -46,8 +47,8 @@ type Func func(g *Greenlet) (any, error)
 //
 // The zero Greenlet is not usable; create one with New, NewOn or Spawn.
 type Greenlet struct {
-	raw  hub.G
-	h    *hub.Hub
+	raw  sched.G
+	h    *sched.Hub
 	fn   Func
 	fnPC uintptr // for String after fn is released
 
@@ -66,6 +67,7 @@ type Greenlet struct {
 	notified bool // a notification callback is queued
 
 	gctx *greenletContext // Context and SpawnContext; nil for most greenlets
+	cg   *cGreenlet       // the C greenlet backing a SpawnC greenlet, else nil
 }
 
 // New returns an unstarted greenlet that will run fn on the hub of on (any
@@ -74,11 +76,13 @@ func New(on *Greenlet, fn Func) *Greenlet {
 	if on == nil {
 		panic("greenlet: New with a nil greenlet; use NewOn with a hub")
 	}
-	return NewOn(on.h, fn)
+	return newOn(on.h, fn)
 }
 
 // NewOn is New for code that holds a hub rather than a greenlet.
-func NewOn(h *hub.Hub, fn Func) *Greenlet {
+func NewOn(h *hub.Hub, fn Func) *Greenlet { return newOn(schedOf(h), fn) }
+
+func newOn(h *sched.Hub, fn Func) *Greenlet {
 	if fn == nil {
 		panic("greenlet: New with a nil body")
 	}
@@ -90,7 +94,7 @@ func NewOn(h *hub.Hub, fn Func) *Greenlet {
 
 // runBody is the body of every Greenlet's coroutine: a static function, so
 // that building a greenlet allocates no closure for it.
-func runBody(raw *hub.G) {
+func runBody(raw *sched.G) {
 	g := raw.Owner.(*Greenlet)
 	g.run()
 }
@@ -98,7 +102,7 @@ func runBody(raw *hub.G) {
 // run calls the body and records its outcome; a panic or runtime.Goexit
 // ends in runEnd. The deferred call captures nothing, so that run's frame
 // stays small: every byte of the frames under a body counts against the
-// coroutine's first stack (see hub.G's runBody).
+// coroutine's first stack (see sched.G's runBody).
 func (g *Greenlet) run() {
 	defer g.runEnd()
 	fn := g.fn
@@ -114,7 +118,7 @@ func (g *Greenlet) runEnd() {
 	}
 	var err error
 	if r := recover(); r != nil {
-		err = hub.NewPanicError(r)
+		err = sched.NewPanicError(r)
 	} else {
 		err = ErrGoexit
 	}
@@ -179,10 +183,7 @@ func (g *Greenlet) StartLater(d time.Duration) {
 }
 
 // Hub returns the hub the greenlet belongs to.
-func (g *Greenlet) Hub() *hub.Hub { return g.h }
-
-// Raw returns the underlying hub.G, for building primitives on the hub API.
-func (g *Greenlet) Raw() *hub.G { return &g.raw }
+func (g *Greenlet) Hub() *hub.Hub { return publicOf(g.h) }
 
 // Value returns the body's value after a success (for a greenlet killed
 // with GreenletExit, the exit error), else nil.
@@ -228,7 +229,9 @@ func (g *Greenlet) String() string {
 		pc = reflect.ValueOf(g.fn).Pointer()
 	}
 	fname := "?"
-	if f := runtime.FuncForPC(pc); f != nil {
+	if g.cg != nil {
+		fname = fmt.Sprintf("C function %p", g.cg.c.Func())
+	} else if f := runtime.FuncForPC(pc); f != nil {
 		fname = f.Name()
 		fname = fname[strings.LastIndex(fname, "/")+1:]
 	}
@@ -281,8 +284,12 @@ func (cur *Greenlet) checkSlow(op string, target *Greenlet) error {
 // killUnstarted ends a greenlet whose body never ran, at once and without
 // switching: it is marked dead, err is its outcome, and the links fire at
 // the next hub pass (modern gevent's _maybe_kill_before_start). It reports
-// false if the body already ran.
+// false if the body already ran. For a C-backed greenlet it also forwards
+// the kill to a C body that runs (cGreenlet.kill).
 func (g *Greenlet) killUnstarted(err error) bool {
+	if g.cg != nil {
+		return g.cg.kill(err)
+	}
 	if g.ready || !g.h.Discard(&g.raw) {
 		return false
 	}

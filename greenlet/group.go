@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // A Group is a set of greenlets that can be joined and killed together
@@ -19,7 +20,7 @@ import (
 // any effect. The zero Group is not usable (its methods panic); create one
 // with NewGroup.
 type Group struct {
-	h       *hub.Hub
+	h       *sched.Hub
 	members map[*Greenlet]member
 	list    []*Greenlet
 	dying   map[*Greenlet]bool
@@ -36,18 +37,18 @@ type member struct {
 // NewGroup returns an empty group on h.
 func NewGroup(h *hub.Hub) *Group {
 	grp := &Group{}
-	grp.init(h)
+	grp.init(schedOf(h))
 	return grp
 }
 
-func (grp *Group) init(h *hub.Hub) {
+func (grp *Group) init(h *sched.Hub) {
 	if h == nil {
 		panic("greenlet: NewGroup: nil hub")
 	}
 	grp.h = h
 	grp.members = make(map[*Greenlet]member)
 	grp.dying = make(map[*Greenlet]bool)
-	grp.empty = NewEvent(h)
+	grp.empty = newEvent(h)
 	grp.empty.Set()
 	grp.discard = grp.Discard
 }
@@ -78,7 +79,7 @@ func (grp *Group) Spawn(cur *Greenlet, fn Func) (*Greenlet, error) {
 	if grp.sem != nil {
 		panic("greenlet: Group.Spawn on a Pool's group bypasses its slots; use Pool.Spawn")
 	}
-	g := NewOn(grp.h, fn)
+	g := newOn(grp.h, fn)
 	grp.add(g)
 	g.Start()
 	return g, nil

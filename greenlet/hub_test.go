@@ -11,12 +11,13 @@ import (
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // §4.5 Waiter: str forms, switch/throw before get, one waiter at a time.
 func (s *Conformance) TestWaiter() {
 	s.run(func(main *greenlet.Greenlet) error {
-		var w hub.Waiter
+		var w sched.Waiter
 		s.Equal("<Waiter greenlet=None>", w.String())
 		w.Switch(25)
 		s.Equal("<Waiter greenlet=None value=25>", w.String())
@@ -46,14 +47,14 @@ func (s *Conformance) TestRunCallback() {
 		h := main.Hub()
 		var got []int
 		for i := range 3 {
-			h.RunCallback(func() { got = append(got, i) })
+			sched.Of(h).RunCallback(func() { got = append(got, i) })
 		}
-		c := h.Handle(func() { got = append(got, 3) })
-		stopped := h.Handle(func() { got = append(got, 99) })
+		c := sched.Of(h).Handle(func() { got = append(got, 3) })
+		stopped := sched.Of(h).Handle(func() { got = append(got, 99) })
 		s.True(c.Pending())
 		stopped.Stop()
 		s.False(stopped.Pending())
-		h.RunCallback(func() { panic("callback panic") })
+		sched.Of(h).RunCallback(func() { panic("callback panic") })
 		s.NoError(greenlet.Sleep(main, 0))
 		s.Equal([]int{0, 1, 2, 3}, got)
 		s.False(c.Pending())
@@ -67,7 +68,7 @@ func (s *Conformance) TestRunCallback() {
 func (s *Conformance) TestPostFromGoroutine() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
-		var w hub.Waiter
+		var w sched.Waiter
 		h.Ref()
 		// The goroutine reports to the test through posted, which is read
 		// before the test ends: testify must not be called after that.
@@ -128,7 +129,7 @@ func (s *Conformance) TestSystemErrorGoesToMain() {
 		s.Same(e, err)
 		s.True(g.Dead())
 		s.Same(e, g.Err())
-		main.Hub().RunCallback(func() { panic(e) })
+		sched.Of(main.Hub()).RunCallback(func() { panic(e) })
 		err = greenlet.Sleep(main, 100*time.Millisecond)
 		s.ErrorIs(err, e)
 		// a plain error only gets logged
@@ -207,12 +208,12 @@ func (s *Conformance) TestUnknownCore() {
 func (s *Conformance) TestSpawnRaw() {
 	s.run(func(main *greenlet.Greenlet) error {
 		ran := false
-		r := greenlet.SpawnRaw(main, func(g *hub.G) { ran = true })
+		r := greenlet.SpawnRaw(main, func(g *sched.G) { ran = true })
 		s.True(r.Pending())
 		s.NoError(greenlet.Sleep(main, 0))
 		s.True(ran)
 		s.True(r.Dead())
-		greenlet.SpawnRaw(main, func(g *hub.G) { panic("raw") })
+		greenlet.SpawnRaw(main, func(g *sched.G) { panic("raw") })
 		s.NoError(greenlet.Sleep(main, 0))
 		return nil
 	})
@@ -237,7 +238,7 @@ func (s *Conformance) TestProfileLabels() {
 // A timer callback that panics is reported once; the loop goes on.
 func (s *Conformance) TestTimerCallbackPanic() {
 	s.run(func(main *greenlet.Greenlet) error {
-		t := main.Hub().NewTimer(func() { panic("timer") })
+		t := sched.Of(main.Hub()).NewTimer(func() { panic("timer") })
 		t.Start(time.Millisecond)
 		t0 := s.now(main)
 		s.NoError(greenlet.Sleep(main, 20*time.Millisecond))
@@ -255,7 +256,7 @@ func (s *Conformance) TestPostConcurrent() {
 	s.run(func(main *greenlet.Greenlet) error {
 		h := main.Hub()
 		n := 0
-		var w hub.Waiter
+		var w sched.Waiter
 		h.Ref()
 		var wg sync.WaitGroup
 		var postErrs atomic.Int32 // the goroutines do not call testify
@@ -287,7 +288,7 @@ func (s *Conformance) TestPostConcurrent() {
 func (s *Conformance) TestUnrefTimer() {
 	s.run(func(main *greenlet.Greenlet) error {
 		fired := false
-		t := main.Hub().NewTimer(func() { fired = true })
+		t := sched.Of(main.Hub()).NewTimer(func() { fired = true })
 		t.SetRef(false)
 		t.Start(time.Hour)
 		never := greenlet.New(main, ret(nil))

@@ -56,7 +56,7 @@ func (g *Greenlet) deliverKill(err error) bool {
 		return false
 	}
 	g.cancelContext(err)
-	g.h.Throw(g.Raw(), err)
+	g.h.Throw(&g.raw, err)
 	return true
 }
 

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/gevent-go/gevent/greenlet"
-	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // §4.2 TestKill matrix: {never started, started, started later} x {Kill,
@@ -145,7 +145,7 @@ func (s *Conformance) TestKillFromCallback() {
 		g := greenlet.Spawn(main, sleeper(time.Hour, nil))
 		s.NoError(greenlet.Sleep(main, 0))
 		var kerr error
-		main.Hub().RunCallback(func() { kerr = g.Kill(main) })
+		sched.Of(main.Hub()).RunCallback(func() { kerr = g.Kill(main) })
 		s.NoError(g.Join(main))
 		s.ErrorIs(kerr, greenlet.ErrBlockingSwitchOut)
 		s.True(g.Dead())
@@ -213,7 +213,7 @@ func (s *Conformance) TestMisusePanics() {
 		// a raw G parked by the wrong caller
 		msg := panicMessage(func() { _ = other.Raw().Park() })
 		s.Regexp(`^hub: Park: `, msg)
-		var w hub.Waiter
+		var w sched.Waiter
 		waiter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return w.Get(g.Raw()) })
 		s.NoError(greenlet.Sleep(main, 0))
 		msg = panicMessage(func() { _, _ = w.Get(main.Raw()) })

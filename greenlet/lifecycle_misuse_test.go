@@ -10,6 +10,7 @@ import (
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // Timed waits whose deadline lies past the clock's range never fire, and
@@ -80,7 +81,7 @@ func (s *Conformance) TestMainPanicIsRunResult() {
 	s.Equal(hub.Census{}, h.Census())
 
 	raw := s.newHub()
-	err = raw.Run(func(*hub.G) error { panic(errors.New("raw main went wrong")) })
+	err = sched.Of(raw).Run(func(*sched.G) error { panic(errors.New("raw main went wrong")) })
 	s.Require().True(errors.As(err, &p), "hub.Run returns the *PanicError, got %v", err)
 	s.EqualError(errors.Unwrap(err), "raw main went wrong")
 	s.Empty(s.takeHandled(), "the main's panic is Run's result, not the handler's")
@@ -110,7 +111,7 @@ func (s *Conformance) TestGoexitEndsOnlyItsGreenlet() {
 		s.Require().NoError(greenlet.Sleep(main, 0))
 		s.True(linked, "links fired")
 
-		raw := greenlet.SpawnRaw(main, func(*hub.G) { runtime.Goexit() })
+		raw := greenlet.SpawnRaw(main, func(*sched.G) { runtime.Goexit() })
 		s.Require().NoError(greenlet.Sleep(main, 0))
 		s.True(raw.Dead())
 
@@ -147,7 +148,7 @@ func (s *Conformance) TestGoexitEndsOnlyItsGreenlet() {
 	for _, f := range s.takeHandled() {
 		s.True(errors.Is(f.err, greenlet.ErrGoexit), "%v: %v", f.ctx, f.err)
 		goexits++
-		if _, ok := f.ctx.(*hub.G); ok {
+		if _, ok := f.ctx.(*sched.G); ok {
 			raws++
 		}
 	}
@@ -166,7 +167,7 @@ func (s *Conformance) TestMainGoexitIsRunResult() {
 	s.Equal(hub.Census{}, h.Census())
 
 	raw := s.newHub()
-	err = raw.Run(func(*hub.G) error { runtime.Goexit(); return nil })
+	err = sched.Of(raw).Run(func(*sched.G) error { runtime.Goexit(); return nil })
 	s.ErrorIs(err, hub.ErrGoexit)
 	s.Empty(s.takeHandled(), "the main's Goexit is Run's result, not the handler's")
 }
@@ -236,13 +237,13 @@ func (s *Conformance) TestUseAfterDestroy() {
 	cases := map[string]func(){
 		"greenlet: Start after the hub was destroyed":      func() { greenlet.Spawn(main0, ret(1)) },
 		"greenlet: StartLater after the hub was destroyed": func() { greenlet.SpawnLater(main0, time.Millisecond, ret(1)) },
-		"greenlet: SpawnRaw after the hub was destroyed":   func() { greenlet.SpawnRaw(main0, func(*hub.G) {}) },
-		"hub: Start after the hub was destroyed":           func() { h.Start(unstarted.Raw()) },
+		"greenlet: SpawnRaw after the hub was destroyed":   func() { greenlet.SpawnRaw(main0, func(*sched.G) {}) },
+		"hub: Start after the hub was destroyed":           func() { sched.Of(h).Start(unstarted.Raw()) },
 		"hub: Timer.Start after the hub was destroyed": func() {
 			greenlet.NewTimeout(time.Second, nil).Start(main0)
 		},
-		"hub: Timer.Start after the hub was destroyed\x00": func() { h.NewTimer(func() {}).Start(0) },
-		"hub: Signal after the hub was destroyed":          func() { h.Signal(syscall.SIGUSR2, func() {}) },
+		"hub: Timer.Start after the hub was destroyed\x00": func() { sched.Of(h).NewTimer(func() {}).Start(0) },
+		"hub: Signal after the hub was destroyed":          func() { sched.Of(h).Signal(syscall.SIGUSR2, func() {}) },
 		"greenlet: Sleep: the hub was destroyed":           func() { _ = greenlet.Sleep(main0, time.Millisecond) },
 		"greenlet: Sleep: the hub was destroyed\x00":       func() { _ = greenlet.Sleep(main0, 0) },
 		"greenlet: Join: the hub was destroyed":            func() { _ = unstarted.Join(main0) },
@@ -287,7 +288,7 @@ func (s *Conformance) TestGoexitInCallbackEndsRunGoroutine() {
 				defer func() { cleaned = true }()
 				return nil, greenlet.Sleep(g, time.Hour)
 			})
-			main.Hub().RunCallback(func() { runtime.Goexit() })
+			sched.Of(main.Hub()).RunCallback(func() { runtime.Goexit() })
 			return greenlet.Sleep(main, time.Hour)
 		}, hub.WithCore(s.Core), hub.WithErrorStream(nil))
 		returned = true

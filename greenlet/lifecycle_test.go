@@ -8,6 +8,7 @@ import (
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 type flags struct{ Started, Dead, Ready, Successful bool }
@@ -286,7 +287,7 @@ func (s *Conformance) TestCurrent() {
 		s.Same(main, greenlet.Current(h))
 		var inG, inCb *greenlet.Greenlet
 		g := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { inG = greenlet.Current(h); return nil, nil })
-		h.RunCallback(func() { inCb = greenlet.Current(h) })
+		sched.Of(h).RunCallback(func() { inCb = greenlet.Current(h) })
 		s.NoError(g.Join(main))
 		s.Same(g, inG)
 		s.Nil(inCb)

@@ -3,7 +3,7 @@ package greenlet
 import (
 	"fmt"
 
-	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // A LinkID names one link of one greenlet, for Unlink. The zero LinkID names
@@ -36,7 +36,7 @@ const (
 // JoinAll stores one in each greenlet it waits for: obj holds the one
 // pointer the kind needs, by kind: lkRaw func(src *Greenlet), lkSpawn
 // func(cur, src *Greenlet) error, lkTo the target *Greenlet, lkWake the
-// waiting *hub.G, lkCollect the *collector.
+// waiting *sched.G, lkCollect the *collector.
 //
 // lkWake needs no token: the waiter takes its wake-up from the G itself
 // (G.Token) when the link fires. Whenever the link exists, its waiter is
@@ -250,14 +250,14 @@ func (g *Greenlet) fire(l *link) {
 	}
 	switch l.kind {
 	case lkWake:
-		g.h.Wake(l.obj.(*hub.G).Token())
+		g.h.Wake(l.obj.(*sched.G).Token())
 	case lkCollect:
 		l.obj.(*collector).add(g)
 	case lkRaw:
 		func() {
 			defer func() {
 				if r := recover(); r != nil {
-					g.h.HandleError(fmt.Sprintf("link of %v", g), hub.NewPanicError(r))
+					g.h.HandleError(fmt.Sprintf("link of %v", g), sched.NewPanicError(r))
 				}
 			}()
 			l.obj.(func(src *Greenlet))(g)

@@ -4,20 +4,20 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // mustOwn panics, before the operation op (such as "Queue.Put") has any
 // effect, if the object was never made by its constructor ctor (its hub h
 // is nil: a zero value) or if cur is given and belongs to another hub than
 // the object. A sync object is used by the greenlets of its own hub only.
-func mustOwn(h *hub.Hub, cur *Greenlet, op, ctor string) {
+func mustOwn(h *sched.Hub, cur *Greenlet, op, ctor string) {
 	if h == nil || (cur != nil && cur.h != h) {
 		ownerPanic(h, cur, op, ctor)
 	}
 }
 
-func ownerPanic(h *hub.Hub, cur *Greenlet, op, ctor string) {
+func ownerPanic(h *sched.Hub, cur *Greenlet, op, ctor string) {
 	if h == nil {
 		typ, _, _ := strings.Cut(op, ".")
 		panic(fmt.Sprintf("greenlet: %s on a zero %s, which is not usable; create it with %s", op, typ, ctor))
@@ -50,7 +50,7 @@ func mustGreenlets(gs []*Greenlet, cur *Greenlet, op string) {
 // can be waited on by cur: a *Greenlet or Linkable that is not nil, and,
 // for the types of this package, made by its constructor and of cur's hub.
 func mustWaitable(cur *Greenlet, op string, i int, o Waitable) {
-	var h *hub.Hub
+	var h *sched.Hub
 	isNil := false
 	switch x := o.(type) {
 	case nil:

@@ -26,7 +26,7 @@ func NewPool(h *hub.Hub, size int) *Pool {
 		panic("greenlet: NewPool: negative size")
 	}
 	p := &Pool{size: size}
-	p.init(h)
+	p.init(schedOf(h))
 	p.sem = NewSemaphore(h, size)
 	return p
 }
@@ -70,7 +70,7 @@ func (p *Pool) Spawn(cur *Greenlet, fn Func) (*Greenlet, error) {
 	if err := p.sem.Acquire(cur); err != nil {
 		return nil, err
 	}
-	g := NewOn(p.h, fn)
+	g := newOn(p.h, fn)
 	p.add(g)
 	g.Start()
 	return g, nil

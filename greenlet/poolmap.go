@@ -3,7 +3,7 @@ package greenlet
 import (
 	"fmt"
 
-	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // A MapResult is one item's outcome in Imap, ImapUnordered and Map: the
@@ -62,7 +62,7 @@ func imap[In, Out any](cur *Greenlet, p *Pool, in []In, fn func(g *Greenlet, x I
 		ordered: ordered,
 		res:     make([]MapResult[Out], len(in)),
 		got:     make([]bool, len(in)),
-		done:    NewQueue[int](p.h),
+		done:    newQueue[int](p.h, "NewQueue", nil, fifoQueue, nil),
 	}
 	if len(in) == 0 {
 		return it
@@ -72,7 +72,7 @@ func imap[In, Out any](cur *Greenlet, p *Pool, in []In, fn func(g *Greenlet, x I
 			g, err := p.Spawn(f, func(g *Greenlet) (any, error) {
 				defer func() {
 					if r := recover(); r != nil {
-						it.res[i] = MapResult[Out]{Index: i, Err: hub.NewPanicError(r)}
+						it.res[i] = MapResult[Out]{Index: i, Err: sched.NewPanicError(r)}
 					}
 					_ = it.done.PutNowait(i)
 				}()

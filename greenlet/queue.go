@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 var (
@@ -48,7 +49,7 @@ const (
 // of the queue's hub may use it: a call naming a greenlet of another hub
 // panics before it has any effect.
 type Queue[T any] struct {
-	h       *hub.Hub
+	h       *sched.Hub
 	kind    queueKind
 	maxsize int // the bound, or 0 for none
 	less    func(a, b T) bool
@@ -89,13 +90,13 @@ func MaxSize(n int) QueueOption {
 
 // NewQueue returns a FIFO queue, unbounded unless opts hold MaxSize.
 func NewQueue[T any](h *hub.Hub, opts ...QueueOption) *Queue[T] {
-	return newQueue[T](h, "NewQueue", opts, fifoQueue, nil)
+	return newQueue[T](schedOf(h), "NewQueue", opts, fifoQueue, nil)
 }
 
 // NewLifoQueue returns a last-in first-out queue (gevent's LifoQueue),
 // unbounded unless opts hold MaxSize.
 func NewLifoQueue[T any](h *hub.Hub, opts ...QueueOption) *Queue[T] {
-	return newQueue[T](h, "NewLifoQueue", opts, lifoQueue, nil)
+	return newQueue[T](schedOf(h), "NewLifoQueue", opts, lifoQueue, nil)
 }
 
 // NewPriorityQueue returns a queue that gives out the least item first by
@@ -105,10 +106,10 @@ func NewPriorityQueue[T any](h *hub.Hub, less func(a, b T) bool, opts ...QueueOp
 	if less == nil {
 		panic("greenlet: NewPriorityQueue with a nil less function")
 	}
-	return newQueue(h, "NewPriorityQueue", opts, priorityQueue, less)
+	return newQueue(schedOf(h), "NewPriorityQueue", opts, priorityQueue, less)
 }
 
-func newQueue[T any](h *hub.Hub, ctor string, opts []QueueOption, kind queueKind, less func(a, b T) bool) *Queue[T] {
+func newQueue[T any](h *sched.Hub, ctor string, opts []QueueOption, kind queueKind, less func(a, b T) bool) *Queue[T] {
 	if h == nil {
 		panic("greenlet: " + ctor + ": nil hub")
 	}
@@ -120,7 +121,7 @@ func newQueue[T any](h *hub.Hub, ctor string, opts []QueueOption, kind queueKind
 	}
 	q := &Queue[T]{h: h, kind: kind, maxsize: maxsize, less: less, getShutAt: math.MaxUint64, putShutAt: math.MaxUint64}
 	q.unlockFn = unlockQueue[T]
-	q.allDone = NewEvent(h)
+	q.allDone = newEvent(h)
 	q.allDone.Set()
 	return q
 }

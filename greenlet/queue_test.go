@@ -2,6 +2,7 @@ package greenlet_test
 
 import (
 	"errors"
+	"github.com/gevent-go/gevent/internal/sched"
 	"time"
 
 	"github.com/gevent-go/gevent/greenlet"
@@ -25,7 +26,7 @@ func (s *Conformance) TestQueuePutNowaitFromHub() {
 		q := greenlet.NewQueue[int](h, greenlet.MaxSize(1))
 		c := greenlet.NewChannel[int](h)
 		var got []error
-		h.RunCallback(func() { got = append(got, q.PutNowait(1), q.PutNowait(2), c.PutNowait(1), c.PutNowait(2)) })
+		sched.Of(h).RunCallback(func() { got = append(got, q.PutNowait(1), q.PutNowait(2), c.PutNowait(1), c.PutNowait(2)) })
 		s.NoError(greenlet.Sleep(main, 0))
 		s.Equal([]error{nil, greenlet.ErrFull, greenlet.ErrFull, greenlet.ErrFull}, got)
 
@@ -34,7 +35,7 @@ func (s *Conformance) TestQueuePutNowaitFromHub() {
 		c2 := greenlet.NewChannel[int](h)
 		cgetter := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) { return c2.Get(g) })
 		s.NoError(greenlet.Sleep(main, 0))
-		h.RunCallback(func() { got = []error{q2.PutNowait(10), c2.PutNowait(11)} })
+		sched.Of(h).RunCallback(func() { got = []error{q2.PutNowait(10), c2.PutNowait(11)} })
 		s.NoError(getter.Join(main)) // LoopExit if not woken
 		s.NoError(cgetter.Join(main))
 		s.Equal([]error{nil, nil}, got)

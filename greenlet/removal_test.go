@@ -1,6 +1,7 @@
 package greenlet_test
 
 import (
+	"github.com/gevent-go/gevent/internal/sched"
 	"math/rand/v2"
 	"time"
 
@@ -252,7 +253,7 @@ func (s *Conformance) TestChannelPromiseMovesWhenAnItemIsTaken() {
 		// the getter and queues its wake-up), a callback that takes "a"
 		// first, and the kill of b's putter; the getter runs last.
 		var stolen string
-		h.RunCallback(func() {
+		sched.Of(h).RunCallback(func() {
 			v, err := ch.GetNowait()
 			s.NoError(err)
 			stolen = v

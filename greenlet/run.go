@@ -51,7 +51,8 @@ func RunOn(h *hub.Hub, body func(main *Greenlet) error) error {
 	exitIfUnclaimedForkChild("Run")
 	var berr error
 	returned := false
-	m := NewOn(h, func(g *Greenlet) (any, error) {
+	s := schedOf(h)
+	m := newOn(s, func(g *Greenlet) (any, error) {
 		berr = body(g)
 		returned = true
 		return nil, berr
@@ -59,7 +60,7 @@ func RunOn(h *hub.Hub, body func(main *Greenlet) error) error {
 	m.isMain = true
 	m.started = true
 	m.SetName("main")
-	h.RunMain(m.Raw())
+	s.RunMain(&m.raw)
 	if !returned {
 		return m.err // a *PanicError or ErrGoexit
 	}
@@ -71,7 +72,7 @@ func RunOn(h *hub.Hub, body func(main *Greenlet) error) error {
 // only on h's goroutine. Code that is handed its greenlet, as every body is,
 // does not need it.
 func Current(h *hub.Hub) *Greenlet {
-	if c := h.Current(); c != nil {
+	if c := schedOf(h).Current(); c != nil {
 		g, _ := c.Owner.(*Greenlet)
 		return g
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // A Semaphore is a counter of free slots that greenlets acquire and release
@@ -21,7 +22,7 @@ import (
 // methods panic); create one with NewSemaphore, NewBoundedSemaphore or
 // NewLock.
 type Semaphore struct {
-	h       *hub.Hub
+	h       *sched.Hub
 	counter int
 	bound   int      // the initial value for a bounded semaphore, else -1
 	waiters waitList // greenlets in Acquire, granted a slot when popped
@@ -37,7 +38,7 @@ func NewSemaphore(h *hub.Hub, n int) *Semaphore {
 	if h == nil {
 		panic("greenlet: NewSemaphore: nil hub")
 	}
-	return &Semaphore{h: h, counter: n, bound: -1}
+	return &Semaphore{h: schedOf(h), counter: n, bound: -1}
 }
 
 // NewBoundedSemaphore is NewSemaphore whose Release panics beyond n.

@@ -3,12 +3,12 @@ package greenlet
 import (
 	"os"
 
-	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // A SignalHandler is a registration made by Signal.
 type SignalHandler struct {
-	w *hub.SignalWatcher
+	w *sched.SignalWatcher
 }
 
 // Signal runs handler in a new greenlet on the hub of on each time the
@@ -28,7 +28,7 @@ func Signal(on *Greenlet, sig os.Signal, handler func(g *Greenlet) error) *Signa
 	}
 	h := on.h
 	w := h.Signal(sig, func() {
-		g := NewOn(h, func(g *Greenlet) (any, error) { return nil, handler(g) })
+		g := newOn(h, func(g *Greenlet) (any, error) { return nil, handler(g) })
 		g.toMain = true
 		g.Start()
 	})

@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // ErrNegativeSleep is returned by Sleep for a negative duration (gevent
@@ -21,14 +22,14 @@ var ErrNegativeSleep = hub.ErrNegativeSleep
 // (a kill, a Timeout), or ErrNegativeSleep.
 func Sleep(cur *Greenlet, d time.Duration) error {
 	// One call, so that Sleep inlines and a sleep(0) loop reaches the switch
-	// through one frame less (see hub.G.ParkFor).
+	// through one frame less (see sched.G.ParkFor).
 	return rawOf(cur).SleepFor(d, "greenlet: Sleep")
 }
 
 // rawOf returns &cur.raw without dereferencing cur, so that a nil cur
 // reaches the hub's misuse check (raw is the first field of Greenlet; the
 // offset is asserted below).
-func rawOf(cur *Greenlet) *hub.G { return (*hub.G)(unsafe.Pointer(cur)) }
+func rawOf(cur *Greenlet) *sched.G { return (*sched.G)(unsafe.Pointer(cur)) }
 
 var _ [0]struct{} = [unsafe.Offsetof(Greenlet{}.raw)]struct{}{}
 

@@ -5,14 +5,14 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // Spawn creates a greenlet running fn on the hub of on (usually the calling
 // greenlet; any greenlet of the hub will do) and starts it: fn runs at the
 // next hub pass, after the callbacks already queued. Spawned greenlets run in
-// the order they were spawned, and outlive their spawner. Spawn, SpawnLater
-// and SpawnRaw panic once the hub is destroyed (its Run returned).
+// the order they were spawned, and outlive their spawner. Spawn and
+// SpawnLater panic once the hub is destroyed (its Run returned).
 func Spawn(on *Greenlet, fn Func) *Greenlet {
 	g := New(on, fn)
 	g.Start()
@@ -24,20 +24,6 @@ func Spawn(on *Greenlet, fn Func) *Greenlet {
 func SpawnLater(on *Greenlet, d time.Duration, fn Func) *Greenlet {
 	g := New(on, fn)
 	g.StartLater(d)
-	return g
-}
-
-// SpawnRaw starts a raw greenlet (gevent's spawn_raw): a bare hub.G running
-// fn, with no result, links or join, and the cheapest to create. A panic in
-// fn goes to the hub's error handler.
-func SpawnRaw(on *Greenlet, fn func(g *hub.G)) *hub.G {
-	if fn == nil {
-		panic("greenlet: SpawnRaw with a nil body")
-	}
-	mustLive(on.h, "SpawnRaw")
-	g := &hub.G{}
-	g.Init(on.h, fn)
-	on.h.Start(g)
 	return g
 }
 
@@ -132,7 +118,7 @@ func runSpawnCallbacks(g *Greenlet) {
 
 // mustLive panics if h was destroyed: a greenlet started now could never
 // run.
-func mustLive(h *hub.Hub, op string) {
+func mustLive(h *sched.Hub, op string) {
 	if h.Destroyed() {
 		panic("greenlet: " + op + " after the hub was destroyed (its Run returned)")
 	}

@@ -5,70 +5,112 @@ import (
 	"fmt"
 
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // SpawnC runs the C function fn with arg as a C greenlet of on's hub and
-// returns a *Greenlet that stands for it, so that Join, Get, Kill, Link and
-// JoinAll treat it like any other greenlet. fn is a C function of type
-// gev_greenlet_fn (see hub.CFunc); the hub must run the C core.
+// returns a *Greenlet backed by it, so that Join, Get, Kill, Link, JoinAll,
+// Group and Pool treat it like any other greenlet. fn is a C function of type
+// gev_greenlet_fn (see hub.CFunc); the hub must run the C core. The body
+// starts at the next loop turn, after the C greenlets already ready.
 //
-// The returned greenlet is a small Go greenlet that starts the C greenlet
-// when it runs (at the next hub pass, like Spawn), waits for it, and forwards
-// kills to it:
+// The greenlet is the C greenlet itself, not a Go greenlet that waits for
+// it: no Go coroutine runs for it, and its outcome is the C greenlet's end.
 //
 //   - Kill(err) delivers a code to the C body at its blocking call: hub.CExit
 //     for a GreenletExit (the default), the code of a hub.CError, and
 //     hub.CKillCode for any other error.
 //   - The outcome: status 0 is success with the body's value as a uintptr;
-//     the code of a forwarded kill gives that kill's error, as a Go greenlet
-//     that returns it would (a GreenletExit is success); hub.CExit is
-//     success with a *GreenletExit; any other status is a failure with
-//     hub.CError(status).
-//   - Killed before it runs, neither greenlet runs (the C function never
-//     starts).
+//     the code of the last forwarded kill gives that kill's error, as a Go
+//     greenlet that returns it would (a GreenletExit is success); hub.CExit
+//     is success with a *GreenletExit; any other status is a failure with
+//     hub.CError(status). If the hub shuts down first, the outcome is
+//     hub.ErrHubDestroyed, and no link fires.
+//   - Killed before the loop turn that starts it, the C function never runs
+//     and the kill's error is the outcome at once, as for a Go greenlet
+//     killed before it ran.
 //
-// The Go greenlet costs a parked greenlet's memory; code that spawns many C
-// greenlets and needs none of this uses hub.SpawnC directly. SpawnC fails
-// if the hub does not run the C core, or fn is nil.
+// SpawnC fails if the hub does not run the C core, or fn is nil; it panics
+// once the hub is destroyed (its Run returned), as Spawn does.
 func SpawnC(on *Greenlet, fn hub.CFunc, arg uintptr) (*Greenlet, error) {
-	if on.h.Core() != "c" {
-		return nil, fmt.Errorf("greenlet: SpawnC: C greenlets need the C core; this hub runs core %q", on.h.Core())
+	h := on.h
+	if h.Core() != "c" {
+		return nil, fmt.Errorf("greenlet: SpawnC: C greenlets need the C core; this hub runs core %q", h.Core())
 	}
 	if fn == nil {
 		return nil, errors.New("greenlet: SpawnC: nil C function")
 	}
-	return Spawn(on, func(g *Greenlet) (any, error) { return runC(g, fn, arg) }), nil
-}
-
-// runC is the body of a SpawnC greenlet.
-func runC(g *Greenlet, fn hub.CFunc, arg uintptr) (any, error) {
-	c, err := g.h.SpawnC(fn, arg)
-	if err != nil {
+	mustLive(h, "SpawnC")
+	x := &cGreenlet{}
+	g := &x.g
+	g.h, g.cg, g.started = h, x, true
+	g.raw.Init(h, runBody) // never runs: the C greenlet is the body
+	g.raw.Owner = g
+	if err := h.SpawnCFor(&x.c, &g.raw, cEnded, fn, arg); err != nil {
 		return nil, err
 	}
-	var killErr error
-	var killCode int32
-	for {
-		err := c.Wait(&g.raw)
-		if err == nil {
-			break
-		}
-		if errors.Is(err, hub.ErrHubDestroyed) {
-			return nil, err // the C greenlet goes with the C hub
-		}
-		killErr, killCode = err, cKillCode(err)
-		c.Kill(killCode)
+	runSpawnCallbacks(g)
+	return g, nil
+}
+
+// cGreenlet is a Greenlet backed by a C greenlet, in one allocation with
+// the hub's record of that C greenlet (kept within a small size class: a
+// field more costs a larger one).
+type cGreenlet struct {
+	g Greenlet
+	c sched.CGreenlet
+	// The last kill forwarded to the C body: when the body returns its code
+	// (cKillCode), the kill's error is the outcome.
+	killErr error
+}
+
+// kill forwards a kill with err to the C greenlet. Before the loop turn that
+// would start it, it withdraws the spawn, so the body never runs, and makes
+// err the outcome at once (true). Later it sends err's C code and returns
+// false: the caller then goes on as for a running Go greenlet (the throw to
+// the stand-in G does nothing; the end arrives through cEnded).
+func (x *cGreenlet) kill(err error) bool {
+	g := &x.g
+	if g.ready || x.c.Dead() {
+		return false
 	}
+	if x.c.Withdraw() {
+		g.finish(nil, err)
+		return true
+	}
+	x.killErr = err
+	x.c.Kill(cKillCode(err))
+	return false
+}
+
+// cEnded records the outcome of a C-backed greenlet when its C greenlet has
+// ended (the onEnd of hub.SpawnCFor).
+func cEnded(stand *sched.G) {
+	g := stand.Owner.(*Greenlet)
+	x := g.cg
+	if g.ready {
+		return
+	}
+	c := &x.c
+	if errors.Is(c.Err(), hub.ErrHubDestroyed) {
+		// The hub is gone: record the outcome, queue nothing.
+		g.err, g.ready = hub.ErrHubDestroyed, true
+		return
+	}
+	// cEnded runs in a hub callback already: the links run here rather than
+	// in one more callback (finish queues none while notified is set).
+	g.notified = true
 	switch st := c.Status(); {
 	case st == 0:
-		return c.Value(), nil
-	case killErr != nil && st == killCode:
-		return nil, killErr
+		g.finish(c.Value(), nil)
+	case x.killErr != nil && st == cKillCode(x.killErr):
+		g.finish(nil, x.killErr)
 	case st == hub.CExit:
-		return nil, &GreenletExit{}
+		g.finish(nil, &GreenletExit{})
 	default:
-		return nil, hub.CError(st)
+		g.finish(nil, hub.CError(st))
 	}
+	notifyLinks(g)
 }
 
 // cKillCode is the C kill code that stands for err.

@@ -4,7 +4,6 @@ package greenlet_test
 
 import (
 	"fmt"
-	"unsafe"
 
 	ccore "github.com/gevent-go/gevent/cgo"
 	"github.com/gevent-go/gevent/greenlet"
@@ -17,7 +16,7 @@ import (
 func ExampleSpawnC() {
 	err := greenlet.Run(func(main *greenlet.Greenlet) error {
 		// BodySleep sleeps arg ms in C, then returns arg as its value.
-		c, err := greenlet.SpawnC(main, unsafe.Pointer(ccore.BodySleep), 40)
+		c, err := greenlet.SpawnC(main, ccore.BodySleep, 40)
 		if err != nil {
 			return err
 		}

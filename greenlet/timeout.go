@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // A Timeout interrupts the greenlet that started it, after a duration, by
@@ -28,7 +28,7 @@ type Timeout struct {
 	custom error
 	silent bool
 	closed bool
-	timer  hub.Timer
+	timer  sched.Timer
 }
 
 // ErrTimeout matches every *Timeout with errors.Is.
@@ -84,7 +84,7 @@ func (t *Timeout) Start(cur *Greenlet) {
 	if t.custom != nil {
 		err = t.custom
 	}
-	t.timer.SetThrow(cur.Raw(), err)
+	t.timer.SetThrow(&cur.raw, err)
 	t.timer.Start(t.d)
 }
 

@@ -5,7 +5,7 @@ import (
 	"iter"
 	"time"
 
-	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // A Waitable is something WaitObjects and IWait can wait on: a *Greenlet
@@ -57,10 +57,10 @@ type Iter struct {
 	done    []Waitable
 	seen    int
 	want    int
-	timer   hub.Timer // its own: cur's timer is free for cur's other waits
+	timer   sched.Timer // its own: cur's timer is free for cur's other waits
 	timed   bool
 	waiting bool
-	tok     hub.Token
+	tok     sched.Token
 	value   Waitable
 	err     error
 	closed  bool

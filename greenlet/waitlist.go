@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // deque is a FIFO/LIFO ring buffer that grows by doubling and never
@@ -68,7 +68,7 @@ func (d *deque[T]) clear() {
 // or a raw link called in the hub (fn set).
 type waitEntry struct {
 	id   LinkID
-	tok  hub.Token
+	tok  sched.Token
 	fn   func()
 	peek bool // a waiter that wants to be told, not granted (Peek, WaitAvailable)
 	dead bool // removed by its owner; dropped when it reaches an end
@@ -193,7 +193,7 @@ func (l *waitList) compact() {
 
 // retoken updates the wake token of a waiter that was resumed by a stale
 // wake-up and parks again.
-func (l *waitList) retoken(id LinkID, tok hub.Token) {
+func (l *waitList) retoken(id LinkID, tok sched.Token) {
 	if e := l.find(id); e != nil {
 		e.tok = tok
 	}
@@ -203,14 +203,14 @@ func (l *waitList) retoken(id LinkID, tok hub.Token) {
 // hub callback, a raw link is called with its panic reported as a failure
 // of "link of <type> at <address>" (what is the object linked to; its
 // fields are not printed).
-func fire(h *hub.Hub, e *waitEntry, what any) {
+func fire(h *sched.Hub, e *waitEntry, what any) {
 	if e.fn == nil {
 		h.Wake(e.tok)
 		return
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			h.HandleError(fmt.Sprintf("link of %T at %p", what, what), hub.NewPanicError(r))
+			h.HandleError(fmt.Sprintf("link of %T at %p", what, what), sched.NewPanicError(r))
 		}
 	}()
 	e.fn()

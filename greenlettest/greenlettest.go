@@ -28,6 +28,7 @@ import (
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // RealTimeLimit is how much real time a body may take before Check reports
@@ -121,7 +122,8 @@ func check(body func(main *greenlet.Greenlet) error, opts []hub.Option, report f
 	defer states.Delete(h)
 	watchdog := time.AfterFunc(RealTimeLimit, func() {
 		s.fail("the hub still runs after %v of real time: it waits for outside work that never comes, or a busy loop waits for virtual time to pass", RealTimeLimit)
-		h.Post(func() { h.Throw(h.Main(), errStuck) })
+		sh := sched.Of(h)
+		h.Post(func() { sh.Throw(sh.Main(), errStuck) })
 	})
 	defer watchdog.Stop()
 	err = greenlet.RunOn(h, func(main *greenlet.Greenlet) error {

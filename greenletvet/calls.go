@@ -28,11 +28,12 @@ func isGreenletPtr(t types.Type) bool {
 	return isModulePtr(t, "greenlet", "Greenlet")
 }
 
-// isRawPtr reports whether t is *hub.G, the raw greenlet under a
-// *greenlet.Greenlet. The hub may move it into an internal package, so the
+// isRawPtr reports whether t is *sched.G, the raw greenlet under a
+// *greenlet.Greenlet. It lives in the module's internal scheduler package,
+// so only the module's own code (greenlet and its tests) holds one; the
 // package is matched by its name, not its path.
 func isRawPtr(t types.Type) bool {
-	return isModulePtr(t, "hub", "G")
+	return isModulePtr(t, "sched", "G")
 }
 
 // isModulePtr reports whether t is a pointer to the named type pkgName.name
@@ -84,8 +85,8 @@ type greenletCall struct {
 //     last result is an error;
 //   - for the raw layer of the gevent-go module, whose parameter names do
 //     not follow that convention, and only in a call whose last result is
-//     an error (the call blocks): the *hub.G receiver of a method, or else
-//     its only *hub.G parameter.
+//     an error (the call blocks): the *sched.G receiver of a method, or
+//     else its only *sched.G parameter.
 func classifyCall(info *types.Info, call *ast.CallExpr) (greenletCall, bool) {
 	fn, ok := typeutil.Callee(info, call).(*types.Func)
 	if !ok {
@@ -146,7 +147,7 @@ func calleeName(fn *types.Func) string {
 // bodyHandle returns the greenlet handle of a function with signature sig if
 // the function has the shape of a greenlet body: its first parameter is a
 // *greenlet.Greenlet and its last result an error (Func, Run's body, a Link
-// callback, Map's function), or its first parameter is a *hub.G (SpawnRaw).
+// callback, Map's function), or its first parameter is a *sched.G (a raw G's body).
 // A function taking a *Greenlet without returning an error (Rawlink,
 // AddSpawnCallback) is a callback about a greenlet, not a body.
 func bodyHandle(sig *types.Signature) (*types.Var, bool) {

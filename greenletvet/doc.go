@@ -7,12 +7,13 @@
 //
 // It knows the greenlet API by shape, not by name, so it follows renames:
 //
-//   - A greenlet handle is a *greenlet.Greenlet, or the raw *hub.G under it.
+//   - A greenlet handle is a *greenlet.Greenlet, or the raw *sched.G under
+//     it (the module's internal scheduler, which only its own code uses).
 //   - A call takes the calling greenlet in a slot: a *greenlet.Greenlet
 //     parameter named cur or main, in any package (a helper shaped like the
 //     API is used like it); or, in the gevent-go module's raw layer and only
-//     for a callee returning an error, the *hub.G receiver of a method or
-//     else the only *hub.G parameter. A *Greenlet parameter with another
+//     for a callee returning an error, the *sched.G receiver of a method or
+//     else the only *sched.G parameter. A *Greenlet parameter with another
 //     name is a target (the receiver of g.Join, the g of Pool.Add, the src of
 //     Receive) or only names the hub (the on of Spawn), and may be any
 //     greenlet.
@@ -21,7 +22,7 @@
 //   - A greenlet body is a function whose first parameter is a
 //     *greenlet.Greenlet and whose last result is an error (a Func, Run's
 //     body, a Link callback, Map's function, a named function passed as one),
-//     or whose first parameter is a *hub.G (SpawnRaw). That parameter is the
+//     or whose first parameter is a *sched.G (a raw G's body). That parameter is the
 //     body's own greenlet. A function literal of that shape that is called in
 //     place, directly or through the variable holding it, is a helper and runs
 //     as part of the body around it. Function literals without a greenlet
@@ -110,8 +111,9 @@
 //     WriteString when an argument is an *os.File or a value of package net.
 //
 // The hint for I/O is greenlet.Blocking, which runs the call on a goroutine
-// and parks only the greenlet; the function literal given to it (or to
-// (*hub.Hub).Offload) is checked as a goroutine, not as part of the body.
+// and parks only the greenlet; the function literal given to it (or to the
+// module's internal Offload under it) is checked as a goroutine, not as part
+// of the body.
 //
 // A body's call to a function declared in the same package (not itself a
 // body) is reported too when that function, or one of the package it calls,

@@ -31,7 +31,14 @@ func TestIgnore(t *testing.T) {
 // the blocking calls, report nothing.
 func TestStubsClean(t *testing.T) {
 	analysistest.Run(t, analysistest.TestData(), greenletvet.Analyzer,
-		"github.com/gevent-go/gevent/greenlet", "github.com/gevent-go/gevent/hub")
+		"github.com/gevent-go/gevent/greenlet", "github.com/gevent-go/gevent/hub",
+		"github.com/gevent-go/gevent/internal/sched")
+}
+
+// TestRaw covers checks 1 and 3 on the raw G of the module's internal
+// scheduler, which only the module's own code uses.
+func TestRaw(t *testing.T) {
+	analysistest.Run(t, analysistest.TestData(), greenletvet.Analyzer, "github.com/gevent-go/gevent/internal/rawuse")
 }
 
 // TestClean checks that correct code in the shapes users write, the

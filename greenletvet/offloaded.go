@@ -8,10 +8,10 @@ import (
 )
 
 // markOffloaded records the function literals that call hands to the
-// blocking offload (greenlet.Blocking, (*hub.Hub).Offload): they run on a
-// goroutine of their own, so blocking there is what they are for, while a
-// greenlet captured from outside is not running there (as in a go
-// statement). The offload is recognised by package and name, the one place
+// blocking offload (greenlet.Blocking, and (*sched.Hub).Offload under it):
+// they run on a goroutine of their own, so blocking there is what they are
+// for, while a greenlet captured from outside is not running there (as in a
+// go statement). The offload is recognised by package and name, the one place
 // the checks need a function's name: nothing in its signature tells it
 // apart from a callback that runs in the hub.
 func (c *checker) markOffloaded(call *ast.CallExpr) {
@@ -20,7 +20,7 @@ func (c *checker) markOffloaded(call *ast.CallExpr) {
 		return
 	}
 	switch fn.Pkg().Name() + "." + fn.Name() {
-	case "greenlet.Blocking", "hub.Offload":
+	case "greenlet.Blocking", "sched.Offload":
 	default:
 		return
 	}

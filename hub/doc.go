@@ -1,74 +1,66 @@
-// Package hub is the scheduler under gevent-go's greenlets: a Hub runs the
-// greenlets of one OS thread as runtime coroutines (iter.Pull), with a FIFO
-// run-callback queue, timers and wake-ups on a replaceable event loop (a
-// Loop: the core), a Waiter, error handling and a thread-safe Post.
+// Package hub creates and configures the hub under gevent-go's greenlets,
+// and is the door into a running hub from other goroutines.
 //
-// Most programs use package greenlet, which builds gevent's Greenlet API on
-// this one. Use hub directly to choose a core or options (New), to build new
-// blocking primitives (G.Park, Hub.Wake, Token, Waiter, Timer), or to talk to
-// a hub from other goroutines (Post, Ref, Unref).
+// A Hub runs the greenlets of one OS thread as runtime coroutines: one
+// goroutine, locked to its thread while the hub runs, switches between them
+// whenever one blocks (a sleep, a join, a queue, a timeout), and runs the
+// timers, wake-ups and callbacks that make them ready again. Package greenlet
+// is the API for writing greenlets (Spawn, Join, Kill, queues, events,
+// timeouts); greenlet.Run creates a hub with options from this package and
+// runs a body as its main greenlet, and greenlet.RunOn runs one on a hub made
+// by New. Use this package to:
+//
+//   - choose a core and options (New with WithCore, WithVirtualClock,
+//     WithSwitchInterval, WithBlockingLimit, WithErrorHandler, ...);
+//   - hand work to a hub from another goroutine (Post, with Ref and Unref,
+//     and Done to stop waiting once the hub is gone);
+//   - inspect it (Census, RunInfo, WithBlockingReport, WithRunInfoOnSignal);
+//   - decide what happens to failures nobody handled (ErrorHandler);
+//   - run C functions as greenlets on the C core (SpawnC, CGreenlet).
 //
 // # Model
 //
-// Hub.Run locks the calling goroutine to its OS thread, then runs the main
-// body as a coroutine and the scheduler loop around it. Every G (a raw
-// greenlet) is a coroutine switched into by that loop; a G runs until it
-// parks (G.Park), then the loop runs the next ready callback. A handoff from
-// one G to another is two coroutine switches plus a few field writes: no
-// allocation, no channel, no lock. Finished Gs give their coroutine back to
-// the hub, which reuses it for the next G.
-//
-// Each loop turn: run ready callbacks in FIFO order, including those queued
-// meanwhile, for at most the switch interval (5 ms by default; the clock is
-// read every 50 callbacks), then take posts from other goroutines, then poll
-// the Loop (blocking if nothing is ready) and run the timers that fired, then
-// wake idle waiters. A sleep(0) therefore resumes in the same turn, and a
-// sleep(0) loop cannot starve timers. Posts are also taken between callbacks,
-// as they arrive, so that a goroutine waiting for the hub (greenlet.Call) is
-// not held up by a busy turn.
+// Inside one hub nothing runs in parallel: a greenlet runs until it blocks,
+// then the hub runs whatever is ready next, so greenlets share state without
+// locks. Each loop turn runs the ready callbacks in FIFO order for at most
+// the switch interval (DefaultSwitchInterval unless WithSwitchInterval),
+// then takes posts from other goroutines, then polls the core for timers,
+// ready file descriptors (greenlet.WaitRead, package socket) and wake-ups. A sleep(0) therefore resumes in the same turn, and a sleep(0)
+// loop cannot starve timers. Many hubs may run at once on different
+// goroutines; they share nothing.
 //
 // # Outcomes are errors
 //
-// Park returns nil after a Wake, or the error a Throw delivered: kills and
-// timeouts arrive as the error of the blocking call where the G is parked.
-// When the main G is parked and nothing could wake it (no ready callback, no
-// referenced timer, no Ref, no pending Post; signal watchers do not count),
-// its Park returns a *LoopExit and the hub stays usable. A blocking call made
-// inside a hub callback returns ErrBlockingSwitchOut (gevent raises
-// BlockingSwitchOutError there). When Run's body returns, the Gs still alive
-// are stopped: their blocking call returns ErrHubDestroyed.
+// Kills and timeouts arrive as the error of the blocking call where a
+// greenlet is parked. When the main greenlet is parked and nothing could
+// wake it (no ready callback, no referenced timer, no Ref, no pending Post),
+// its blocking call returns a *LoopExit, and the hub stays usable. A
+// blocking call made inside a hub callback returns ErrBlockingSwitchOut.
+// When the main greenlet returns, the greenlets still alive are stopped:
+// their blocking call returns ErrHubDestroyed, an ExitError, so their
+// deferred code runs and nothing is leaked.
 //
 // # Misuse
 //
-// A blocking call names its G, and the hub panics with a "hub: " message
-// (or the caller's prefix, such as "greenlet: ") when that G is not the one
-// it is running. A blocking call made from a goroutine that is not the hub's
-// (a G's body handing its *G to a go statement) panics too, before it reads
-// anything of the hub, so the caller can recover it; other calls from a
-// foreign goroutine, except Post, Ref, Unref, Loop.Wake, Done, RunInfo and
-// CheckForeign, are undefined (go test -race reports them). A body that calls runtime.Goexit (t.FailNow)
-// ends only its G, with ErrGoexit. Once Run has returned, the hub refuses
-// to start or arm anything (see Hub.Destroyed). Bodies must not call
-// runtime.LockOSThread or UnlockOSThread: the runtime requires every switch
-// of a hub's coroutines to see the lock state they were created with.
-//
-// A greenlet that blocks its hub's thread (time.Sleep, a socket read, a Go
-// channel) stops every other greenlet of the hub: WithBlockingReport reports
-// such greenlets, and RunInfo (or WithRunInfoOnSignal) lists what each
-// greenlet is waiting for.
+// Misuse panics with a "hub: " (or "greenlet: ") message before it changes
+// anything. Greenlets belong to their hub's goroutine: a blocking call from
+// another goroutine panics before it reads anything of the hub, and the
+// other methods of a Hub are for its own goroutine except Post, Ref, Unref,
+// Done, Destroyed and RunInfo, which are safe from any goroutine. A greenlet
+// that blocks its hub's thread (time.Sleep, a socket read, a Go channel)
+// stops every other greenlet of the hub; greenlet.Blocking runs such work on
+// another goroutine, and WithBlockingReport reports the greenlets that do it.
 //
 // # Cores
 //
-// A core is a Loop implementation registered by name. This build always has
-// "go", the pure-Go loop: a 4-ary timer heap and a channel wake-up, blocking
-// on a time.Timer when idle. A cgo build adds "c" with one RegisterCore line
-// in a cgo-tagged file; DefaultCore then prefers it. The core is chosen by
-// WithCore, else the GEVENT_CORE environment variable, else DefaultCore. A
-// core that this build lacks is an error from New (no silent fallback): a
-// program that asked for the C core must learn it does not have it.
+// A core is the event loop under a hub. Every build has "go", a pure-Go
+// loop; a cgo build adds "c", a libev loop with C greenlets (SpawnC), and
+// DefaultCore then prefers it. The core is chosen by WithCore, else the
+// GEVENT_CORE environment variable (CoreEnv), else DefaultCore. A core that
+// this build lacks is an error from New, never a silent fallback: a program
+// that asked for the C core must learn it does not have it.
 //
 // WithVirtualClock runs the pure-Go loop on a virtual clock that jumps to the
 // earliest deadline whenever the hub is idle: deterministic tests (package
-// greenlettest) and discrete-event simulation. It is not a core of its own:
-// the C core's libev loop keeps real time, and New refuses the combination.
+// greenlettest) and discrete-event simulation.
 package hub

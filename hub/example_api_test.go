@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
 )
 
@@ -25,15 +26,10 @@ func ExampleCores() {
 // WithCore pins a hub to a core whatever GEVENT_CORE says; the hub reports
 // the core it got.
 func ExampleWithCore() {
-	h, err := hub.New(hub.WithCore("go"))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	err = h.Run(func(main *hub.G) error {
+	err := greenlet.Run(func(main *greenlet.Greenlet) error {
 		fmt.Println("running on", main.Hub().Core())
-		return main.SleepFor(time.Millisecond, "example")
-	})
+		return greenlet.Sleep(main, time.Millisecond)
+	}, hub.WithCore("go"))
 	fmt.Println("Run:", err)
 	// Output:
 	// running on go
@@ -43,13 +39,12 @@ func ExampleWithCore() {
 // A main greenlet parked with nothing that could wake it gets a *LoopExit
 // (ErrLoopExit) instead of hanging, and the hub stays usable afterwards.
 func ExampleLoopExit() {
-	h, _ := hub.New()
-	err := h.Run(func(main *hub.G) error {
-		var w hub.Waiter
-		_, err := w.Get(main) // nobody will ever Switch w
+	err := greenlet.Run(func(main *greenlet.Greenlet) error {
+		never := greenlet.NewEvent(main.Hub())
+		err := never.Wait(main) // nobody will ever Set it
 		var le *hub.LoopExit
 		fmt.Println(errors.Is(err, hub.ErrLoopExit), errors.As(err, &le), le.Parked)
-		fmt.Println("after LoopExit:", main.Yield())
+		fmt.Println("after LoopExit:", greenlet.Sleep(main, 0))
 		return nil
 	})
 	fmt.Println("Run:", err)
@@ -59,19 +54,19 @@ func ExampleLoopExit() {
 	// Run: <nil>
 }
 
-// An ErrorHandler sees each greenlet failure, such as a panic turned into a
-// *PanicError, in place of the printed report.
+// An ErrorHandler sees each greenlet failure nobody looked at, such as a
+// panic turned into a *PanicError, in place of the printed report.
 func ExampleWithErrorHandler() {
-	h, _ := hub.New(hub.WithErrorHandler(func(h *hub.Hub, source any, err error) {
+	handler := func(h *hub.Hub, source any, err error) {
 		var p *hub.PanicError
-		fmt.Println("handler:", source, errors.As(err, &p), p.Value)
-	}))
-	err := h.Run(func(main *hub.G) error {
-		g := &hub.G{Owner: named("worker")}
-		g.Init(h, func(*hub.G) { panic("worker broke") })
-		h.Start(g)
-		return main.Yield()
-	})
+		g, _ := source.(*greenlet.Greenlet)
+		fmt.Println("handler:", g.Name(), errors.As(err, &p), p.Value)
+	}
+	err := greenlet.Run(func(main *greenlet.Greenlet) error {
+		g := greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { panic("worker broke") })
+		g.SetName("worker")
+		return greenlet.Sleep(main, 0)
+	}, hub.WithErrorHandler(handler))
 	fmt.Println("Run:", err)
 	// Output:
 	// handler: worker true worker broke
@@ -101,18 +96,4 @@ func ExampleIsExit() {
 	// true
 	// true
 	// false
-}
-
-// NewPanicError, called where a panic was recovered, keeps the value and
-// unwraps to it when it is an error.
-func ExampleNewPanicError() {
-	cause := errors.New("disk gone")
-	var p *hub.PanicError
-	func() {
-		defer func() { p = hub.NewPanicError(recover()) }()
-		panic(cause)
-	}()
-	fmt.Println(p, errors.Is(p, cause), len(p.Stack) > 0)
-	// Output:
-	// panic: disk gone true true
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
 )
 
@@ -12,7 +13,7 @@ import (
 // clock's, so that it is the same on every run), what failed and the error.
 func ExampleHub_PrintError() {
 	h, _ := hub.New(hub.WithVirtualClock(), hub.WithErrorStream(os.Stdout))
-	_ = h.Run(func(main *hub.G) error {
+	_ = greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
 		h.PrintError("worker", errors.New("bad input"))
 		h.PrintError(nil, errors.New("loop broke")) // nil: the hub itself
 		return nil
@@ -25,20 +26,19 @@ func ExampleHub_PrintError() {
 // WithErrorLogger turns each report into a record of a *slog.Logger; a
 // panic's record carries its stack as the "stack" attribute.
 func ExampleWithErrorLogger() {
-	noTime := func(_ []string, a slog.Attr) slog.Attr {
-		if a.Key == slog.TimeKey || a.Key == "stack" {
-			return slog.Attr{} // dropped here so that the output is the same on every run
+	// The time, the stack and "what" (the greenlet, with its address) are
+	// dropped here so that the output is the same on every run.
+	stable := func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey || a.Key == "stack" || a.Key == "what" {
+			return slog.Attr{}
 		}
 		return a
 	}
-	l := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: noTime}))
-	h, _ := hub.New(hub.WithErrorLogger(l))
-	_ = h.Run(func(main *hub.G) error {
-		g := &hub.G{Owner: named("worker")}
-		g.Init(h, func(*hub.G) { panic("worker broke") })
-		h.Start(g)
-		return main.Yield()
-	})
+	l := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: stable}))
+	_ = greenlet.Run(func(main *greenlet.Greenlet) error {
+		greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { panic("worker broke") })
+		return greenlet.Sleep(main, 0)
+	}, hub.WithErrorLogger(l))
 	// Output:
-	// level=ERROR msg=failed what=worker err="panic: worker broke"
+	// level=ERROR msg=failed err="panic: worker broke"
 }

@@ -4,35 +4,26 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/greenlet"
 )
 
-// RunInfo lists what each greenlet of a hub is doing: here a worker parked
-// in a sleep, and the main G that asked.
+// RunInfo lists what each greenlet of a hub is doing, in launch order: here
+// the main greenlet that asked, and a worker parked in a sleep. (Name is the
+// greenlet's String, which includes its address.)
 func ExampleHub_RunInfo() {
-	h, err := hub.New()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	err = h.Run(func(main *hub.G) error {
-		main.Owner = named("main")
-		worker := &hub.G{Owner: named("worker")}
-		worker.Init(h, func(g *hub.G) {
-			if err := g.SleepFor(time.Hour, "example: sleep"); err != nil {
-				return // stopped when Run ends
-			}
+	err := greenlet.Run(func(main *greenlet.Greenlet) error {
+		greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			return nil, greenlet.Sleep(g, time.Hour) // stopped when Run ends
 		})
-		h.Start(worker)
-		if err := main.Yield(); err != nil { // the worker runs and parks
+		if err := greenlet.Sleep(main, 0); err != nil { // the worker runs and parks
 			return err
 		}
-		info, err := h.RunInfo()
+		info, err := main.Hub().RunInfo()
 		if err != nil {
 			return err
 		}
 		for _, g := range info.Greenlets {
-			line := g.Name + ": " + g.State
+			line := g.State
 			if g.ParkedOn != "" {
 				line += " at " + g.ParkedOn
 			}
@@ -44,6 +35,6 @@ func ExampleHub_RunInfo() {
 		fmt.Println(err)
 	}
 	// Output:
-	// main: running
-	// worker: parked at example: sleep
+	// running
+	// parked at greenlet: Sleep
 }

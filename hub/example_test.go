@@ -1,9 +1,12 @@
 package hub_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
 )
 
@@ -22,14 +25,18 @@ func ExampleNew() {
 // Post is the door into a hub from another goroutine; Ref keeps the main
 // greenlet from LoopExit while the other goroutine works.
 func ExampleHub_Post() {
-	h, _ := hub.New()
-	err := h.Run(func(main *hub.G) error {
-		var w hub.Waiter
+	h, err := hub.New()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	err = greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
+		result := greenlet.NewAsyncResult(h)
 		h.Ref()
 		go func() {
-			_ = h.Post(func() { w.Switch("result from a goroutine"); h.Unref() })
+			_ = h.Post(func() { result.Set("result from a goroutine"); h.Unref() })
 		}()
-		v, err := w.Get(main)
+		v, err := result.Get(main)
 		fmt.Println(v)
 		return err
 	})
@@ -39,30 +46,45 @@ func ExampleHub_Post() {
 	// <nil>
 }
 
-// A Waiter passes one value to one parked G; Park and Wake with a Token are
-// the primitives under it.
-func ExampleWaiter() {
-	h, _ := hub.New()
-	_ = h.Run(func(main *hub.G) error {
-		var w hub.Waiter
-		g := &hub.G{Owner: named("waiter")}
-		g.Init(h, func(g *hub.G) {
-			v, err := w.Get(g)
-			fmt.Println("got", v, err)
-		})
-		h.Start(g)
-		if err := main.Yield(); err != nil { // g runs and parks in Get
-			return err
+// WithBlockingLimit bounds how many functions greenlet.Blocking runs at
+// once; the others wait for a slot, first come first served.
+func ExampleWithBlockingLimit() {
+	err := greenlet.Run(func(main *greenlet.Greenlet) error {
+		for i := range 3 {
+			if _, err := greenlet.Blocking(main, func(ctx context.Context) (int, error) {
+				fmt.Println("call", i)
+				return i, nil
+			}); err != nil {
+				return err
+			}
 		}
-		fmt.Println(w.String())
-		w.Switch(25)
-		return main.Yield()
-	})
+		return nil
+	}, hub.WithBlockingLimit(1))
+	fmt.Println("Run:", err)
+	_, err = hub.New(hub.WithBlockingLimit(0))
+	fmt.Println(err)
 	// Output:
-	// <Waiter greenlet=waiter>
-	// got 25 <nil>
+	// call 0
+	// call 1
+	// call 2
+	// Run: <nil>
+	// hub: blocking limit must be positive, got 0
 }
 
-type named string
-
-func (n named) String() string { return string(n) }
+// Done tells a goroutine that the hub it wanted to post to is gone, so that
+// it stops waiting; Post then returns ErrClosed.
+func ExampleHub_Done() {
+	h, err := hub.New()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := greenlet.RunOn(h, func(main *greenlet.Greenlet) error { return nil }); err != nil {
+		fmt.Println(err)
+		return
+	}
+	<-h.Done()
+	fmt.Println(h.Destroyed(), errors.Is(h.Post(func() {}), hub.ErrClosed))
+	// Output:
+	// true true
+}

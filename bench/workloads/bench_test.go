@@ -36,6 +36,8 @@ func BenchmarkSpawnLater(b *testing.B)     { benchWorkload(b, "spawn_later") }
 func BenchmarkSimTimeouts1e5(b *testing.B) { benchWorkload(b, "sim_timeouts_1e5") }
 func BenchmarkSimTimeouts1e6(b *testing.B) { benchWorkload(b, "sim_timeouts_1e6") }
 func BenchmarkSimBank(b *testing.B)        { benchWorkload(b, "sim_bank") }
+func BenchmarkEcho100(b *testing.B)        { benchWorkload(b, "echo_100") }
+func BenchmarkEcho1000(b *testing.B)       { benchWorkload(b, "echo_1000") }
 
 func benchWorkload(b *testing.B, name string) {
 	w := Lookup(name)

@@ -10,9 +10,9 @@ import (
 )
 
 // C greenlets through the greenlet API: greenlet.SpawnC returns a
-// *greenlet.Greenlet (a small Go greenlet that starts the C greenlet, waits
-// for it and forwards kills), so the workloads read exactly as the Go ones,
-// with Join, JoinAll and Kill.
+// *greenlet.Greenlet backed by the C greenlet itself (no Go greenlet per C
+// greenlet), so the workloads read exactly as the Go ones, with Join, JoinAll
+// and Kill.
 
 func init() {
 	sleep0W.add(CGreenletAPI, oursC(apiCSleep0), "")

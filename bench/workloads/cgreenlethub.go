@@ -5,7 +5,6 @@ package workloads
 import (
 	"fmt"
 	"time"
-	"unsafe"
 
 	"github.com/gevent-go/gevent/cgo"
 	"github.com/gevent-go/gevent/greenlet"
@@ -46,11 +45,12 @@ func oursC(f oursFunc) Func {
 }
 
 // cfn turns a body of the binding into what SpawnC takes.
-func cfn(b cgo.Body) hub.CFunc { return unsafe.Pointer(b) }
+func cfn(b cgo.Body) hub.CFunc { return b }
 
-// waitC waits for c from main and checks that it succeeded.
+// waitC waits for c from main (the running greenlet, which Wait blocks) and
+// checks that it succeeded.
 func waitC(main *greenlet.Greenlet, c *hub.CGreenlet) error {
-	if err := c.Wait(main.Raw()); err != nil {
+	if err := c.Wait(); err != nil {
 		return err
 	}
 	if !c.Successful() {

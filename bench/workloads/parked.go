@@ -102,9 +102,22 @@ func oursParked(main *greenlet.Greenlet, n int) (Metrics, error) {
 	t1 := time.Now()
 	mem1, rss1 := inUse(), rss()
 	for i, g := range gs {
-		if g.Dead() || g.Raw().Pending() {
+		if g.Dead() {
 			return nil, fmt.Errorf("greenlet %d of %d is not parked", i, n)
 		}
+	}
+	info, err := main.Hub().RunInfo()
+	if err != nil {
+		return nil, err
+	}
+	parked := 0
+	for _, g := range info.Greenlets {
+		if g.State == "parked" && !g.Ready {
+			parked++
+		}
+	}
+	if parked != n {
+		return nil, fmt.Errorf("%d of %d greenlets are parked", parked, n)
 	}
 	return parkedMetrics(n, rss0, rss1, mem0, mem1, t0, t1), nil
 }

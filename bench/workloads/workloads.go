@@ -54,10 +54,20 @@ const (
 	// Virtual is our greenlets on the pure-Go core with the virtual clock
 	// (hub.WithVirtualClock): the simulation workloads only.
 	Virtual Impl = "virtual"
+	// Epoll is the echo workloads' floor: a bare single-threaded epoll
+	// loop doing the server's reads and writes with no scheduler.
+	Epoll Impl = "epoll"
+	// Goroutines2 is Goroutines with GOMAXPROCS=2 and no CPU pinning: the
+	// echo workloads' multi-CPU plain-Go server.
+	Goroutines2 Impl = "goroutines-2p"
+	// HubPerCPU is our echo server with one core=go hub per CPU, each with
+	// its own SO_REUSEPORT listener on one port, not pinned: the rival of Goroutines2 in
+	// throughput.
+	HubPerCPU Impl = "hub-per-cpu"
 )
 
 // GoImpls lists the implementations this package can run, in table order.
-var GoImpls = []Impl{IterPull, Goroutines, CoreGo, Virtual, CoreC, CGreenletAPI, CGreenletHub, CGreenlet}
+var GoImpls = []Impl{IterPull, Epoll, Goroutines, Goroutines2, CoreGo, Virtual, CoreC, HubPerCPU, CGreenletAPI, CGreenletHub, CGreenlet}
 
 // noCGreenlets is the default reason a workload has no C greenlet
 // implementation: only what the bodies of cgo/bodies.c can express has one.
@@ -82,6 +92,12 @@ func (i Impl) Label() string {
 		return "C greenlets, bare C hub driven from Go"
 	case Virtual:
 		return "ours, core=go, virtual clock"
+	case Epoll:
+		return "bare epoll loop"
+	case Goroutines2:
+		return "goroutines, GOMAXPROCS=2"
+	case HubPerCPU:
+		return "ours, one hub per CPU"
 	}
 	return string(i)
 }
@@ -132,6 +148,11 @@ type Workload struct {
 	// with: "" for real gevent (bench/gevent_bench.py), "simpy" for SimPy
 	// (bench/simpy_bench.py).
 	Python string
+	// PythonServer is true when the Python implementation is a server that
+	// this package's client drives: the command runs its row as a Go
+	// child with the implementation GeventImpl, telling it where Python
+	// and the script are (EnvPython, EnvGeventScript).
+	PythonServer bool
 
 	impls  map[Impl]Func
 	na     map[Impl]string
@@ -192,7 +213,9 @@ func register(w *Workload) *Workload {
 			w.na[impl] = noCGreenlets
 		}
 	}
-	w.hide(Virtual) // until the workload registers it
+	for _, impl := range []Impl{Virtual, Epoll, Goroutines2, HubPerCPU} {
+		w.hide(impl) // until the workload registers it
+	}
 	registry[w.Name] = w
 	order = append(order, w.Name)
 	return w
@@ -226,7 +249,7 @@ func Lookup(name string) *Workload { return registry[name] }
 var tableOrder = []string{
 	"switch", "sleep0", "spawn_join", "spawn_joinall", "parked", "event_wakeall", "timeout_cancel",
 	"timeout_fire", "sleep_1ms", "kill_parked", "event_handoff", "queue_handoff", "spawn_later",
-	"offload", "sim_timeouts_1e5", "sim_timeouts_1e6", "sim_bank",
+	"offload", "sim_timeouts_1e5", "sim_timeouts_1e6", "sim_bank", "echo_100", "echo_1000",
 }
 
 func sortedOrder() []string {

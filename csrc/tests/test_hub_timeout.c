@@ -49,7 +49,7 @@ static void test_timeout_fires_with_identity(void **state)
 	assert_int_equal(c.rc, GEV_HUB_ETIMEOUT);
 	assert_ptr_equal(c.fired, &c.outer);
 	assert_false(c.outer_pending);
-	assert_true(c.took >= 0.009 && c.took < 1.0);
+	assert_true(c.took >= 0.009 && c.took < 10.0);
 }
 
 static int body_cancel(gev_hub *h, void *arg, void **value)

@@ -128,11 +128,9 @@ static void test_host_and_c_sleepers_in_deadline_order(void **state)
 	assert_string_equal(trace_buf, "C10 H40 C70 H100");
 }
 
-static void timer_at(gev_hub *h, uint64_t id, double deadline)
+static void timer_at(gev_hub *h, uint64_t id, int64_t deadline_ns)
 {
-	gev_hub_cmd *c = push(h, GEV_HUB_CMD_TIMER_START, id);
-	c->code = GEV_HUB_TIMER_AT;
-	c->seconds = deadline;
+	push(h, GEV_HUB_CMD_TIMER_AT, id)->deadline = deadline_ns;
 }
 
 /* Absolute deadlines 1 ns apart, one per turn, with time spent between the turns: they fire
@@ -145,12 +143,12 @@ static void test_host_timer_absolute_deadlines_exact_order(void **state)
 	gev_hub *h = *state;
 	enum { K = 64 };
 	gev_hub_now_update(h);
-	double d0 = gev_hub_timer_now(h) + 0.005;
-	assert_true(fabs(d0 - 0.005 - mono()) < 0.5); /* the timer clock is CLOCK_MONOTONIC */
+	int64_t d0 = (int64_t)(gev_hub_timer_now(h) * 1e9) + 5000000;
+	assert_true(fabs((double)d0 / 1e9 - 0.005 - mono()) < 5.0); /* the timer clock is CLOCK_MONOTONIC */
 	int got = 0;
 	for (int k = 0; k < K || got < K; k++) {
 		if (k < K) {
-			timer_at(h, (uint64_t)k, d0 + k * 1e-9);
+			timer_at(h, (uint64_t)k, d0 + k);
 			double spin = mono() + 20e-6;
 			while (mono() < spin)
 				;
@@ -162,16 +160,16 @@ static void test_host_timer_absolute_deadlines_exact_order(void **state)
 			gev_hub_event e = gev_hub_host_of(h)->events[j];
 			assert_int_equal(e.kind, GEV_HUB_EV_TIMER);
 			assert_int_equal(e.id, got);
-			assert_true(now >= d0 + (double)e.id * 1e-9);
+			assert_true(now >= (double)(d0 + (int64_t)e.id) / 1e9);
 			got++;
 		}
 	}
-	/* A past deadline fires at the turn's own ev_run; bad ones are refused. */
-	timer_at(h, 1, gev_hub_timer_now(h) - 1.0);
-	timer_at(h, 2, -1e300);
-	timer_at(h, 3, NAN);
-	timer_at(h, 4, INFINITY);
-	push(h, GEV_HUB_CMD_TIMER_START, 5)->code = 2; /* an unknown flag */
+	/* Past deadlines fire at the turn's own ev_run; bad commands are refused. */
+	timer_at(h, 1, (int64_t)(gev_hub_timer_now(h) * 1e9) - 1000000000);
+	timer_at(h, 2, INT64_MIN);
+	push(h, GEV_HUB_CMD_TIMER_AT, 3)->repeat = NAN;
+	push(h, GEV_HUB_CMD_TIMER_AT, 4)->code = 1; /* an unused field set */
+	push(h, GEV_HUB_CMD_TIMER_START, 5)->code = 1;
 	int n = gev_hub_turn(h, 0);
 	assert_int_equal(n, 5);
 	gev_hub_event *ev = gev_hub_host_of(h)->events;
@@ -248,6 +246,24 @@ static void test_host_io(void **state)
 	assert_int_equal((uintptr_t)host->events[1].value, GEV_HUB_CMD_IO_START);
 	close(p[0]);
 	close(p[1]);
+	/* an fd that is not open: refused with EBADF (libev would abort in epoll_ctl) */
+	c = push(h, GEV_HUB_CMD_IO_START, 14);
+	c->code = p[0];
+	c->events = EV_READ;
+	assert_int_equal(gev_hub_turn(h, 0), 1);
+	assert_int_equal(host->events[0].kind, GEV_HUB_EV_CMD_ERROR);
+	assert_int_equal(host->events[0].id, 14);
+	assert_int_equal(host->events[0].status, GEV_HUB_EBADF);
+	/* a blocking turn with a refusal to report returns it at once, not at the next
+	 * wake-up (here a timer an hour away) */
+	timer_start(h, 15, 3600, 0);
+	c = push(h, GEV_HUB_CMD_IO_START, 16);
+	c->code = -1;
+	c->events = EV_READ;
+	assert_int_equal(gev_hub_turn(h, GEV_HUB_FOREVER), 1);
+	assert_int_equal(host->events[0].id, 16);
+	push(h, GEV_HUB_CMD_TIMER_STOP, 15);
+	assert_int_equal(gev_hub_turn(h, 0), 0);
 }
 
 static int body_value(gev_hub *h, void *arg, void **value)
@@ -279,6 +295,9 @@ static void test_host_spawn_kill_done(void **state)
 	push(h, GEV_HUB_CMD_KILL, 101); /* killed before start: never runs */
 	c = push(h, GEV_HUB_CMD_SPAWN, 102);
 	c->fn = body_sleep_then_value;
+	c = push(h, GEV_HUB_CMD_SPAWN, 103);
+	c->fn = body_value;
+	c->op = GEV_HUB_CMD_NOP; /* withdrawn by the host: nothing happens, no event */
 	c = push(h, 77, 5); /* bad op */
 	int n = gev_hub_turn(h, 0);
 	assert_int_equal(n, 4);
@@ -484,11 +503,11 @@ static void test_interrupt_and_max_wait(void **state)
 	double t0 = mono();
 	assert_int_equal(gev_hub_turn(h, 0.02), 0);
 	double dt = mono() - t0;
-	assert_true(dt >= 0.015 && dt < 1.0);
+	assert_true(dt >= 0.015 && dt < 5.0);
 	/* 0 never blocks */
 	t0 = mono();
 	assert_int_equal(gev_hub_turn(h, 0), 0);
-	assert_true(mono() - t0 < 0.5);
+	assert_true(mono() - t0 < 5.0);
 	/* another thread wakes a turn that would block for 10 s */
 	pthread_t t;
 	pthread_create(&t, NULL, interrupt_thread, h);

@@ -153,6 +153,8 @@ var workloadNotes = map[string][]string{
 	"event_handoff":    {"goroutines: a mutex+channel Event."},
 	"queue_handoff":    {"goroutines: channels with room for 1,024 items (gevent's Queue() is unbounded)."},
 	"offload":          {"goroutines: a channel round trip to a plain goroutine, the floor of any offload. gevent: `get_hub().threadpool.apply(f)`. Ours: greenlet.Blocking; back to back, so the hub's spin and the polling worker take every result."},
+	"echo_100":         echoNotes,
+	"echo_1000":        echoNotes,
 	"sim_timeouts_1e5": simNotes,
 	"sim_timeouts_1e6": simNotes,
 	"sim_bank": {
@@ -160,6 +162,13 @@ var workloadNotes = map[string][]string{
 		"bare iter.Pull (the floor): a coroutine per customer on a bare engine: a deadline heap, a FIFO ready list and a FIFO queue at the counters; it gives the virtual clock's counts to the nanosecond. reneged-% and wait-units check that the rows run the same model: SimPy draws from Python's random stream, and ours, core=go runs with near-zero delays, so its figures differ.",
 	},
 	"spawn_later": {"goroutines: time.AfterFunc. total-ms: until the last one ran (ideal ≈ the largest delay, ~100 ms); overshoot-ms: total − largest delay; late-ms: fired − due, per timer.", "C greenlets, bare C hub: spawn commands with a start delay; the lateness is read when the end reaches Go, after the turn."},
+}
+
+// echoNotes explain the echo workloads.
+var echoNotes = []string{
+	"One load client (Go, GOMAXPROCS=1, pinned to one CPU) for every server: N requests spread evenly over the connections, all connections at once, each writing a 64-byte request and reading its 64-byte echo before the next; a tenth of that as an untimed warm-up first. The server is a separate process, pinned to the other CPU unless its row says it uses both; every server reads up to 4 KiB at a time and writes back what it read, with TCP_NODELAY.",
+	"server-cpu-us/req: the server process's CPU time, user + system over all its threads (the scheduler's nanosecond count, /proc/<pid>/task/*/schedstat), over the timed requests, ÷ requests. The client saturates first on two CPUs, so req/s and the latencies (p50-us, p99-us: one request's round trip as the client sees it) say more about the client than the server; client-cpu-us/req and server-busy-% (server CPU ÷ wall time) show how loaded each side was.",
+	"bare epoll loop (the floor): Go with golang.org/x/sys/unix, GOMAXPROCS=1, one thread in a level-triggered epoll loop, read and write as raw system calls: no scheduler at all. goroutines + channels/context: plain Go, package net, one goroutine per connection, GOMAXPROCS=1. gevent: gevent.server.StreamServer, a greenlet per connection (bench/gevent_bench.py echo_server). ours, core=go / core=c: one hub, GOMAXPROCS=1, a socket.StreamServer (a greenlet per connection) whose handler reads into a 4 KiB buffer and writes back. ours, one hub per CPU: a core=go hub per CPU on its own thread, each with its own SO_REUSEPORT listener on the same port (socket.ReusePort), the kernel spreading the connections; GOMAXPROCS=2 and not pinned, like goroutines, GOMAXPROCS=2.",
 }
 
 // simNotes explain the timeouts workloads.

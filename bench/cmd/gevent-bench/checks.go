@@ -85,7 +85,8 @@ func budgetChecks(cases []*report.Case, csrc csrcResult) []report.Check {
 		flatCheck(cases, "core=go"),
 		flatCheck(cases, "core=c"),
 	)
-	return append(out, simChecks(cases)...)
+	out = append(out, simChecks(cases)...)
+	return append(out, echoChecks(cases)...)
 }
 
 // simChecks evaluates the simulation goals on every simulation case run:

@@ -35,9 +35,12 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/gevent-go/gevent/bench/workloads"
 )
 
 func main() {
+	workloads.ServeEchoIfAsked() // a sample's echo server is this binary re-executed
 	var cfg config
 	flag.BoolVar(&cfg.quick, "quick", false, "small sizes, 2 samples per row: proves the command works, measures nothing reliable")
 	flag.IntVar(&cfg.reps, "reps", 0, "samples per row (default 7, or 2 with -quick)")

@@ -243,14 +243,14 @@ func render(in renderInput) string {
 	ours := []string{"core=go", "core=c", "cgreenlet-api"}
 	if in.cfg.quick {
 		b.WriteString("## Ours vs real gevent\n\n")
-		b.WriteString(report.VsGevent(in.cases, ours, geventImpl, 0))
+		b.WriteString(report.VsGevent(withoutEcho(in.cases), ours, geventImpl, 0))
 		if in.needSimpy {
 			b.WriteString("\n## Simulation: ours and the floor vs SimPy\n\n")
 			b.WriteString(report.VsPython(in.cases, simOurs, simpyImpl, "SimPy", 0))
 		}
 	} else {
 		fmt.Fprintf(&b, "## Ours vs real gevent (the project's target: at least %dx faster on every workload)\n\n", geventTarget)
-		b.WriteString(report.VsGevent(in.cases, ours, geventImpl, geventTarget))
+		b.WriteString(report.VsGevent(withoutEcho(in.cases), ours, geventImpl, geventTarget))
 		if in.needSimpy {
 			b.WriteString("\n## Simulation: ours and the floor vs SimPy (the goal: never slower than SimPy)\n\n")
 			b.WriteString(report.VsPython(in.cases, simOurs, simpyImpl, "SimPy", 1))
@@ -264,6 +264,11 @@ func render(in renderInput) string {
 			b.WriteString("\nOther processes slow the implementations unevenly (see the load line at the top of both reports): " +
 				"a flag from a loaded run asks for a re-run before it means a regression.\n")
 		}
+	}
+
+	if s := echoSection(in.cases); s != "" {
+		b.WriteString("\n## Echo server: CPU per request against the floor\n\n")
+		b.WriteString(s)
 	}
 
 	if series := scalingSeries(in.cases); len(series) > 0 {
@@ -380,10 +385,11 @@ var implementationsLegend = strings.Join([]string{
 	"- **bare iter.Pull** (`iterpull`): runtime coroutines with no scheduler, the floor under a Go greenlet, which is an iter.Pull coroutine plus the hub's scheduling.",
 	"- **goroutines + channels/context** (`goroutines`): the idiomatic Go way to write the same thing.",
 	"- **ours, core=go / core=c** (`core=go`, `core=c`): package greenlet on a hub whose loop is the pure-Go one / the C one (libev through cgo, one cgo call per hub turn).",
-	"- **C greenlets, greenlet.SpawnC (core=c)** (`cgreenlet-api`): C functions (cgo/bodies.c: yield n times, park, sleep n ms) on C stacks in a core=c hub, through the greenlet API: each is represented by a small Go greenlet, so the main greenlet uses Join, JoinAll and Kill as for Go greenlets.",
+	"- **C greenlets, greenlet.SpawnC (core=c)** (`cgreenlet-api`): C functions (cgo/bodies.c: yield n times, park, sleep n ms) on C stacks in a core=c hub, through the greenlet API: each is a *greenlet.Greenlet backed by the C greenlet itself, so the main greenlet uses Join, JoinAll and Kill as for Go greenlets.",
 	"- **C greenlets, Hub.SpawnC (core=c)** (`cgreenlet-hub`): the same bodies through the hub's own API (Hub.SpawnC, CGreenlet.Wait and Kill), with no Go greenlet per C greenlet.",
 	"- **C greenlets, bare C hub driven from Go** (`cgreenlet`): the same bodies in a C hub (package cgo) with no Go hub: Go pushes commands and runs one turn, one cgo call, at a time. The floor under the two rows above.",
 	"- **ours, core=go, virtual clock** (`virtual`): the simulation workloads on a core=go hub with hub.WithVirtualClock: time stands still while anything can run and jumps to the earliest deadline when nothing can.",
+	"- **bare epoll loop** (`epoll`), **goroutines, GOMAXPROCS=2** (`goroutines-2p`), **ours, one hub per CPU** (`hub-per-cpu`): the echo workloads' floor and multi-CPU servers (see their notes).",
 	"- **csrc rows**: the C perf programs' own numbers, measured from C (`make -C csrc bench`).",
 	"- **gevent** (`gevent`): Debian's python3-gevent running bench/gevent_bench.py.",
 	"- **SimPy** (`simpy`): Debian's python3-simpy3 running bench/simpy_bench.py, the rival of the simulation workloads (sim_*), whose baseline, the floor, is a bare iter.Pull row: N coroutines resumed in deadline order from a typed binary heap, no hub.",

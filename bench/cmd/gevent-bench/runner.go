@@ -78,7 +78,13 @@ func (r *runner) runOne(j job, rep int) sample {
 	ctx, cancel := context.WithTimeout(context.Background(), sampleTimeout)
 	defer cancel()
 	n := strconv.Itoa(j.size)
-	if py, ok := r.py[j.impl]; ok {
+	if py, ok := r.py[j.impl]; ok && j.w.PythonServer {
+		// Our load client drives the Python server: a Go child runs the
+		// row and starts the script's server itself.
+		cmd = exec.CommandContext(ctx, r.self, "-child", j.w.Name, "-impl", j.impl, "-n", n)
+		cmd.Env = append(withoutEnv(withoutEnv(os.Environ(), workloads.EnvPython), workloads.EnvGeventScript),
+			workloads.EnvPython+"="+py.python, workloads.EnvGeventScript+"="+py.script)
+	} else if ok {
 		cmd = exec.CommandContext(ctx, py.python, py.script, j.w.Name, n)
 		cmd.Env = withoutEnv(os.Environ(), "PYTHONPATH")
 	} else {

@@ -115,29 +115,6 @@ func useHelper(main *greenlet.Greenlet) {
 	})
 }
 
-func raw(main *greenlet.Greenlet, w *hub.Waiter) {
-	greenlet.SpawnRaw(main, func(g *hub.G) {
-		if err := g.Park(); err != nil {
-			return
-		}
-		if err := main.Raw().Park(); err != nil { // not an identifier: not judged
-			return
-		}
-		if _, err := w.Get(g); err != nil {
-			return
-		}
-		outer := g
-		greenlet.SpawnRaw(main, func(g2 *hub.G) {
-			if err := outer.Yield(); err != nil { // want `\(\*G\).Yield is passed outer, a greenlet captured from outside this body, as the current greenlet; pass its own greenlet g2`
-				return
-			}
-			if _, err := w.Get(outer); err != nil { // want `\(\*Waiter\).Get is passed outer`
-				return
-			}
-		})
-	})
-}
-
 func goroutine(main *greenlet.Greenlet, q *greenlet.Queue[int], h *hub.Hub) {
 	greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 		go func() {

@@ -31,7 +31,6 @@ func bodies(main *greenlet.Greenlet, q *greenlet.Queue[int]) {
 func helper(cur *greenlet.Greenlet, g *greenlet.Greenlet) {
 	g.Join(cur)                              // want `the error of \(\*Greenlet\).Join is discarded`
 	g.Kill(cur, nil, true, greenlet.Forever) // want `the error of \(\*Greenlet\).Kill is discarded`
-	g.Raw().Park()                           // want `the error of \(\*G\).Park is discarded`
 }
 
 func notBlocking(main *greenlet.Greenlet, q *greenlet.Queue[int], h *hub.Hub) {
@@ -41,8 +40,7 @@ func notBlocking(main *greenlet.Greenlet, q *greenlet.Queue[int], h *hub.Hub) {
 	_ = h.Post(func() {})
 	// defer and go discard by construction.
 	defer main.Join(main)
-	go main.Join(main) // want `is started on a goroutine`
-	h.Throw(nil, nil)
+	go main.Join(main)                   // want `is started on a goroutine`
 	greenlet.IWait(main, nil).Next(main) // no error result: not a blocking call
 }
 

@@ -101,12 +101,6 @@ func named(g *greenlet.Greenlet) error {
 	return nil
 }
 
-func rawBody(main *greenlet.Greenlet, ch chan int) {
-	greenlet.SpawnRaw(main, func(g *hub.G) {
-		<-ch // want `channel receive blocks`
-	})
-}
-
 func closure(main *greenlet.Greenlet, t *greenlet.Timeout, mu *sync.Mutex) {
 	greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 		return nil, t.Do(g, func() error {

@@ -16,14 +16,13 @@ type Greenlet struct{}
 
 type Func func(g *Greenlet) (any, error)
 
-func Run(body func(main *Greenlet) error) error       { return nil }
-func Spawn(on *Greenlet, fn Func) *Greenlet           { return nil }
-func SpawnRaw(on *Greenlet, fn func(g *hub.G)) *hub.G { return nil }
-func Sleep(cur *Greenlet, d time.Duration) error      { return nil }
-func Shutdown(main *Greenlet) error                   { return nil }
-func Kill(g *Greenlet, err error)                     {}
-func Current(h *hub.Hub) *Greenlet                    { return nil }
-func AddSpawnCallback(fn func(*Greenlet))             {}
+func Run(body func(main *Greenlet) error) error  { return nil }
+func Spawn(on *Greenlet, fn Func) *Greenlet      { return nil }
+func Sleep(cur *Greenlet, d time.Duration) error { return nil }
+func Shutdown(main *Greenlet) error              { return nil }
+func Kill(g *Greenlet, err error)                {}
+func Current(h *hub.Hub) *Greenlet               { return nil }
+func AddSpawnCallback(fn func(*Greenlet))        {}
 func Blocking[T any](cur *Greenlet, fn func(ctx context.Context) (T, error)) (T, error) {
 	return fn(context.Background())
 }
@@ -40,7 +39,6 @@ func (g *Greenlet) Kill(cur *Greenlet, err error, block bool, t time.Duration) e
 func (g *Greenlet) Err() error                                                       { return nil }
 func (g *Greenlet) Link(fn func(cur, src *Greenlet) error)                           {}
 func (g *Greenlet) Rawlink(fn func(src *Greenlet))                                   {}
-func (g *Greenlet) Raw() *hub.G                                                      { return nil }
 
 type Queue[T any] struct{}
 

@@ -1,0 +1,343 @@
+//go:build cgo && !purego
+
+package sched
+
+import (
+	"fmt"
+
+	ccore "github.com/gevent-go/gevent/cgo"
+)
+
+var _ = [1]struct{}{}[CExit-ccore.Exit] // CExit is GEV_HUB_EXIT
+
+func init() { cStrerror = ccore.Name }
+
+// cGreenlets is the C core's second job beside its Loop (cLoop): the registry
+// of the C greenlets spawned from Go. It gives them ids, keeps the live ones
+// by id until the C hub reports their end, holds the hub Ref that stands for
+// the C side's progress, and notifies their waiters and links. The hub reaches
+// it through Hub.cgs (nil on other cores); the loop reaches it through
+// cLoop.reg, to hand it the ends that a turn reports.
+type cGreenlets struct {
+	h    *Hub
+	l    *cLoop
+	live map[uint64]*CGreenlet // nil until the first SpawnC
+	last uint64                // the last id given
+	ref  bool                  // holds a hub Ref for the C side's progress (holdRef)
+
+	// The ended C greenlets with a stand-in (SpawnCFor) whose onEnd has not
+	// run, from ended[next] on: one hub callback (runEnded, queued while
+	// endQueued) runs them all, so that the many ends of one turn cost one
+	// callback, not one each.
+	ended     []*CGreenlet
+	next      int
+	endQueued bool
+}
+
+// attach makes the hub know its C greenlet registry (called by New).
+func (l *cLoop) attach(h *Hub) {
+	l.reg = &cGreenlets{h: h, l: l}
+	h.cgs = l.reg
+}
+
+// SpawnC starts fn(arg) as a C greenlet of h: a SPAWN command written into
+// the C hub's command array (no cgo call), applied at the next loop turn,
+// where the body starts after the C greenlets already ready. arg is an
+// integer for the body (a runtime/cgo.Handle, an index, a C pointer); it must
+// not be a Go pointer.
+//
+// A C greenlet keeps the hub alive while it can make progress (it is ready,
+// or sleeping, or waiting on a timer or fd), so a main greenlet waiting for it
+// does not get LoopExit; one parked for good (waiting for a kill) does not,
+// exactly like a parked Go greenlet. When the hub shuts down, C greenlets
+// still alive are dropped with the C hub (their stacks without unwinding) and
+// report ErrHubDestroyed.
+//
+// Call it from the hub's goroutine (a G or a callback of h). It fails if h
+// does not run on the C core, or fn is nil.
+func (h *Hub) SpawnC(fn CFunc, arg uintptr) (*CGreenlet, error) {
+	c := &CGreenlet{}
+	if err := h.spawnC(c, nil, nil, fn, arg); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// SpawnCFor is SpawnC for a layer that represents a C greenlet by a G of its
+// own (package greenlet backs a *Greenlet by one). c is the caller's zero
+// CGreenlet, so that it can share the caller's allocation; stand is a G of h,
+// initialised and never started, that stands for c from now on: it counts as
+// launched and alive until c ends and as dead from then on, and it never
+// runs, so a Throw or Wake to it does nothing (the layer forwards kills with
+// Kill or Withdraw). When c ends, onEnd(stand) runs as a hub callback, before
+// c's waiters and links are notified. When the hub shuts down before c ends,
+// onEnd runs at once, with c.Err() ErrHubDestroyed, and must queue nothing:
+// the hub is gone. After Withdraw, onEnd does not run: its caller has the end
+// in hand.
+//
+// It fails as SpawnC does; misuse (a nil c, stand or onEnd, a stand of
+// another hub or one already started) panics before anything has changed.
+func (h *Hub) SpawnCFor(c *CGreenlet, stand *G, onEnd func(stand *G), fn CFunc, arg uintptr) error {
+	if c == nil || stand == nil || onEnd == nil {
+		panic("hub: SpawnCFor with a nil CGreenlet, G or end function")
+	}
+	if stand.h != h || stand.state != gNew || c.h != nil {
+		panic("hub: SpawnCFor needs a zero CGreenlet and an initialised, never started G of the same hub")
+	}
+	return h.spawnC(c, stand, onEnd, fn, arg)
+}
+
+func (h *Hub) spawnC(c *CGreenlet, stand *G, onEnd func(*G), fn CFunc, arg uintptr) error {
+	r := h.cgs
+	if r == nil {
+		return fmt.Errorf("hub: SpawnC: C greenlets need the C core; this hub runs core %q", h.core)
+	}
+	if fn == nil {
+		return fmt.Errorf("hub: SpawnC: nil C function")
+	}
+	if h.closed.Load() {
+		return ErrClosed
+	}
+	if r.live == nil {
+		// The first C greenlet: the C hub learns the Go hub's switch
+		// interval, which bounds its drains of C greenlets too.
+		if err := r.l.c.SetSwitchInterval(float64(h.interval) / 1e9); err != nil {
+			return fmt.Errorf("hub: SpawnC: %w", err)
+		}
+		r.live = map[uint64]*CGreenlet{}
+	}
+	r.last++
+	c.h, c.id, c.fn, c.stand, c.onEnd = h, r.last, fn, stand, onEnd
+	r.live[c.id] = c
+	l := r.l
+	cmd := l.push()
+	cmd.Op, cmd.ID, cmd.Fn, cmd.Arg = ccore.OpSpawn, c.id, fn, arg
+	c.spawnTurn, c.spawnCmd = l.c.Turns(), int32(len(l.c.Cmds())-1)
+	if stand != nil {
+		stand.state = gStandIn
+	}
+	l.cmdsGreenlets = true
+	r.holdRef(true)
+	return nil
+}
+
+// Kill delivers code to the C greenlet at the blocking call where it is
+// parked (or its next one), as the return value of that call; 0 means CExit
+// (gevent's GreenletExit). A C greenlet that has not started yet dies without
+// running. Killing a dead C greenlet does nothing. It does not wait: use
+// Wait for that. No cgo call: a KILL command applied at the next loop turn.
+func (c *CGreenlet) Kill(code int32) {
+	if c.dead {
+		return
+	}
+	l := c.h.cgs.l
+	cmd := l.push()
+	cmd.Op, cmd.ID, cmd.Code = ccore.OpKill, c.id, code
+	l.cmdsGreenlets = true
+	c.h.cgs.holdRef(true)
+}
+
+// Withdraw cancels c's spawn if no loop turn has applied it yet, which makes
+// a kill before start exact: the body never runs, the C hub never hears of c,
+// and c is dead at once with status CExit; its waiters and links are
+// notified as for any end (a G standing for it is dead, and the onEnd of
+// SpawnCFor does not run). It reports whether it did; once the spawn is
+// applied, use Kill (the C hub then ends a greenlet that has not run yet
+// without running it, at the next turn).
+func (c *CGreenlet) Withdraw() bool {
+	if c.dead {
+		return false
+	}
+	r := c.h.cgs
+	l := r.l
+	if l.c.Turns() != c.spawnTurn {
+		return false
+	}
+	cmds := l.c.Cmds()
+	if i := int(c.spawnCmd); i == len(cmds)-1 {
+		l.c.SetNCmds(i) // the usual spawn+kill: forget the command
+	} else {
+		cmds[c.spawnCmd].Op = ccore.OpNop
+	}
+	delete(r.live, c.id)
+	c.onEnd = nil
+	r.end(c, CExit, 0, false)
+	return true
+}
+
+// Wait parks g, the G now running, until c has ended, and returns nil; or
+// returns the error delivered to g meanwhile (a kill, a timeout), with c
+// still running. A dead c returns nil at once.
+func (c *CGreenlet) Wait(g *G) error {
+	if c.dead {
+		return nil
+	}
+	if err := g.Check("CGreenlet.Wait"); err != nil {
+		return err
+	}
+	for !c.dead {
+		tok := g.Token()
+		c.notify = append(c.notify, cwait{tok: tok})
+		if err := g.Park(); err != nil {
+			c.forget(tok)
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *CGreenlet) forget(tok Token) {
+	for i, w := range c.notify {
+		if w.fn == nil && w.tok == tok {
+			c.notify = append(c.notify[:i], c.notify[i+1:]...)
+			return
+		}
+	}
+}
+
+// Link makes fn run in the hub (as a callback: it must not block) once c has
+// ended. Links and waiting Gs are notified in the order they were added
+// (FIFO, as gevent's rawlinks). Linking a dead C greenlet schedules fn.
+func (c *CGreenlet) Link(fn func(*CGreenlet)) {
+	if fn == nil {
+		panic("hub: CGreenlet.Link of a nil function")
+	}
+	if c.dead {
+		c.h.RunCallback(func() { fn(c) })
+		return
+	}
+	c.notify = append(c.notify, cwait{fn: fn})
+}
+
+// done records the end of C greenlet id, reported by a turn, and wakes its
+// waiters and links (through the run-callback queue, FIFO).
+func (r *cGreenlets) done(id uint64, status int32, value uintptr) {
+	c := r.live[id]
+	if c == nil {
+		panic(fmt.Sprintf("hub: C greenlet %d ended but this hub does not know it", id))
+	}
+	delete(r.live, id)
+	r.end(c, status, value, false)
+}
+
+func (r *cGreenlets) end(c *CGreenlet, status int32, value uintptr, gone bool) {
+	c.dead, c.status, c.value, c.gone = true, status, value, gone
+	h := r.h
+	ws := c.notify
+	c.notify = nil
+	if gone || h.destroying {
+		// The hub is shutting down (a flush of the command array during
+		// its last cancels can still end C greenlets): nobody is left to
+		// run, and nothing may be queued after its final clear.
+		if c.stand != nil {
+			c.stand.state = gDead
+			if c.onEnd != nil {
+				c.onEnd(c.stand)
+			}
+		}
+		return
+	}
+	if c.stand != nil {
+		if c.onEnd != nil {
+			// The stand-in dies when its layer learns of the end, so that
+			// it never looks dead before that layer has the outcome.
+			r.ended = append(r.ended, c)
+			if !r.endQueued {
+				r.endQueued = true
+				h.RunCallbackArg(runEnded, r)
+			}
+		} else {
+			c.stand.state = gDead
+		}
+	}
+	for _, w := range ws {
+		if w.fn == nil {
+			h.Wake(w.tok)
+		} else {
+			fn := w.fn
+			h.RunCallback(func() { fn(c) })
+		}
+	}
+}
+
+// runEnded runs the onEnd of the ended C greenlets with a stand-in G
+// (SpawnCFor), in the order they ended, also those that end meanwhile.
+func runEnded(a any) {
+	r := a.(*cGreenlets)
+	defer r.endedDone()
+	for r.next < len(r.ended) {
+		c := r.ended[r.next]
+		r.ended[r.next] = nil
+		r.next++
+		c.stand.state = gDead
+		c.onEnd(c.stand)
+	}
+}
+
+// endedDone resets the list of ends once runEnded has run them; after a
+// panic in an onEnd, the rest run in a callback of their own.
+func (r *cGreenlets) endedDone() {
+	if r.next < len(r.ended) && !r.h.destroying {
+		r.h.RunCallbackArg(runEnded, r)
+		return
+	}
+	r.ended, r.next, r.endQueued = r.ended[:0], 0, false
+}
+
+// drop marks every C greenlet still alive as gone, when the hub shuts down
+// and the C hub drops them.
+func (r *cGreenlets) drop() {
+	for id, c := range r.live {
+		delete(r.live, id)
+		r.end(c, CExit, 0, true)
+	}
+	// Ends whose callback the shutdown cleared: their layer learns that the
+	// hub went first, as for the C greenlets it drops.
+	for _, c := range r.ended[r.next:] {
+		c.gone = true
+		c.stand.state = gDead
+		c.onEnd(c.stand)
+	}
+	r.ended, r.next, r.endQueued = nil, 0, false
+	r.holdRef(false)
+}
+
+// holdRef takes or drops the one hub Ref that stands for "the C side can
+// still make progress on its own": commands for C greenlets not yet applied,
+// C greenlets ready to run, or C timers and fd waits armed for them. C
+// greenlets merely parked (waiting for each other, or for a kill from Go)
+// hold none, so a main greenlet that waits for such a one gets LoopExit, as
+// it would waiting for a parked Go greenlet.
+func (r *cGreenlets) holdRef(on bool) {
+	if on == r.ref {
+		return
+	}
+	r.ref = on
+	if on {
+		r.h.refs.Add(1)
+	} else {
+		r.h.refs.Add(-1)
+	}
+}
+
+// active reports whether the turns must watch the C side: C greenlets are
+// alive, or the Ref is still held.
+func (r *cGreenlets) active() bool { return r != nil && (len(r.live) > 0 || r.ref) }
+
+// alive returns how many C greenlets are alive.
+func (r *cGreenlets) alive() int {
+	if r == nil {
+		return 0
+	}
+	return len(r.live)
+}
+
+// updateRef sets the Ref from the census of the turn that just ran.
+func (r *cGreenlets) updateRef(c ccore.Census) {
+	l := r.l
+	r.holdRef(len(r.live) > 0 && (l.cmdsGreenlets || l.c.HasReady() || c.Ready > 0 || c.Timers > 0 || c.FdWaits > 0))
+}
+
+// CGreenlets reports how many C greenlets spawned from Go on h are alive
+// (0 on the Go core), for leak checks.
+func (h *Hub) CGreenlets() int { return h.cgs.alive() }
