@@ -99,25 +99,30 @@ func runBody(raw *sched.G) {
 	g.run()
 }
 
+// run calls the body and records its outcome; a panic or runtime.Goexit
+// ends in runEnd. The deferred call captures nothing, so that run's frame
+// stays small: every byte of the frames under a body counts against the
+// coroutine's first stack (see sched.G's runBody).
 func (g *Greenlet) run() {
-	var (
-		v        any
-		err      error
-		returned bool
-	)
-	defer func() {
-		if !returned {
-			if r := recover(); r != nil {
-				err = sched.NewPanicError(r)
-			} else {
-				err = ErrGoexit
-			}
-		}
-		g.finish(v, err)
-	}()
+	defer g.runEnd()
 	fn := g.fn
-	v, err = fn(g)
-	returned = true
+	v, err := fn(g)
+	g.finish(v, err)
+}
+
+// runEnd is run's deferred call: once the body has returned, finish has
+// made g ready and there is nothing left to do.
+func (g *Greenlet) runEnd() {
+	if g.ready {
+		return
+	}
+	var err error
+	if r := recover(); r != nil {
+		err = sched.NewPanicError(r)
+	} else {
+		err = ErrGoexit
+	}
+	g.finish(nil, err)
 }
 
 // finish records the outcome, reports a failure and schedules the links.
@@ -143,6 +148,7 @@ func (g *Greenlet) finish(v any, err error) {
 			g.h.HandleError(g, err)
 		}
 	}
+	g.collectNow()
 	g.scheduleNotify()
 }
 

@@ -18,7 +18,7 @@ func (g *Greenlet) wait(cur *Greenlet, op string, timeout time.Duration) error {
 	if g.ready {
 		return nil
 	}
-	id := g.addLink(link{kind: lkWake, tok: cur.raw.Token()})
+	id := g.addLink(link{kind: lkWake, obj: &cur.raw})
 	t := &cur.raw.Timer
 	timed := timeout != forever
 	if timed {
@@ -45,10 +45,8 @@ func (g *Greenlet) wait(cur *Greenlet, op string, timeout time.Duration) error {
 			g.Unlink(id)
 			return errOwnTimeout
 		}
-		// A wake-up for an older park of cur: take new tokens, wait on.
-		if l := g.findLink(id); l != nil {
-			l.tok = cur.raw.Token()
-		}
+		// A wake-up for an older park of cur: wait on (the link takes
+		// cur's token when it fires; the timer needs a new one).
 		if timed {
 			t.SetWake(cur.raw.Token())
 		}
@@ -116,10 +114,26 @@ type collector struct {
 	wake bool
 }
 
+// add records g; the first one while cur is parked wakes it, and the others
+// until cur runs need no wake-up of their own (cur reads them all when it
+// resumes): a JoinAll of N greenlets queues one wake-up, not N.
 func (c *collector) add(g *Greenlet) {
 	c.done = append(c.done, g)
 	if c.wake {
+		c.wake = false
 		c.cur.h.Wake(c.cur.raw.Token())
+	}
+}
+
+// unlinkCollector removes one live link of g to c, if any. JoinAll finds
+// its links this way on an early return instead of keeping their ids: a
+// greenlet has few links, and the common return (all joined) has none left.
+func (g *Greenlet) unlinkCollector(c *collector) {
+	for i := range g.links {
+		if l := &g.links[i]; !l.dead && l.kind == lkCollect && l.obj == any(c) {
+			g.Unlink(l.id)
+			return
+		}
 	}
 }
 
@@ -148,14 +162,16 @@ func JoinAll(cur *Greenlet, gs []*Greenlet, opts ...WaitOption) ([]*Greenlet, er
 	if want == 0 {
 		return []*Greenlet{}, nil
 	}
-	c := &collector{cur: cur}
-	ids := make([]LinkID, len(gs))
-	for i, g := range gs {
-		ids[i] = g.addLink(link{kind: lkCollect, coll: c})
+	c := &collector{cur: cur, done: make([]*Greenlet, 0, len(gs))}
+	for _, g := range gs {
+		g.addLink(link{kind: lkCollect, obj: c})
 	}
 	defer func() {
-		for i, g := range gs {
-			g.Unlink(ids[i])
+		if len(c.done) == len(gs) {
+			return // every link fired: none is left to remove
+		}
+		for _, g := range gs {
+			g.unlinkCollector(c)
 		}
 	}()
 	t := &cur.raw.Timer

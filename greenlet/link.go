@@ -32,16 +32,23 @@ const (
 	lkCollect                 // JoinAll's collector
 )
 
+// A link is kept small because every greenlet embeds one (link0) and a
+// JoinAll stores one in each greenlet it waits for: obj holds the one
+// pointer the kind needs, by kind: lkRaw func(src *Greenlet), lkSpawn
+// func(cur, src *Greenlet) error, lkTo the target *Greenlet, lkWake the
+// waiting *sched.G, lkCollect the *collector.
+//
+// lkWake needs no token: the waiter takes its wake-up from the G itself
+// (G.Token) when the link fires. Whenever the link exists, its waiter is
+// parked in that wait (or queued to resume from it: then both wake-ups
+// name the same park and the second is stale), because wait removes the
+// link on every way out.
 type link struct {
 	id     LinkID
 	kind   linkKind
 	filter Filter
-	raw    func(src *Greenlet)
-	spawn  func(cur, src *Greenlet) error
-	target *Greenlet
-	tok    sched.Token
-	coll   *collector
 	dead   bool // unlinked; dropped when it reaches an end of links
+	obj    any
 }
 
 func (g *Greenlet) addLink(l link) LinkID {
@@ -68,7 +75,7 @@ func (g *Greenlet) Rawlink(fn func(src *Greenlet)) LinkID {
 	if fn == nil {
 		panic("greenlet: Rawlink of a nil function")
 	}
-	return g.addLink(link{kind: lkRaw, raw: fn})
+	return g.addLink(link{kind: lkRaw, obj: fn})
 }
 
 // Link registers fn to run in a new greenlet when g finishes (modern
@@ -92,7 +99,7 @@ func (g *Greenlet) linkSpawn(fn func(cur, src *Greenlet) error, f Filter) LinkID
 	if fn == nil {
 		panic("greenlet: Link of a nil function")
 	}
-	return g.addLink(link{kind: lkSpawn, spawn: fn, filter: f})
+	return g.addLink(link{kind: lkSpawn, obj: fn, filter: f})
 }
 
 // LinkTo links g to the greenlet target, as gevent 0.13.6's link(greenlet)
@@ -110,7 +117,7 @@ func (g *Greenlet) LinkTo(target *Greenlet, filter Filter) LinkID {
 	if target.h != g.h {
 		panic(fmt.Sprintf("greenlet: LinkTo: %v belongs to another hub than %v", target, g))
 	}
-	return g.addLink(link{kind: lkTo, target: target, filter: filter})
+	return g.addLink(link{kind: lkTo, obj: target, filter: filter})
 }
 
 // Unlink removes the link id; it reports whether it was registered (and
@@ -184,6 +191,32 @@ func (g *Greenlet) scheduleNotify() {
 	}
 }
 
+// collectNow delivers g to the JoinAlls waiting for it when they are its
+// only links, at the moment it finishes instead of in a notification
+// callback: a JoinAll's link is internal (it only records g and wakes the
+// waiter through the hub), so nothing observable runs earlier, and the
+// greenlet is not touched again a whole pass of the loop later, when with
+// many greenlets it has left the cache. Any other link keeps every link of
+// g on the asynchronous path, in order.
+func (g *Greenlet) collectNow() {
+	if g.nlinks == 0 || g.notified {
+		return
+	}
+	for i := range g.links {
+		if l := &g.links[i]; !l.dead && l.kind != lkCollect {
+			return
+		}
+	}
+	links := g.links
+	g.links, g.nlinks = nil, 0
+	for i := range links {
+		if !links[i].dead {
+			links[i].obj.(*collector).add(g)
+		}
+	}
+	clear(links)
+}
+
 // notifyLinks runs in the hub: it pops links from the front, so each runs
 // exactly once, links added meanwhile run in the same pass, and a link
 // removed by an earlier one is skipped.
@@ -217,9 +250,9 @@ func (g *Greenlet) fire(l *link) {
 	}
 	switch l.kind {
 	case lkWake:
-		g.h.Wake(l.tok)
+		g.h.Wake(l.obj.(*sched.G).Token())
 	case lkCollect:
-		l.coll.add(g)
+		l.obj.(*collector).add(g)
 	case lkRaw:
 		func() {
 			defer func() {
@@ -227,13 +260,13 @@ func (g *Greenlet) fire(l *link) {
 					g.h.HandleError(fmt.Sprintf("link of %v", g), sched.NewPanicError(r))
 				}
 			}()
-			l.raw(g)
+			l.obj.(func(src *Greenlet))(g)
 		}()
 	case lkSpawn:
-		fn := l.spawn
+		fn := l.obj.(func(cur, src *Greenlet) error)
 		Spawn(g, func(cur *Greenlet) (any, error) { return nil, fn(cur, g) })
 	case lkTo:
-		t := l.target
+		t := l.obj.(*Greenlet)
 		err := linkedError(g)
 		if !t.killUnstarted(err) && !t.ready {
 			g.h.Throw(&t.raw, err)

@@ -34,13 +34,45 @@ func (r *ring) init() { r.buf = make([]callback, 64) }
 
 func (r *ring) push(c callback) {
 	if r.n == len(r.buf) {
-		nb := make([]callback, 2*len(r.buf))
-		k := copy(nb, r.buf[r.head:])
-		copy(nb[k:], r.buf[:r.head])
-		r.buf, r.head = nb, 0
+		r.grow()
 	}
 	r.buf[(r.head+r.n)&(len(r.buf)-1)] = c
 	r.n++
+}
+
+// pushWake is push of a wake-up, writing only the fields a wake-up uses:
+// a free slot has no fn or arg (pop and runCallbacks clear every pointer of
+// the slots they take), so the entry is not built and copied whole, which
+// on the handoff path cost more than the rest of the push.
+func (r *ring) pushWake(g *G, seq uint32) {
+	if r.n == len(r.buf) {
+		r.grow()
+	}
+	slot := &r.buf[(r.head+r.n)&(len(r.buf)-1)]
+	slot.g, slot.seq, slot.kind = g, seq, cbWake
+	r.n++
+}
+
+// grow doubles the ring; out of line, so that the pushes inline.
+//
+//go:noinline
+func (r *ring) grow() {
+	nb := make([]callback, 2*len(r.buf))
+	k := copy(nb, r.buf[r.head:])
+	copy(nb[k:], r.buf[:r.head])
+	r.buf, r.head = nb, 0
+}
+
+// ringKeep is the capacity an empty ring shrinks towards.
+const ringKeep = 1024
+
+// shrink halves an empty ring larger than ringKeep. A burst (a million
+// spawns) grows the ring to its size, and the garbage collector scans the
+// whole buffer, used or not, in every cycle after: halving at each time the
+// queue drains gives that memory back over a few turns, while a burst that
+// comes back regrows by one doubling only.
+func (r *ring) shrink() {
+	r.buf, r.head = make([]callback, len(r.buf)/2), 0
 }
 
 func (r *ring) pop() callback {

@@ -176,7 +176,14 @@ func (g *G) YieldFor(op string) error {
 		return g.misuse(op)
 	}
 	h := g.h
-	h.cbq.push(callback{g: g, seq: g.seq, kind: cbWake})
+	// h.cbq.pushWake(g, g.seq), written out: it is over the inlining budget.
+	r := &h.cbq
+	if r.n == len(r.buf) {
+		r.grow()
+	}
+	slot := &r.buf[(r.head+r.n)&(len(r.buf)-1)]
+	slot.g, slot.seq, slot.kind = g, g.seq, cbWake
+	r.n++
 	g.parkOp, g.parkedAt = op, -1
 	g.state = gParked
 	if !g.yld(struct{}{}) {
@@ -207,7 +214,14 @@ func (g *G) SleepFor(d time.Duration, op string) error {
 	// body and the coroutine switch costs about 8 ns of a ~70 ns handoff,
 	// which the 1.2x iter.Pull budget cannot spare (measured, BenchmarkHandoff).
 	h := g.h
-	h.cbq.push(callback{g: g, seq: g.seq, kind: cbWake})
+	// h.cbq.pushWake(g, g.seq), written out: it is over the inlining budget.
+	r := &h.cbq
+	if r.n == len(r.buf) {
+		r.grow()
+	}
+	slot := &r.buf[(r.head+r.n)&(len(r.buf)-1)]
+	slot.g, slot.seq, slot.kind = g, g.seq, cbWake
+	r.n++
 	g.parkOp, g.parkedAt = op, -1
 	g.state = gParked
 	if !g.yld(struct{}{}) {
@@ -307,6 +321,10 @@ type worker struct {
 	stop     func()
 	g        *G // the G it runs; nil while idle
 	idleNext *worker
+
+	// gone is set when the coroutine ends, in place of removing it from the
+	// hub's registry (see Hub.addGoroutine).
+	gone atomic.Bool
 }
 
 // maxIdleWorkers bounds the coroutines a hub keeps for reuse.
@@ -317,16 +335,29 @@ const maxIdleWorkers = 1024
 func (w *worker) loop(yield func(struct{}) bool) {
 	h := w.g.h
 	me := getg()
-	h.addGoroutine(me)
-	defer h.removeGoroutine(me) // also after a Goexit
+	h.addGoroutine(me, w)
+	defer w.end() // also after a Goexit
 	for {
 		w.g.gid.Store(me)
 		w.g.yld = yield
 		w.g.runBody() // no local keeps the G alive while the worker idles
+		if h.destroying || h.nidle >= maxIdleWorkers {
+			// Not kept for reuse (finish decides alike on ok == false):
+			// ending here saves the round trip of a later stop.
+			return
+		}
 		if !yield(struct{}{}) {
 			return
 		}
 	}
+}
+
+// end marks w's coroutine as ended for the hub's registry and drops what
+// the registry would otherwise keep alive until the goroutine's identity is
+// reused.
+func (w *worker) end() {
+	w.gone.Store(true)
+	w.next, w.stop = nil, nil
 }
 
 // runBody runs g's body; a panic that escapes it is reported to the hub as
@@ -334,7 +365,7 @@ func (w *worker) loop(yield func(struct{}) bool) {
 // cannot be stopped: see goexited.
 func (g *G) runBody() {
 	if g.h.labels {
-		pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("greenlet", g.label())))
+		g.setLabels()
 	}
 	returned := false
 	defer func() {
@@ -370,6 +401,16 @@ func (g *G) goexited() {
 	}
 	h.goexitG = g
 	panic(goexitSignal{})
+}
+
+// setLabels is out of line so that runBody's frame stays small: every byte
+// of the frames under a body counts against the coroutine's first stack,
+// and a parked greenlet whose timer arm reaches past it costs a stack twice
+// the size.
+//
+//go:noinline
+func (g *G) setLabels() {
+	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("greenlet", g.label())))
 }
 
 func (g *G) label() string {
@@ -421,7 +462,8 @@ func (h *Hub) switchTo(g *G) {
 }
 
 // finish records that g's body has returned; its worker, still alive (ok),
-// goes back to the idle list.
+// goes back to the idle list. A worker that the idle list has no room for
+// has ended by itself (ok is false).
 func (h *Hub) finish(g *G, ok bool) {
 	g.state = gDead
 	g.gid.Store(0)

@@ -90,7 +90,7 @@ type Hub struct {
 	// to tell the hub's own from foreign ones before touching anything.
 	hubG atomic.Uintptr // the goroutine in Run, 0 outside Run
 	gmu  sync.Mutex
-	gids map[uintptr]struct{} // the live worker coroutines; guarded by gmu
+	gids map[uintptr]*worker // the worker coroutines (see addGoroutine); guarded by gmu
 }
 
 // noCopy makes go vet report copies of a Hub.
@@ -413,6 +413,9 @@ func (h *Hub) runLoop() {
 // read every callbackCheckCount callbacks.
 func (h *Hub) runCallbacks() {
 	if h.cbq.n == 0 {
+		if len(h.cbq.buf) > ringKeep {
+			h.cbq.shrink()
+		}
 		return
 	}
 	h.loop.UpdateNow()
@@ -472,7 +475,7 @@ func (h *Hub) runIdlers() {
 	idlers := h.idlers
 	h.idlers = nil
 	for _, tok := range idlers {
-		h.cbq.push(callback{g: tok.g, seq: tok.seq, kind: cbWake})
+		h.cbq.pushWake(tok.g, tok.seq)
 	}
 }
 
@@ -555,7 +558,7 @@ func (h *Hub) Discard(g *G) bool {
 // Wake queues the resumption of the park named by tok (FIFO with the other
 // callbacks). A stale token (the G resumed since) is ignored when the
 // callback runs. It allocates nothing.
-func (h *Hub) Wake(tok Token) { h.cbq.push(callback{g: tok.g, seq: tok.seq, kind: cbWake}) }
+func (h *Hub) Wake(tok Token) { h.cbq.pushWake(tok.g, tok.seq) }
 
 // Throw queues the delivery of err to g: when the callback runs, g's pending
 // blocking call returns err (gevent's throw from the hub). A G that has not
@@ -708,6 +711,9 @@ func (h *Hub) destroy() {
 	h.postMu.Lock()
 	h.posted = nil
 	h.postMu.Unlock()
+	h.gmu.Lock()
+	h.gids = nil // every worker has ended: drop their records
+	h.gmu.Unlock()
 	h.loop.Close()
 	h.dead.Store(true)
 	close(h.done)
@@ -721,22 +727,21 @@ func (h *Hub) ownGoroutine(gid uintptr) bool {
 		return true
 	}
 	h.gmu.Lock()
-	_, ok := h.gids[gid]
+	w := h.gids[gid]
 	h.gmu.Unlock()
-	return ok
+	return w != nil && !w.gone.Load()
 }
 
-func (h *Hub) addGoroutine(gid uintptr) {
+// addGoroutine registers the coroutine gid as w's. An ended worker is not
+// removed (a map delete cost a cache miss per worker when many greenlets
+// end at once); it marks itself gone, and its entry is replaced when a new
+// worker gets the same goroutine identity. The entries are thus bounded by
+// the goroutine records the runtime keeps, which it never frees either.
+func (h *Hub) addGoroutine(gid uintptr, w *worker) {
 	h.gmu.Lock()
 	if h.gids == nil {
-		h.gids = make(map[uintptr]struct{})
+		h.gids = make(map[uintptr]*worker)
 	}
-	h.gids[gid] = struct{}{}
-	h.gmu.Unlock()
-}
-
-func (h *Hub) removeGoroutine(gid uintptr) {
-	h.gmu.Lock()
-	delete(h.gids, gid)
+	h.gids[gid] = w
 	h.gmu.Unlock()
 }
