@@ -15,6 +15,7 @@ import (
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/leakcheck"
 )
 
 // greenletServer is ExampleCall's server, for tests: an HTTP server on a
@@ -85,13 +86,8 @@ func (s *greenletServer) stop(t *testing.T) {
 // baseline, and fails with all stacks if it does not.
 func waitGoroutines(t *testing.T, baseline int) {
 	t.Helper()
-	deadline := time.Now().Add(generous)
-	for runtime.NumGoroutine() > baseline && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > baseline {
-		buf := make([]byte, 1<<20)
-		t.Errorf("goroutine leak: %d, baseline %d\n%s", n, baseline, buf[:runtime.Stack(buf, true)])
+	if n, dump := leakcheck.Settle(baseline, generous); dump != nil {
+		t.Errorf("goroutine leak: %d, baseline %d\n%s", n, baseline, dump)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/leakcheck"
 )
 
 // Conformance is the suite of gevent's behaviour, run unchanged on every
@@ -60,14 +61,8 @@ func (s *Conformance) SetupTest() {
 // TearDownTest is the leak check: goroutines back to the baseline (the
 // coroutines of every greenlet have ended) and no unexpected failure.
 func (s *Conformance) TearDownTest() {
-	deadline := time.Now().Add(generous)
-	for runtime.NumGoroutine() > s.baseline && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > s.baseline {
-		buf := make([]byte, 1<<16)
-		buf = buf[:runtime.Stack(buf, true)]
-		s.Failf("goroutine leak", "%d goroutines, baseline %d\n%s", n, s.baseline, buf)
+	if n, dump := leakcheck.Settle(s.baseline, generous); dump != nil {
+		s.Failf("goroutine leak", "%d goroutines, baseline %d\n%s", n, s.baseline, dump)
 	}
 	s.Empty(s.handled, "unexpected failures reported to the hub")
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/leakcheck"
 )
 
 // The storm: seeded random programs of greenlets that spawn (now, later,
@@ -1099,11 +1100,7 @@ func runStormProg(core stormCore, p *stormProg) (string, stormStats) {
 			r.problem("g%d not dead after Run", i)
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > base && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Microsecond)
-	}
-	if n := runtime.NumGoroutine(); n > base {
+	if n, dump := leakcheck.Settle(base, 5*time.Second); dump != nil {
 		r.problem("%d goroutines, %d before the program", n, base)
 	}
 	if n := h.CGreenlets(); n != 0 {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gevent-go/gevent/greenlet"
 	"github.com/gevent-go/gevent/hub"
+	"github.com/gevent-go/gevent/internal/leakcheck"
 	"github.com/gevent-go/gevent/internal/sched"
 	"github.com/gevent-go/gevent/socket"
 )
@@ -50,12 +51,8 @@ func eachCore(t *testing.T, body func(t *testing.T, main *greenlet.Greenlet) err
 			if c := h.Census(); c != (hub.Census{}) {
 				t.Errorf("census after Run: %+v", c)
 			}
-			deadline := time.Now().Add(generous)
-			for runtime.NumGoroutine() > gs && time.Now().Before(deadline) {
-				time.Sleep(time.Millisecond)
-			}
-			if n := runtime.NumGoroutine(); n > gs {
-				t.Errorf("goroutines: %d, baseline %d", n, gs)
+			if n, dump := leakcheck.Settle(gs, generous); dump != nil {
+				t.Errorf("goroutines: %d, baseline %d\n%s", n, gs, dump)
 			}
 			if n := openFDs(t); n != fds {
 				t.Errorf("open fds: %d, baseline %d", n, fds)
