@@ -49,20 +49,7 @@ func echoHub(limit time.Duration, core, addr string, opts []socket.ListenOption,
 
 // echoHandler echoes c until it ends, reading up to echoReadBuf bytes at a
 // time as every echo server does.
-func echoHandler(_ *greenlet.Greenlet, c *socket.Conn) {
-	var buf [echoReadBuf]byte
-	for {
-		n, err := c.Read(buf[:])
-		if n > 0 {
-			if _, werr := c.Write(buf[:n]); werr != nil {
-				return
-			}
-		}
-		if err != nil {
-			return
-		}
-	}
-}
+func echoHandler(_ *greenlet.Greenlet, c *socket.Conn) { echoLoop(c) }
 
 // serveHubPerCPU runs one core=go hub per CPU, each on its own goroutine
 // (so its own thread) with its own SO_REUSEPORT listener on one port,

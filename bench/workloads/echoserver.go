@@ -92,6 +92,13 @@ func serveGoroutines(limit time.Duration) error {
 // echoConn echoes c until it ends.
 func echoConn(c net.Conn) {
 	defer c.Close()
+	echoLoop(c)
+}
+
+// echoLoop echoes c until it ends, reading up to echoReadBuf bytes at a
+// time as every echo server does; every server of the echo workloads but
+// the bare epoll floor runs it.
+func echoLoop(c io.ReadWriter) {
 	var buf [echoReadBuf]byte
 	for {
 		n, err := c.Read(buf[:])
