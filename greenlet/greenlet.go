@@ -47,7 +47,7 @@ type Func func(g *Greenlet) (any, error)
 //
 // The zero Greenlet is not usable; create one with New, NewOn or Spawn.
 type Greenlet struct {
-	raw  sched.G
+	raw  *sched.G // the coroutine's G; nil for a C greenlet (cg)
 	h    *sched.Hub
 	fn   Func
 	fnPC uintptr // for String after fn is released
@@ -86,10 +86,20 @@ func newOn(h *sched.Hub, fn Func) *Greenlet {
 	if fn == nil {
 		panic("greenlet: New with a nil body")
 	}
-	g := &Greenlet{h: h, fn: fn}
-	g.raw.Init(h, runBody)
-	g.raw.Owner = g
+	x := &goGreenlet{}
+	g := &x.g
+	g.h, g.fn, g.raw = h, fn, &x.raw
+	x.raw.Init(h, runBody)
+	x.raw.Owner = g
 	return g
+}
+
+// goGreenlet is a Go greenlet and its coroutine's G in one allocation. The
+// G comes first, so that its hot fields keep the cache-line placement its
+// layout was made for; a C greenlet (cGreenlet) has no G at all.
+type goGreenlet struct {
+	raw sched.G
+	g   Greenlet
 }
 
 // runBody is the body of every Greenlet's coroutine: a static function, so
@@ -164,7 +174,7 @@ func (g *Greenlet) Start() {
 	mustLive(g.h, "Start")
 	g.started = true
 	runSpawnCallbacks(g)
-	g.h.Start(&g.raw)
+	g.h.Start(g.raw)
 }
 
 // StartLater schedules the greenlet to run after d. Like Start, it does
@@ -177,9 +187,9 @@ func (g *Greenlet) StartLater(d time.Duration) {
 	g.started = true
 	runSpawnCallbacks(g)
 	// The greenlet's own timer is free until the body runs.
-	g.raw.Timer.SetStart(&g.raw)
+	g.raw.Timer.SetStart(g.raw)
 	g.raw.Timer.Start(d)
-	g.h.MarkStarted(&g.raw)
+	g.h.MarkStarted(g.raw)
 }
 
 // Hub returns the hub the greenlet belongs to.
@@ -202,7 +212,12 @@ func (g *Greenlet) Successful() bool { return g.ready && g.err == nil }
 
 // Dead reports whether the greenlet has finished or was killed before it
 // started. It is never true for the greenlet now running.
-func (g *Greenlet) Dead() bool { return g.raw.Dead() }
+func (g *Greenlet) Dead() bool {
+	if g.raw == nil {
+		return g.ready // a C greenlet: dead once its end is recorded
+	}
+	return g.raw.Dead()
+}
 
 // Started reports whether the greenlet was started and has no outcome yet
 // (modern gevent's bool(g); its "started" is the same).
@@ -253,7 +268,7 @@ func (g *Greenlet) result() (any, error) {
 // any) belongs to the same hub; it returns ErrBlockingSwitchOut inside a hub
 // callback.
 func (cur *Greenlet) check(op string, target *Greenlet) error {
-	if cur != nil && cur.raw.Running() && (target == nil || target.h == cur.h) {
+	if cur != nil && cur.raw != nil && cur.raw.Running() && (target == nil || target.h == cur.h) {
 		return nil
 	}
 	return cur.checkSlow(op, target)
@@ -264,12 +279,15 @@ func (cur *Greenlet) checkSlow(op string, target *Greenlet) error {
 	if cur == nil {
 		panic("greenlet: " + op + ": nil calling greenlet (pass the greenlet making the call)")
 	}
+	if cur.raw == nil {
+		panic(fmt.Sprintf("greenlet: %s: %v is a C greenlet; a blocking call takes the Go greenlet making it", op, cur))
+	}
 	cur.raw.CheckGoroutine("greenlet: " + op) // before reading the hub's state
 	if target != nil && target.h != cur.h {
 		panic(fmt.Sprintf("greenlet: %s: %v belongs to another hub than %v", op, target, cur))
 	}
 	h := cur.h
-	if c := h.Current(); c != &cur.raw {
+	if c := h.Current(); c != cur.raw {
 		if c == nil && h.InCallback() {
 			return ErrBlockingSwitchOut
 		}
@@ -290,7 +308,7 @@ func (g *Greenlet) killUnstarted(err error) bool {
 	if g.cg != nil {
 		return g.cg.kill(err)
 	}
-	if g.ready || !g.h.Discard(&g.raw) {
+	if g.ready || !g.h.Discard(g.raw) {
 		return false
 	}
 	g.finish(nil, err)

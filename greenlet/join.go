@@ -18,7 +18,7 @@ func (g *Greenlet) wait(cur *Greenlet, op string, timeout time.Duration) error {
 	if g.ready {
 		return nil
 	}
-	id := g.addLink(link{kind: lkWake, obj: &cur.raw})
+	id := g.addLink(link{kind: lkWake, obj: cur.raw})
 	t := &cur.raw.Timer
 	timed := timeout != forever
 	if timed {
@@ -138,7 +138,9 @@ func (g *Greenlet) unlinkCollector(c *collector) {
 }
 
 // JoinAll waits for the greenlets gs and returns those that finished, in
-// completion order (gevent's joinall). It takes Within, Count and
+// completion order (gevent's joinall); those finished before the call come
+// first, in the order of gs, and when they are enough JoinAll returns
+// without yielding, as Join of a finished greenlet does. It takes Within, Count and
 // StopOnError. It waits for all of gs, or for Count of them (a duplicate
 // counts each time it appears), or until Within's duration passes, in which
 // case it returns the partial list and a nil error: the timeout covers the
@@ -164,7 +166,14 @@ func JoinAll(cur *Greenlet, gs []*Greenlet, opts ...WaitOption) ([]*Greenlet, er
 	}
 	c := &collector{cur: cur, done: make([]*Greenlet, 0, len(gs))}
 	for _, g := range gs {
-		g.addLink(link{kind: lkCollect, obj: c})
+		// A finished greenlet is collected at once, without a link, in
+		// the place its notification would have had: before any greenlet
+		// that finishes while cur waits.
+		if g.ready {
+			c.done = append(c.done, g)
+		} else {
+			g.addLink(link{kind: lkCollect, obj: c})
+		}
 	}
 	defer func() {
 		if len(c.done) == len(gs) {

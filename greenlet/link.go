@@ -268,8 +268,8 @@ func (g *Greenlet) fire(l *link) {
 	case lkTo:
 		t := l.obj.(*Greenlet)
 		err := linkedError(g)
-		if !t.killUnstarted(err) && !t.ready {
-			g.h.Throw(&t.raw, err)
+		if !t.killUnstarted(err) && !t.ready && t.raw != nil {
+			g.h.Throw(t.raw, err)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package greenlet
 import (
 	"errors"
 	"fmt"
+	"unsafe"
 
 	"github.com/gevent-go/gevent/hub"
 	"github.com/gevent-go/gevent/internal/sched"
@@ -44,9 +45,7 @@ func SpawnC(on *Greenlet, fn hub.CFunc, arg uintptr) (*Greenlet, error) {
 	x := &cGreenlet{}
 	g := &x.g
 	g.h, g.cg, g.started = h, x, true
-	g.raw.Init(h, runBody) // never runs: the C greenlet is the body
-	g.raw.Owner = g
-	if err := h.SpawnCFor(&x.c, &g.raw, cEnded, fn, arg); err != nil {
+	if err := h.SpawnCFor(&x.c, cEnded, fn, arg); err != nil {
 		return nil, err
 	}
 	runSpawnCallbacks(g)
@@ -54,11 +53,11 @@ func SpawnC(on *Greenlet, fn hub.CFunc, arg uintptr) (*Greenlet, error) {
 }
 
 // cGreenlet is a Greenlet backed by a C greenlet, in one allocation with
-// the hub's record of that C greenlet (kept within a small size class: a
-// field more costs a larger one).
+// the hub's record of that C greenlet and without a G: nothing of it runs in
+// Go. c comes first: cEnded finds the cGreenlet from its CGreenlet.
 type cGreenlet struct {
-	g Greenlet
 	c sched.CGreenlet
+	g Greenlet
 	// The last kill forwarded to the C body: when the body returns its code
 	// (cKillCode), the kill's error is the outcome.
 	killErr error
@@ -83,23 +82,24 @@ func (x *cGreenlet) kill(err error) bool {
 	return false
 }
 
-// cEnded records the outcome of a C-backed greenlet when its C greenlet has
-// ended (the onEnd of hub.SpawnCFor).
-func cEnded(stand *sched.G) {
-	g := stand.Owner.(*Greenlet)
-	x := g.cg
+// cEnded records the outcome of a C-backed greenlet as soon as the hub
+// learns that its C greenlet ended (the onEnd of hub.SpawnCFor), so that
+// Ready, Join and JoinAll see it as early as the C greenlet's own end, and
+// then reports a failure and schedules the links as a Go greenlet's finish
+// does. That may be inside a non-blocking call of the running greenlet
+// (SpawnC and Kill run a loop turn when the command array is full), as a Go
+// greenlet's finish runs inside that greenlet.
+func cEnded(c *sched.CGreenlet) {
+	x := (*cGreenlet)(unsafe.Pointer(c)) // c is x.c, its first field
+	g := &x.g
 	if g.ready {
 		return
 	}
-	c := &x.c
 	if errors.Is(c.Err(), hub.ErrHubDestroyed) {
 		// The hub is gone: record the outcome, queue nothing.
 		g.err, g.ready = hub.ErrHubDestroyed, true
 		return
 	}
-	// cEnded runs in a hub callback already: the links run here rather than
-	// in one more callback (finish queues none while notified is set).
-	g.notified = true
 	switch st := c.Status(); {
 	case st == 0:
 		g.finish(c.Value(), nil)
@@ -110,7 +110,6 @@ func cEnded(stand *sched.G) {
 	default:
 		g.finish(nil, hub.CError(st))
 	}
-	notifyLinks(g)
 }
 
 // cKillCode is the C kill code that stands for err.
@@ -124,3 +123,5 @@ func cKillCode(err error) int32 {
 	}
 	return hub.CKillCode
 }
+
+var _ [0]struct{} = [unsafe.Offsetof(cGreenlet{}.c)]struct{}{} // c first: see cEnded
