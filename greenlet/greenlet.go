@@ -1,6 +1,7 @@
 package greenlet
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"reflect"
@@ -52,22 +53,41 @@ type Greenlet struct {
 	fn   Func
 	fnPC uintptr // for String after fn is released
 
-	name     string
-	named    bool // name assigned or generated: String shows it
+	// Every greenlet of a large spawn carries these fields, so they are
+	// packed: a C greenlet's whole record (cGreenlet) fits a 256-byte size
+	// class, and a word more costs the next one.
 	isMain   bool
 	toMain   bool // failures go to the main greenlet (signal handlers)
 	started  bool
 	ready    bool
+	notified bool  // a notification callback is queued
+	nlinks   int32 // links not dead
 	value    any
 	err      error
 	links    []link  // ids increasing; dead entries only inside (see Unlink)
-	nlinks   int     // links not dead
 	link0    [1]link // the first link's storage: a Join allocates nothing
 	linkSeq  LinkID
-	notified bool // a notification callback is queued
 
-	gctx *greenletContext // Context and SpawnContext; nil for most greenlets
-	cg   *cGreenlet       // the C greenlet backing a SpawnC greenlet, else nil
+	extra *greenletExtra // a name, Context and SpawnContext; nil for most greenlets
+}
+
+// greenletExtra holds what few greenlets need, out of the record every
+// greenlet carries.
+type greenletExtra struct {
+	name  string
+	named bool // name assigned or generated: String shows it
+
+	ctx    context.Context // Context's, nil until asked for
+	cancel context.CancelCauseFunc
+	stop   func() bool // SpawnContext's context.AfterFunc registration
+}
+
+// more returns g's extra record, made on first use.
+func (g *Greenlet) more() *greenletExtra {
+	if g.extra == nil {
+		g.extra = &greenletExtra{}
+	}
+	return g.extra
 }
 
 // New returns an unstarted greenlet that will run fn on the hub of on (any
@@ -148,7 +168,7 @@ func (g *Greenlet) finish(v any, err error) {
 		v = nil // a failure has no value, whatever the body returned beside it
 	}
 	g.value, g.err, g.ready = v, err, true
-	if g.gctx != nil {
+	if g.extra != nil {
 		g.endContext()
 	}
 	if err != nil && !g.isMain {
@@ -226,15 +246,19 @@ func (g *Greenlet) Started() bool { return g.started && !g.ready }
 // Name returns the greenlet's name, "Greenlet-<n>" by default with n a small
 // per-hub number assigned on first use.
 func (g *Greenlet) Name() string {
-	if g.name == "" {
-		g.name = fmt.Sprintf("Greenlet-%d", g.h.NextIdent())
-		g.named = true
+	x := g.more()
+	if x.name == "" {
+		x.name = fmt.Sprintf("Greenlet-%d", g.h.NextIdent())
+		x.named = true
 	}
-	return g.name
+	return x.name
 }
 
 // SetName sets the greenlet's name.
-func (g *Greenlet) SetName(name string) { g.name, g.named = name, true }
+func (g *Greenlet) SetName(name string) {
+	x := g.more()
+	x.name, x.named = name, true
+}
 
 // String formats the greenlet like gevent's repr: <Greenlet "name" at
 // 0x...: function>, the name shown once assigned or generated.
@@ -244,14 +268,14 @@ func (g *Greenlet) String() string {
 		pc = reflect.ValueOf(g.fn).Pointer()
 	}
 	fname := "?"
-	if g.cg != nil {
-		fname = fmt.Sprintf("C function %p", g.cg.c.Func())
+	if x := g.cgreenlet(); x != nil {
+		fname = fmt.Sprintf("C function %p", x.c.Func())
 	} else if f := runtime.FuncForPC(pc); f != nil {
 		fname = f.Name()
 		fname = fname[strings.LastIndex(fname, "/")+1:]
 	}
-	if g.named {
-		return fmt.Sprintf("<Greenlet %q at %p: %s>", g.name, g, fname)
+	if x := g.extra; x != nil && x.named {
+		return fmt.Sprintf("<Greenlet %q at %p: %s>", x.name, g, fname)
 	}
 	return fmt.Sprintf("<Greenlet at %p: %s>", g, fname)
 }
@@ -305,8 +329,8 @@ func (cur *Greenlet) checkSlow(op string, target *Greenlet) error {
 // false if the body already ran. For a C-backed greenlet it also forwards
 // the kill to a C body that runs (cGreenlet.kill).
 func (g *Greenlet) killUnstarted(err error) bool {
-	if g.cg != nil {
-		return g.cg.kill(err)
+	if x := g.cgreenlet(); x != nil {
+		return x.kill(err)
 	}
 	if g.ready || !g.h.Discard(g.raw) {
 		return false
