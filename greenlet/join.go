@@ -2,6 +2,7 @@ package greenlet
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -157,22 +158,34 @@ func JoinAll(cur *Greenlet, gs []*Greenlet, opts ...WaitOption) ([]*Greenlet, er
 		want = o.count
 	}
 	berr := cur.check("JoinAll", nil)
-	mustGreenlets(gs, cur, "JoinAll")
-	if berr != nil {
-		return nil, berr
-	}
-	if want == 0 {
+	if want == 0 || berr != nil {
+		mustGreenlets(gs, cur, "JoinAll")
+		if berr != nil {
+			return nil, berr
+		}
 		return []*Greenlet{}, nil
 	}
+	// One pass checks gs and collects the finished greenlets, at once and
+	// without a link, in the place their notifications would have had:
+	// before any greenlet that finishes while cur waits. Only the others,
+	// if any, are visited again, to link them, once the check has passed.
 	c := &collector{cur: cur, done: make([]*Greenlet, 0, len(gs))}
-	for _, g := range gs {
-		// A finished greenlet is collected at once, without a link, in
-		// the place its notification would have had: before any greenlet
-		// that finishes while cur waits.
+	for i, g := range gs {
+		if g == nil {
+			panic(fmt.Sprintf("greenlet: JoinAll: nil greenlet at index %d", i))
+		}
+		if g.h != cur.h {
+			panic(fmt.Sprintf("greenlet: JoinAll: %v belongs to another hub than %v", g, cur))
+		}
 		if g.ready {
 			c.done = append(c.done, g)
-		} else {
-			g.addLink(link{kind: lkCollect, obj: c})
+		}
+	}
+	if len(c.done) < len(gs) {
+		for _, g := range gs {
+			if !g.ready {
+				g.addLink(link{kind: lkCollect, obj: c})
+			}
 		}
 	}
 	defer func() {
