@@ -218,14 +218,17 @@ func (l *cLoop) push() *ccore.Cmd {
 // that has already passed, turns it into a no-op and queues the id as due.
 func (l *cLoop) flush() {
 	cmds := l.c.Cmds()
-	if len(cmds) == 0 {
-		return
-	}
-	l.UpdateNow()
+	fresh := false
 	for i := range cmds {
 		c := &cmds[i]
 		if c.Op != ccore.OpTimerAt {
 			continue
+		}
+		if !fresh {
+			// The clock is read only for a deadline: a turn that only
+			// spawns or kills C greenlets needs none.
+			l.UpdateNow()
+			fresh = true
 		}
 		id := c.ID
 		l.pend[id] = -1
