@@ -54,7 +54,7 @@ type Greenlet struct {
 	fnPC uintptr // for String after fn is released
 
 	// Every greenlet of a large spawn carries these fields, so they are
-	// packed: a C greenlet's whole record (cGreenlet) fits a 256-byte size
+	// packed: a C greenlet's whole record (cGreenlet) fits a 240-byte size
 	// class, and a word more costs the next one.
 	isMain   bool
 	toMain   bool // failures go to the main greenlet (signal handlers)
@@ -80,6 +80,10 @@ type greenletExtra struct {
 	ctx    context.Context // Context's, nil until asked for
 	cancel context.CancelCauseFunc
 	stop   func() bool // SpawnContext's context.AfterFunc registration
+
+	// The last kill forwarded to a C greenlet's body: when the body
+	// returns its code (cKillCode), the kill's error is the outcome.
+	killErr error
 }
 
 // more returns g's extra record, made on first use.

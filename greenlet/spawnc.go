@@ -58,16 +58,14 @@ func SpawnC(on *Greenlet, fn hub.CFunc, arg uintptr) (*Greenlet, error) {
 type cGreenlet struct {
 	c sched.CGreenlet
 	g Greenlet
-	// The last kill forwarded to the C body: when the body returns its code
-	// (cKillCode), the kill's error is the outcome.
-	killErr error
 }
 
 // kill forwards a kill with err to the C greenlet. Before the loop turn that
 // would start it, it withdraws the spawn, so the body never runs, and makes
 // err the outcome at once (true). Later it sends err's C code and returns
-// false: the caller then goes on as for a running Go greenlet (the throw to
-// the stand-in G does nothing; the end arrives through cEnded).
+// false: the caller then goes on as for a running Go greenlet (the end
+// arrives through cEnded). The kill's error waits in the greenlet's extra
+// record, which kills alone need.
 func (x *cGreenlet) kill(err error) bool {
 	g := &x.g
 	if g.ready || x.c.Dead() {
@@ -77,7 +75,7 @@ func (x *cGreenlet) kill(err error) bool {
 		g.finish(nil, err)
 		return true
 	}
-	x.killErr = err
+	g.more().killErr = err
 	x.c.Kill(cKillCode(err))
 	return false
 }
@@ -100,11 +98,16 @@ func cEnded(c *sched.CGreenlet) {
 		g.err, g.ready = hub.ErrHubDestroyed, true
 		return
 	}
+	var killErr error
+	if g.extra != nil {
+		killErr = g.extra.killErr
+		g.extra.killErr = nil
+	}
 	switch st := c.Status(); {
 	case st == 0:
 		g.finish(c.Value(), nil)
-	case x.killErr != nil && st == cKillCode(x.killErr):
-		g.finish(nil, x.killErr)
+	case killErr != nil && st == cKillCode(killErr):
+		g.finish(nil, killErr)
 	case st == hub.CExit:
 		g.finish(nil, &GreenletExit{})
 	default:
