@@ -44,7 +44,7 @@ func Blocking[T any](cur *Greenlet, fn func(ctx context.Context) (T, error)) (T,
 	// read here only after the hub took that post; a caller that stopped
 	// waiting never reads it.
 	b := &blockingCall[T]{fn: fn}
-	if err := cur.h.Offload(&cur.raw, b.run); err != nil {
+	if err := cur.h.Offload(cur.raw, b.run); err != nil {
 		return zero, err
 	}
 	return b.v, b.err

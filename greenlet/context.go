@@ -52,14 +52,6 @@ func (e *ContextError) Unwrap() []error {
 // context ends successfully.
 func (e *ContextError) GreenletExit() {}
 
-// greenletContext is a greenlet's link to package context, allocated only
-// for greenlets that use one.
-type greenletContext struct {
-	ctx    context.Context // Context's, nil until asked for
-	cancel context.CancelCauseFunc
-	stop   func() bool // SpawnContext's context.AfterFunc registration
-}
-
 // Context returns a context that is cancelled when g is killed (Kill,
 // KillAll: the kill error is its cause) or ends (its cause is the failure,
 // the GreenletExit, or ErrEnded after a success), whichever comes first; see
@@ -74,11 +66,7 @@ type greenletContext struct {
 // another greenlet or callback of its hub); the context itself may then be
 // used from any goroutine.
 func (g *Greenlet) Context() context.Context {
-	c := g.gctx
-	if c == nil {
-		c = &greenletContext{}
-		g.gctx = c
-	}
+	c := g.more()
 	if c.ctx == nil {
 		c.ctx, c.cancel = context.WithCancelCause(context.Background())
 		if g.ready {
@@ -102,7 +90,7 @@ func (g *Greenlet) endCause() error {
 // cancelContext cancels g's context, if it has one, with cause: g was
 // killed. The first cause stays.
 func (g *Greenlet) cancelContext(cause error) {
-	if c := g.gctx; c != nil && c.cancel != nil {
+	if c := g.extra; c != nil && c.cancel != nil {
 		c.cancel(cause)
 	}
 }
@@ -110,7 +98,7 @@ func (g *Greenlet) cancelContext(cause error) {
 // endContext runs when g ends: its context is cancelled and a SpawnContext
 // registration released, so that nothing outlives g.
 func (g *Greenlet) endContext() {
-	c := g.gctx
+	c := g.extra
 	if c.cancel != nil {
 		c.cancel(g.endCause())
 	}
@@ -145,11 +133,7 @@ func SpawnContext(ctx context.Context, on *Greenlet, fn Func) *Greenlet {
 		return g
 	}
 	h := g.h
-	c := g.gctx
-	if c == nil {
-		c = &greenletContext{}
-		g.gctx = c
-	}
+	c := g.more()
 	c.stop = context.AfterFunc(ctx, func() {
 		_ = h.Post(func() { g.KillNowait(WithError(contextError(ctx))) }) // ErrClosed: the hub, and g, are gone
 	})

@@ -4,7 +4,7 @@ import "github.com/gevent-go/gevent/internal/sched"
 
 // Raw returns the scheduler's G under g, for tests that drive the hub's
 // primitives (Park, Yield, Waiter) directly.
-func (g *Greenlet) Raw() *sched.G { return &g.raw }
+func (g *Greenlet) Raw() *sched.G { return g.raw }
 
 // SpawnRaw starts a bare sched.G running fn on on's hub (gevent's
 // spawn_raw): no result, links or join. Tests use it for what only a raw G

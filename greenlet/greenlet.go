@@ -1,6 +1,7 @@
 package greenlet
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"reflect"
@@ -47,27 +48,50 @@ type Func func(g *Greenlet) (any, error)
 //
 // The zero Greenlet is not usable; create one with New, NewOn or Spawn.
 type Greenlet struct {
-	raw  sched.G
+	raw  *sched.G // the coroutine's G; nil for a C greenlet (cg)
 	h    *sched.Hub
 	fn   Func
 	fnPC uintptr // for String after fn is released
 
-	name     string
-	named    bool // name assigned or generated: String shows it
+	// Every greenlet of a large spawn carries these fields, so they are
+	// packed: a C greenlet's whole record (cGreenlet) fits a 240-byte size
+	// class, and a word more costs the next one.
 	isMain   bool
 	toMain   bool // failures go to the main greenlet (signal handlers)
 	started  bool
 	ready    bool
+	notified bool  // a notification callback is queued
+	nlinks   int32 // links not dead
 	value    any
 	err      error
 	links    []link  // ids increasing; dead entries only inside (see Unlink)
-	nlinks   int     // links not dead
 	link0    [1]link // the first link's storage: a Join allocates nothing
 	linkSeq  LinkID
-	notified bool // a notification callback is queued
 
-	gctx *greenletContext // Context and SpawnContext; nil for most greenlets
-	cg   *cGreenlet       // the C greenlet backing a SpawnC greenlet, else nil
+	extra *greenletExtra // a name, Context and SpawnContext; nil for most greenlets
+}
+
+// greenletExtra holds what few greenlets need, out of the record every
+// greenlet carries.
+type greenletExtra struct {
+	name  string
+	named bool // name assigned or generated: String shows it
+
+	ctx    context.Context // Context's, nil until asked for
+	cancel context.CancelCauseFunc
+	stop   func() bool // SpawnContext's context.AfterFunc registration
+
+	// The last kill forwarded to a C greenlet's body: when the body
+	// returns its code (cKillCode), the kill's error is the outcome.
+	killErr error
+}
+
+// more returns g's extra record, made on first use.
+func (g *Greenlet) more() *greenletExtra {
+	if g.extra == nil {
+		g.extra = &greenletExtra{}
+	}
+	return g.extra
 }
 
 // New returns an unstarted greenlet that will run fn on the hub of on (any
@@ -86,10 +110,20 @@ func newOn(h *sched.Hub, fn Func) *Greenlet {
 	if fn == nil {
 		panic("greenlet: New with a nil body")
 	}
-	g := &Greenlet{h: h, fn: fn}
-	g.raw.Init(h, runBody)
-	g.raw.Owner = g
+	x := &goGreenlet{}
+	g := &x.g
+	g.h, g.fn, g.raw = h, fn, &x.raw
+	x.raw.Init(h, runBody)
+	x.raw.Owner = g
 	return g
+}
+
+// goGreenlet is a Go greenlet and its coroutine's G in one allocation. The
+// G comes first, so that its hot fields keep the cache-line placement its
+// layout was made for; a C greenlet (cGreenlet) has no G at all.
+type goGreenlet struct {
+	raw sched.G
+	g   Greenlet
 }
 
 // runBody is the body of every Greenlet's coroutine: a static function, so
@@ -138,7 +172,7 @@ func (g *Greenlet) finish(v any, err error) {
 		v = nil // a failure has no value, whatever the body returned beside it
 	}
 	g.value, g.err, g.ready = v, err, true
-	if g.gctx != nil {
+	if g.extra != nil {
 		g.endContext()
 	}
 	if err != nil && !g.isMain {
@@ -164,7 +198,7 @@ func (g *Greenlet) Start() {
 	mustLive(g.h, "Start")
 	g.started = true
 	runSpawnCallbacks(g)
-	g.h.Start(&g.raw)
+	g.h.Start(g.raw)
 }
 
 // StartLater schedules the greenlet to run after d. Like Start, it does
@@ -177,9 +211,9 @@ func (g *Greenlet) StartLater(d time.Duration) {
 	g.started = true
 	runSpawnCallbacks(g)
 	// The greenlet's own timer is free until the body runs.
-	g.raw.Timer.SetStart(&g.raw)
+	g.raw.Timer.SetStart(g.raw)
 	g.raw.Timer.Start(d)
-	g.h.MarkStarted(&g.raw)
+	g.h.MarkStarted(g.raw)
 }
 
 // Hub returns the hub the greenlet belongs to.
@@ -202,7 +236,12 @@ func (g *Greenlet) Successful() bool { return g.ready && g.err == nil }
 
 // Dead reports whether the greenlet has finished or was killed before it
 // started. It is never true for the greenlet now running.
-func (g *Greenlet) Dead() bool { return g.raw.Dead() }
+func (g *Greenlet) Dead() bool {
+	if g.raw == nil {
+		return g.ready // a C greenlet: dead once its end is recorded
+	}
+	return g.raw.Dead()
+}
 
 // Started reports whether the greenlet was started and has no outcome yet
 // (modern gevent's bool(g); its "started" is the same).
@@ -211,15 +250,19 @@ func (g *Greenlet) Started() bool { return g.started && !g.ready }
 // Name returns the greenlet's name, "Greenlet-<n>" by default with n a small
 // per-hub number assigned on first use.
 func (g *Greenlet) Name() string {
-	if g.name == "" {
-		g.name = fmt.Sprintf("Greenlet-%d", g.h.NextIdent())
-		g.named = true
+	x := g.more()
+	if x.name == "" {
+		x.name = fmt.Sprintf("Greenlet-%d", g.h.NextIdent())
+		x.named = true
 	}
-	return g.name
+	return x.name
 }
 
 // SetName sets the greenlet's name.
-func (g *Greenlet) SetName(name string) { g.name, g.named = name, true }
+func (g *Greenlet) SetName(name string) {
+	x := g.more()
+	x.name, x.named = name, true
+}
 
 // String formats the greenlet like gevent's repr: <Greenlet "name" at
 // 0x...: function>, the name shown once assigned or generated.
@@ -229,14 +272,14 @@ func (g *Greenlet) String() string {
 		pc = reflect.ValueOf(g.fn).Pointer()
 	}
 	fname := "?"
-	if g.cg != nil {
-		fname = fmt.Sprintf("C function %p", g.cg.c.Func())
+	if x := g.cgreenlet(); x != nil {
+		fname = fmt.Sprintf("C function %p", x.c.Func())
 	} else if f := runtime.FuncForPC(pc); f != nil {
 		fname = f.Name()
 		fname = fname[strings.LastIndex(fname, "/")+1:]
 	}
-	if g.named {
-		return fmt.Sprintf("<Greenlet %q at %p: %s>", g.name, g, fname)
+	if x := g.extra; x != nil && x.named {
+		return fmt.Sprintf("<Greenlet %q at %p: %s>", x.name, g, fname)
 	}
 	return fmt.Sprintf("<Greenlet at %p: %s>", g, fname)
 }
@@ -253,7 +296,7 @@ func (g *Greenlet) result() (any, error) {
 // any) belongs to the same hub; it returns ErrBlockingSwitchOut inside a hub
 // callback.
 func (cur *Greenlet) check(op string, target *Greenlet) error {
-	if cur != nil && cur.raw.Running() && (target == nil || target.h == cur.h) {
+	if cur != nil && cur.raw != nil && cur.raw.Running() && (target == nil || target.h == cur.h) {
 		return nil
 	}
 	return cur.checkSlow(op, target)
@@ -264,12 +307,15 @@ func (cur *Greenlet) checkSlow(op string, target *Greenlet) error {
 	if cur == nil {
 		panic("greenlet: " + op + ": nil calling greenlet (pass the greenlet making the call)")
 	}
+	if cur.raw == nil {
+		panic(fmt.Sprintf("greenlet: %s: %v is a C greenlet; a blocking call takes the Go greenlet making it", op, cur))
+	}
 	cur.raw.CheckGoroutine("greenlet: " + op) // before reading the hub's state
 	if target != nil && target.h != cur.h {
 		panic(fmt.Sprintf("greenlet: %s: %v belongs to another hub than %v", op, target, cur))
 	}
 	h := cur.h
-	if c := h.Current(); c != &cur.raw {
+	if c := h.Current(); c != cur.raw {
 		if c == nil && h.InCallback() {
 			return ErrBlockingSwitchOut
 		}
@@ -287,10 +333,10 @@ func (cur *Greenlet) checkSlow(op string, target *Greenlet) error {
 // false if the body already ran. For a C-backed greenlet it also forwards
 // the kill to a C body that runs (cGreenlet.kill).
 func (g *Greenlet) killUnstarted(err error) bool {
-	if g.cg != nil {
-		return g.cg.kill(err)
+	if x := g.cgreenlet(); x != nil {
+		return x.kill(err)
 	}
-	if g.ready || !g.h.Discard(&g.raw) {
+	if g.ready || !g.h.Discard(g.raw) {
 		return false
 	}
 	g.finish(nil, err)

@@ -2,6 +2,7 @@ package greenlet
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -18,7 +19,7 @@ func (g *Greenlet) wait(cur *Greenlet, op string, timeout time.Duration) error {
 	if g.ready {
 		return nil
 	}
-	id := g.addLink(link{kind: lkWake, obj: &cur.raw})
+	id := g.addLink(link{kind: lkWake, obj: cur.raw})
 	t := &cur.raw.Timer
 	timed := timeout != forever
 	if timed {
@@ -138,7 +139,9 @@ func (g *Greenlet) unlinkCollector(c *collector) {
 }
 
 // JoinAll waits for the greenlets gs and returns those that finished, in
-// completion order (gevent's joinall). It takes Within, Count and
+// completion order (gevent's joinall); those finished before the call come
+// first, in the order of gs, and when they are enough JoinAll returns
+// without yielding, as Join of a finished greenlet does. It takes Within, Count and
 // StopOnError. It waits for all of gs, or for Count of them (a duplicate
 // counts each time it appears), or until Within's duration passes, in which
 // case it returns the partial list and a nil error: the timeout covers the
@@ -155,16 +158,35 @@ func JoinAll(cur *Greenlet, gs []*Greenlet, opts ...WaitOption) ([]*Greenlet, er
 		want = o.count
 	}
 	berr := cur.check("JoinAll", nil)
-	mustGreenlets(gs, cur, "JoinAll")
-	if berr != nil {
-		return nil, berr
-	}
-	if want == 0 {
+	if want == 0 || berr != nil {
+		mustGreenlets(gs, cur, "JoinAll")
+		if berr != nil {
+			return nil, berr
+		}
 		return []*Greenlet{}, nil
 	}
+	// One pass checks gs and collects the finished greenlets, at once and
+	// without a link, in the place their notifications would have had:
+	// before any greenlet that finishes while cur waits. Only the others,
+	// if any, are visited again, to link them, once the check has passed.
 	c := &collector{cur: cur, done: make([]*Greenlet, 0, len(gs))}
-	for _, g := range gs {
-		g.addLink(link{kind: lkCollect, obj: c})
+	for i, g := range gs {
+		if g == nil {
+			panic(fmt.Sprintf("greenlet: JoinAll: nil greenlet at index %d", i))
+		}
+		if g.h != cur.h {
+			panic(fmt.Sprintf("greenlet: JoinAll: %v belongs to another hub than %v", g, cur))
+		}
+		if g.ready {
+			c.done = append(c.done, g)
+		}
+	}
+	if len(c.done) < len(gs) {
+		for _, g := range gs {
+			if !g.ready {
+				g.addLink(link{kind: lkCollect, obj: c})
+			}
+		}
 	}
 	defer func() {
 		if len(c.done) == len(gs) {

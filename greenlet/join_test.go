@@ -87,6 +87,30 @@ func (s *Conformance) TestGet() {
 	})
 }
 
+// JoinAll takes the greenlets already finished at once, in the order of gs
+// and before any that finishes while it waits, and does not yield when they
+// are enough, as Join of a finished greenlet does not.
+func (s *Conformance) TestJoinAllTakesFinishedAtOnce() {
+	s.run(func(main *greenlet.Greenlet) error {
+		a := greenlet.Spawn(main, ret(1))
+		b := greenlet.Spawn(main, ret(2))
+		if _, err := greenlet.JoinAll(main, []*greenlet.Greenlet{a, b}); err != nil {
+			return err
+		}
+		ran := false
+		c := greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { ran = true; return nil, nil })
+		done, err := greenlet.JoinAll(main, []*greenlet.Greenlet{b, a})
+		s.NoError(err)
+		s.Equal([]*greenlet.Greenlet{b, a}, done)
+		s.False(ran, "JoinAll of finished greenlets did not yield")
+
+		done, err = greenlet.JoinAll(main, []*greenlet.Greenlet{c, b})
+		s.NoError(err)
+		s.Equal([]*greenlet.Greenlet{b, c}, done, "the finished one first, then c as it finishes")
+		return nil
+	})
+}
+
 // §3.2 joinall: completion order, duplicates, count, timeout, raise_error.
 func (s *Conformance) TestJoinAll() {
 	s.run(func(main *greenlet.Greenlet) error {

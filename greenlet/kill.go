@@ -52,11 +52,17 @@ func (g *Greenlet) KillNowait(opts ...WaitOption) {
 // deliverKill kills g with err and reports whether g is still running
 // (the kill is queued); a finished or never-run g is done with at once.
 func (g *Greenlet) deliverKill(err error) bool {
-	if g.ready || g.raw.Dead() || g.killUnstarted(err) {
+	if g.ready || g.killUnstarted(err) {
+		return false
+	}
+	if g.raw == nil {
+		return !g.ready // a C greenlet: killUnstarted forwarded the kill
+	}
+	if g.raw.Dead() {
 		return false
 	}
 	g.cancelContext(err)
-	g.h.Throw(&g.raw, err)
+	g.h.Throw(g.raw, err)
 	return true
 }
 

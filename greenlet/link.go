@@ -145,7 +145,7 @@ func (g *Greenlet) Unlink(id LinkID) bool {
 	if len(g.links) == 0 {
 		g.links = nil
 		g.link0[0] = link{}
-	} else if dead := len(g.links) - g.nlinks; dead > g.nlinks && dead >= 32 {
+	} else if dead := len(g.links) - int(g.nlinks); dead > int(g.nlinks) && dead >= 32 {
 		live := g.links[:0]
 		for _, x := range g.links {
 			if !x.dead {
@@ -182,7 +182,7 @@ func (g *Greenlet) UnlinkAll() {
 }
 
 // HasLinks returns the number of links registered and not yet fired.
-func (g *Greenlet) HasLinks() int { return g.nlinks }
+func (g *Greenlet) HasLinks() int { return int(g.nlinks) }
 
 func (g *Greenlet) scheduleNotify() {
 	if g.nlinks > 0 && !g.notified {
@@ -268,8 +268,8 @@ func (g *Greenlet) fire(l *link) {
 	case lkTo:
 		t := l.obj.(*Greenlet)
 		err := linkedError(g)
-		if !t.killUnstarted(err) && !t.ready {
-			g.h.Throw(&t.raw, err)
+		if !t.killUnstarted(err) && !t.ready && t.raw != nil {
+			g.h.Throw(t.raw, err)
 		}
 	}
 }

@@ -60,7 +60,7 @@ func RunOn(h *hub.Hub, body func(main *Greenlet) error) error {
 	m.isMain = true
 	m.started = true
 	m.SetName("main")
-	s.RunMain(&m.raw)
+	s.RunMain(m.raw)
 	if !returned {
 		return m.err // a *PanicError or ErrGoexit
 	}

@@ -2,7 +2,6 @@ package greenlet
 
 import (
 	"time"
-	"unsafe"
 
 	"github.com/gevent-go/gevent/hub"
 	"github.com/gevent-go/gevent/internal/sched"
@@ -26,12 +25,14 @@ func Sleep(cur *Greenlet, d time.Duration) error {
 	return rawOf(cur).SleepFor(d, "greenlet: Sleep")
 }
 
-// rawOf returns &cur.raw without dereferencing cur, so that a nil cur
-// reaches the hub's misuse check (raw is the first field of Greenlet; the
-// offset is asserted below).
-func rawOf(cur *Greenlet) *sched.G { return (*sched.G)(unsafe.Pointer(cur)) }
-
-var _ [0]struct{} = [unsafe.Offsetof(Greenlet{}.raw)]struct{}{}
+// rawOf returns cur's G, or nil for a nil cur (and a C greenlet, which has
+// none), so that such a cur reaches the hub's misuse check.
+func rawOf(cur *Greenlet) *sched.G {
+	if cur == nil {
+		return nil
+	}
+	return cur.raw
+}
 
 // Idle parks cur until the loop has nothing else to do: no ready callback
 // (gevent's idle()). A greenlet spawned before Idle is called runs first.

@@ -3,6 +3,7 @@ package greenlet
 import (
 	"errors"
 	"fmt"
+	"unsafe"
 
 	"github.com/gevent-go/gevent/hub"
 	"github.com/gevent-go/gevent/internal/sched"
@@ -43,10 +44,8 @@ func SpawnC(on *Greenlet, fn hub.CFunc, arg uintptr) (*Greenlet, error) {
 	mustLive(h, "SpawnC")
 	x := &cGreenlet{}
 	g := &x.g
-	g.h, g.cg, g.started = h, x, true
-	g.raw.Init(h, runBody) // never runs: the C greenlet is the body
-	g.raw.Owner = g
-	if err := h.SpawnCFor(&x.c, &g.raw, cEnded, fn, arg); err != nil {
+	g.h, g.started = h, true
+	if err := h.SpawnCFor(&x.c, cEnded, fn, arg); err != nil {
 		return nil, err
 	}
 	runSpawnCallbacks(g)
@@ -54,21 +53,19 @@ func SpawnC(on *Greenlet, fn hub.CFunc, arg uintptr) (*Greenlet, error) {
 }
 
 // cGreenlet is a Greenlet backed by a C greenlet, in one allocation with
-// the hub's record of that C greenlet (kept within a small size class: a
-// field more costs a larger one).
+// the hub's record of that C greenlet and without a G: nothing of it runs in
+// Go. c comes first: cEnded finds the cGreenlet from its CGreenlet.
 type cGreenlet struct {
-	g Greenlet
 	c sched.CGreenlet
-	// The last kill forwarded to the C body: when the body returns its code
-	// (cKillCode), the kill's error is the outcome.
-	killErr error
+	g Greenlet
 }
 
 // kill forwards a kill with err to the C greenlet. Before the loop turn that
 // would start it, it withdraws the spawn, so the body never runs, and makes
 // err the outcome at once (true). Later it sends err's C code and returns
-// false: the caller then goes on as for a running Go greenlet (the throw to
-// the stand-in G does nothing; the end arrives through cEnded).
+// false: the caller then goes on as for a running Go greenlet (the end
+// arrives through cEnded). The kill's error waits in the greenlet's extra
+// record, which kills alone need.
 func (x *cGreenlet) kill(err error) bool {
 	g := &x.g
 	if g.ready || x.c.Dead() {
@@ -78,39 +75,44 @@ func (x *cGreenlet) kill(err error) bool {
 		g.finish(nil, err)
 		return true
 	}
-	x.killErr = err
+	g.more().killErr = err
 	x.c.Kill(cKillCode(err))
 	return false
 }
 
-// cEnded records the outcome of a C-backed greenlet when its C greenlet has
-// ended (the onEnd of hub.SpawnCFor).
-func cEnded(stand *sched.G) {
-	g := stand.Owner.(*Greenlet)
-	x := g.cg
+// cEnded records the outcome of a C-backed greenlet as soon as the hub
+// learns that its C greenlet ended (the onEnd of hub.SpawnCFor), so that
+// Ready, Join and JoinAll see it as early as the C greenlet's own end, and
+// then reports a failure and schedules the links as a Go greenlet's finish
+// does. That may be inside a non-blocking call of the running greenlet
+// (SpawnC and Kill run a loop turn when the command array is full), as a Go
+// greenlet's finish runs inside that greenlet.
+func cEnded(c *sched.CGreenlet) {
+	x := (*cGreenlet)(unsafe.Pointer(c)) // c is x.c, its first field
+	g := &x.g
 	if g.ready {
 		return
 	}
-	c := &x.c
 	if errors.Is(c.Err(), hub.ErrHubDestroyed) {
 		// The hub is gone: record the outcome, queue nothing.
 		g.err, g.ready = hub.ErrHubDestroyed, true
 		return
 	}
-	// cEnded runs in a hub callback already: the links run here rather than
-	// in one more callback (finish queues none while notified is set).
-	g.notified = true
+	var killErr error
+	if g.extra != nil {
+		killErr = g.extra.killErr
+		g.extra.killErr = nil
+	}
 	switch st := c.Status(); {
 	case st == 0:
 		g.finish(c.Value(), nil)
-	case x.killErr != nil && st == cKillCode(x.killErr):
-		g.finish(nil, x.killErr)
+	case killErr != nil && st == cKillCode(killErr):
+		g.finish(nil, killErr)
 	case st == hub.CExit:
 		g.finish(nil, &GreenletExit{})
 	default:
 		g.finish(nil, hub.CError(st))
 	}
-	notifyLinks(g)
 }
 
 // cKillCode is the C kill code that stands for err.
@@ -123,4 +125,16 @@ func cKillCode(err error) int32 {
 		return int32(ce)
 	}
 	return hub.CKillCode
+}
+
+var _ [0]struct{} = [unsafe.Offsetof(cGreenlet{}.c)]struct{}{} // c first: see cEnded
+
+// cgreenlet returns the cGreenlet holding g, or nil for a Go greenlet. A C
+// greenlet is the one kind without a G, and it is always the g field of a
+// cGreenlet: so no pointer back to it costs a word in every greenlet.
+func (g *Greenlet) cgreenlet() *cGreenlet {
+	if g.raw != nil {
+		return nil
+	}
+	return (*cGreenlet)(unsafe.Add(unsafe.Pointer(g), -int(unsafe.Offsetof(cGreenlet{}.g))))
 }

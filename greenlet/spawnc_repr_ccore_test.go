@@ -4,6 +4,7 @@ package greenlet_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -240,24 +241,117 @@ func TestSpawnCString(t *testing.T) {
 	})
 }
 
-// C greenlets that ended in a turn whose ends the hub had not yet handed to
-// their greenlets when it shut down (the flush turn of a full command array
-// runs them inside SpawnC, and main returns at once) end with
-// ErrHubDestroyed, like those still running, and nothing is left queued.
-func TestSpawnCEndedUnseenAtShutdown(t *testing.T) {
+// C greenlets that end in a turn run inside SpawnC (the flush of a full
+// command array) have their outcome and their failure reported before
+// SpawnC returns, as a Go greenlet that fails has its own before it
+// switches away; their links, queued for the next pass, never fire when
+// main returns at once, as a Go greenlet's would not. Those the C hub had
+// not started when the hub shut down end with ErrHubDestroyed, unreported.
+// Nothing is left queued or alive (runOnC's checks).
+func TestSpawnCEndedJustBeforeShutdown(t *testing.T) {
 	var gs []*greenlet.Greenlet
-	fired := 0
-	runOnC(t, func(main *greenlet.Greenlet) error {
+	fired, endedInSpawnC := 0, 0
+	failures := runOnC(t, func(main *greenlet.Greenlet) error {
 		for range 3000 {
 			g := mustSpawnC(t, main, ccore.BodyFail, 3)
 			g.Rawlink(func(*greenlet.Greenlet) { fired++ })
 			gs = append(gs, g)
 		}
+		for _, g := range gs {
+			if g.Ready() {
+				endedInSpawnC++
+			}
+		}
 		return nil
 	})
+	require.Positive(t, endedInSpawnC, "a full command array runs a turn inside SpawnC")
+	require.Less(t, endedInSpawnC, len(gs), "the last spawns wait for a turn")
+	ended := 0
 	for _, g := range gs {
 		require.True(t, g.Ready() && g.Dead(), "%v", g)
-		require.ErrorIs(t, g.Err(), hub.ErrHubDestroyed)
+		if errors.Is(g.Err(), hub.ErrHubDestroyed) {
+			continue
+		}
+		ended++
+		require.Equal(t, hub.CError(3), g.Err())
 	}
+	assert.Equal(t, endedInSpawnC, ended)
+	assert.Len(t, failures, ended, "each failure reported once")
 	assert.Zero(t, fired)
+}
+
+// The error handler may reach the C hub again while it reports a failure
+// seen by a turn that SpawnC ran: here it spawns a C greenlet per failure,
+// and those spawns fill the command array again, so turns run inside the
+// reports of an earlier turn's ends. Every greenlet ends once, with its own
+// outcome, and nothing leaks.
+func TestSpawnCFailureReportMaySpawn(t *testing.T) {
+	const n = 3000
+	gs0 := ccore.LiveGreenlets()
+	var extra []*hub.CGreenlet
+	reported := 0
+	var h *hub.Hub
+	h, err := hub.New(hub.WithCore("c"), hub.WithErrorStream(nil),
+		hub.WithErrorHandler(func(_ *hub.Hub, _ any, err error) {
+			reported++
+			c, serr := h.SpawnC(cbody(ccore.BodyYield), 1)
+			if serr != nil {
+				t.Error(serr)
+				return
+			}
+			extra = append(extra, c)
+		}))
+	require.NoError(t, err)
+	gs := make([]*greenlet.Greenlet, n)
+	err = greenlet.RunOn(h, func(main *greenlet.Greenlet) error {
+		for i := range gs {
+			gs[i] = mustSpawnC(t, main, ccore.BodyFail, 7)
+		}
+		if _, err := greenlet.JoinAll(main, gs); err != nil {
+			return err
+		}
+		for len(extra) > 0 {
+			c := extra[0]
+			extra = extra[1:]
+			if err := c.Wait(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	for _, g := range gs {
+		require.Equal(t, hub.CError(7), g.Err())
+	}
+	assert.Equal(t, n, reported)
+	assert.Zero(t, h.CGreenlets())
+	assert.Equal(t, gs0, ccore.LiveGreenlets(), "C greenlet structs leaked")
+}
+
+// A C-backed greenlet has no Go stack to block on: naming it as the
+// calling greenlet of a blocking call is a misuse, refused before anything
+// happens.
+func TestSpawnCIsNotACallingGreenlet(t *testing.T) {
+	runOnC(t, func(main *greenlet.Greenlet) error {
+		g := mustSpawnC(t, main, ccore.BodyPark, 0)
+		other := greenlet.Spawn(main, func(*greenlet.Greenlet) (any, error) { return nil, nil })
+		for name, f := range map[string]func(){
+			"Join":  func() { _ = other.Join(g) },
+			"Sleep": func() { _ = greenlet.Sleep(g, 0) },
+			"Kill":  func() { _ = other.Kill(g) },
+		} {
+			func() {
+				defer func() {
+					r := recover()
+					assert.True(t, strings.HasPrefix(fmt.Sprint(r), "greenlet: "), "%s: %v", name, r)
+				}()
+				f()
+			}()
+		}
+		assert.False(t, other.Ready(), "the misuse changed nothing")
+		if err := g.Kill(main); err != nil {
+			return err
+		}
+		return other.Join(main)
+	})
 }

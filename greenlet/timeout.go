@@ -84,7 +84,7 @@ func (t *Timeout) Start(cur *Greenlet) {
 	if t.custom != nil {
 		err = t.custom
 	}
-	t.timer.SetThrow(&cur.raw, err)
+	t.timer.SetThrow(cur.raw, err)
 	t.timer.Start(t.d)
 }
 

@@ -71,7 +71,7 @@ func TestUnlinkKeepsOrder(t *testing.T) {
 			if g.HasLinks() != len(model) {
 				t.Fatalf("seed %d: HasLinks %d, want %d", seed, g.HasLinks(), len(model))
 			}
-			if dead := len(g.links) - g.nlinks; dead > 32 && dead > g.nlinks {
+			if dead := len(g.links) - int(g.nlinks); dead > 32 && dead > int(g.nlinks) {
 				t.Fatalf("seed %d: %d dead links for %d live ones", seed, dead, g.nlinks)
 			}
 		}

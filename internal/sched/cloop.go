@@ -199,28 +199,36 @@ func (l *cLoop) Cancel(id uint64) {
 // push returns a free command slot, flushing the array with a non-blocking
 // turn first when it is full.
 func (l *cLoop) push() *ccore.Cmd {
-	c := l.c.Push()
-	if c == nil {
-		if err := l.turn(false); err != nil && l.err == nil {
+	for {
+		if c := l.c.Push(); c != nil {
+			return c
+		}
+		// A turn applies every command.
+		err := l.turn(false)
+		if err != nil && l.err == nil {
 			l.err = err
 		}
-		c = l.c.Push()
+		if err != nil && len(l.c.Cmds()) >= l.c.CmdCap() {
+			panic(fmt.Sprintf("hub: the C hub's command array stays full: %v", err))
+		}
 	}
-	return c
 }
 
 // flush gives every pending TIMER_AT its absolute deadline, or, when
 // that has already passed, turns it into a no-op and queues the id as due.
 func (l *cLoop) flush() {
 	cmds := l.c.Cmds()
-	if len(cmds) == 0 {
-		return
-	}
-	l.UpdateNow()
+	fresh := false
 	for i := range cmds {
 		c := &cmds[i]
 		if c.Op != ccore.OpTimerAt {
 			continue
+		}
+		if !fresh {
+			// The clock is read only for a deadline: a turn that only
+			// spawns or kills C greenlets needs none.
+			l.UpdateNow()
+			fresh = true
 		}
 		id := c.ID
 		l.pend[id] = -1
@@ -276,13 +284,16 @@ func (l *cLoop) turn(block bool) error {
 func (l *cLoop) turnOnce(wait float64) error {
 	var cen ccore.Census
 	var err error
-	if l.reg.active() {
+	census := l.reg.active()
+	if census {
 		_, cen, err = l.c.TurnCensus(wait)
-		defer func() { l.reg.updateRef(cen) }()
 	} else {
 		_, err = l.c.Turn(wait)
 	}
 	if err != nil {
+		if census {
+			l.reg.updateRef(cen)
+		}
 		return fmt.Errorf("gev_hub_turn: %w", err)
 	}
 	l.UpdateNow()
@@ -309,10 +320,16 @@ func (l *cLoop) turnOnce(wait float64) error {
 			}
 		}
 	}
+	if census {
+		l.reg.updateRef(cen)
+	}
 	return err
 }
 
 func (l *cLoop) Run(block bool, fired []uint64) ([]uint64, error) {
+	// Ends that a turn run by a push reported: Run is the loop's own safe
+	// point for them, when no G is inside a call (see cGreenlets.ended).
+	l.reg.runEnded()
 	block = block && len(l.io.ready) == 0 // fd reports wait already
 	l.reapIO()
 	if l.nArmed == 0 {
@@ -351,6 +368,7 @@ func (l *cLoop) Run(block bool, fired []uint64) ([]uint64, error) {
 	if f := fired[start:]; !slices.IsSortedFunc(f, l.byDue) {
 		slices.SortFunc(f, l.byDue)
 	}
+	l.reg.runEnded()
 	return fired, err
 }
 

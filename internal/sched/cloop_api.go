@@ -28,10 +28,9 @@ type CGreenlet struct {
 	value  uintptr
 	notify []cwait // waiting Gs and links, in the order they came
 
-	// The G that stands for c and the function run at c's end (SpawnCFor),
+	// The function run at c's end for the layer that owns c (SpawnCFor),
 	// or nil.
-	stand *G
-	onEnd func(*G)
+	onEnd func(*CGreenlet)
 	// Where c's SPAWN command waits while no turn has applied it (Withdraw):
 	// the C hub's turn count at the spawn and the command's index.
 	spawnTurn uint64
@@ -41,11 +40,6 @@ type CGreenlet struct {
 	dead   bool
 	gone   bool // the hub was destroyed before the body ended
 }
-
-// gStandIn is the state of a G that stands for a C greenlet (SpawnCFor):
-// launched and not dead, and never switched into, so that the hub's throws
-// and wake-ups to it do nothing.
-const gStandIn = gDead + 1
 
 type cwait struct {
 	tok Token

@@ -25,13 +25,20 @@ type cGreenlets struct {
 	last uint64                // the last id given
 	ref  bool                  // holds a hub Ref for the C side's progress (holdRef)
 
-	// The ended C greenlets with a stand-in (SpawnCFor) whose onEnd has not
-	// run, from ended[next] on: one hub callback (runEnded, queued while
-	// endQueued) runs them all, so that the many ends of one turn cost one
-	// callback, not one each.
-	ended     []*CGreenlet
-	next      int
-	endQueued bool
+	// The ends of C greenlets with an onEnd (SpawnCFor) that turns
+	// reported, from ended[next] on, waiting for a safe point (runEnded):
+	// the end of the loop's Run, and the end of SpawnC and Kill, whose
+	// pushes may run a turn. Not inside the turn, nor inside any push: an
+	// onEnd may reach the loop again (an error handler that spawns), which
+	// is safe only where no loop operation is half done.
+	ended []cEnd
+	next  int
+}
+
+type cEnd struct {
+	c      *CGreenlet
+	status int32
+	value  uintptr
 }
 
 // attach makes the hub know its C greenlet registry (called by New).
@@ -57,37 +64,38 @@ func (l *cLoop) attach(h *Hub) {
 // does not run on the C core, or fn is nil.
 func (h *Hub) SpawnC(fn CFunc, arg uintptr) (*CGreenlet, error) {
 	c := &CGreenlet{}
-	if err := h.spawnC(c, nil, nil, fn, arg); err != nil {
+	if err := h.spawnC(c, nil, fn, arg); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// SpawnCFor is SpawnC for a layer that represents a C greenlet by a G of its
-// own (package greenlet backs a *Greenlet by one). c is the caller's zero
-// CGreenlet, so that it can share the caller's allocation; stand is a G of h,
-// initialised and never started, that stands for c from now on: it counts as
-// launched and alive until c ends and as dead from then on, and it never
-// runs, so a Throw or Wake to it does nothing (the layer forwards kills with
-// Kill or Withdraw). When c ends, onEnd(stand) runs as a hub callback, before
-// c's waiters and links are notified. When the hub shuts down before c ends,
-// onEnd runs at once, with c.Err() ErrHubDestroyed, and must queue nothing:
-// the hub is gone. After Withdraw, onEnd does not run: its caller has the end
-// in hand.
+// SpawnCFor is SpawnC for a layer that represents a C greenlet by an object
+// of its own (package greenlet backs a *Greenlet by one): c is the caller's
+// zero CGreenlet, so that it can share the caller's allocation, and onEnd(c)
+// runs once the hub learns of c's end, before c's waiters and links are
+// notified: at the end of the loop's pass that ran the turn reporting it,
+// or, when a push inside SpawnC or Kill ran that turn (the command array
+// was full), before that call returns. So the layer's outcome is there as
+// early as c's own, and onEnd may do what a hub callback may, except block.
+// When the hub shuts down before c ends (or before its end was handed
+// over), onEnd runs with c.Err() ErrHubDestroyed and must queue nothing:
+// the hub is gone. After Withdraw, onEnd does not run: its caller has the
+// end in hand.
 //
-// It fails as SpawnC does; misuse (a nil c, stand or onEnd, a stand of
-// another hub or one already started) panics before anything has changed.
-func (h *Hub) SpawnCFor(c *CGreenlet, stand *G, onEnd func(stand *G), fn CFunc, arg uintptr) error {
-	if c == nil || stand == nil || onEnd == nil {
-		panic("hub: SpawnCFor with a nil CGreenlet, G or end function")
+// It fails as SpawnC does; misuse (a nil c or onEnd, a c already used)
+// panics before anything has changed.
+func (h *Hub) SpawnCFor(c *CGreenlet, onEnd func(c *CGreenlet), fn CFunc, arg uintptr) error {
+	if c == nil || onEnd == nil {
+		panic("hub: SpawnCFor with a nil CGreenlet or end function")
 	}
-	if stand.h != h || stand.state != gNew || c.h != nil {
-		panic("hub: SpawnCFor needs a zero CGreenlet and an initialised, never started G of the same hub")
+	if c.h != nil {
+		panic("hub: SpawnCFor needs a zero CGreenlet")
 	}
-	return h.spawnC(c, stand, onEnd, fn, arg)
+	return h.spawnC(c, onEnd, fn, arg)
 }
 
-func (h *Hub) spawnC(c *CGreenlet, stand *G, onEnd func(*G), fn CFunc, arg uintptr) error {
+func (h *Hub) spawnC(c *CGreenlet, onEnd func(*CGreenlet), fn CFunc, arg uintptr) error {
 	r := h.cgs
 	if r == nil {
 		return fmt.Errorf("hub: SpawnC: C greenlets need the C core; this hub runs core %q", h.core)
@@ -107,17 +115,15 @@ func (h *Hub) spawnC(c *CGreenlet, stand *G, onEnd func(*G), fn CFunc, arg uintp
 		r.live = map[uint64]*CGreenlet{}
 	}
 	r.last++
-	c.h, c.id, c.fn, c.stand, c.onEnd = h, r.last, fn, stand, onEnd
+	c.h, c.id, c.fn, c.onEnd = h, r.last, fn, onEnd
 	r.live[c.id] = c
 	l := r.l
 	cmd := l.push()
 	cmd.Op, cmd.ID, cmd.Fn, cmd.Arg = ccore.OpSpawn, c.id, fn, arg
 	c.spawnTurn, c.spawnCmd = l.c.Turns(), int32(len(l.c.Cmds())-1)
-	if stand != nil {
-		stand.state = gStandIn
-	}
 	l.cmdsGreenlets = true
 	r.holdRef(true)
+	r.runEnded()
 	return nil
 }
 
@@ -135,13 +141,13 @@ func (c *CGreenlet) Kill(code int32) {
 	cmd.Op, cmd.ID, cmd.Code = ccore.OpKill, c.id, code
 	l.cmdsGreenlets = true
 	c.h.cgs.holdRef(true)
+	c.h.cgs.runEnded()
 }
 
 // Withdraw cancels c's spawn if no loop turn has applied it yet, which makes
 // a kill before start exact: the body never runs, the C hub never hears of c,
 // and c is dead at once with status CExit; its waiters and links are
-// notified as for any end (a G standing for it is dead, and the onEnd of
-// SpawnCFor does not run). It reports whether it did; once the spawn is
+// notified as for any end (the onEnd of SpawnCFor does not run). It reports whether it did; once the spawn is
 // applied, use Kill (the C hub then ends a greenlet that has not run yet
 // without running it, at the next turn).
 func (c *CGreenlet) Withdraw() bool {
@@ -217,38 +223,47 @@ func (r *cGreenlets) done(id uint64, status int32, value uintptr) {
 		panic(fmt.Sprintf("hub: C greenlet %d ended but this hub does not know it", id))
 	}
 	delete(r.live, id)
+	if c.onEnd != nil {
+		r.ended = append(r.ended, cEnd{c, status, value})
+		return
+	}
 	r.end(c, status, value, false)
 }
 
+// runEnded ends the C greenlets with an onEnd that turns reported, in the
+// order they ended, also those that a turn run meanwhile (by an onEnd's
+// push) reports.
+func (r *cGreenlets) runEnded() {
+	if r == nil {
+		return
+	}
+	for r.next < len(r.ended) {
+		e := r.ended[r.next]
+		r.ended[r.next] = cEnd{}
+		r.next++
+		r.end(e.c, e.status, e.value, false)
+	}
+	r.ended, r.next = r.ended[:0], 0
+}
+
 func (r *cGreenlets) end(c *CGreenlet, status int32, value uintptr, gone bool) {
-	c.dead, c.status, c.value, c.gone = true, status, value, gone
 	h := r.h
+	if c.onEnd != nil && h.destroying {
+		// An end during the shutdown's last flush: the layer above can
+		// queue nothing any more, so for it the hub went first.
+		gone = true
+	}
+	c.dead, c.status, c.value, c.gone = true, status, value, gone
 	ws := c.notify
 	c.notify = nil
+	if c.onEnd != nil {
+		c.onEnd(c)
+	}
 	if gone || h.destroying {
 		// The hub is shutting down (a flush of the command array during
 		// its last cancels can still end C greenlets): nobody is left to
 		// run, and nothing may be queued after its final clear.
-		if c.stand != nil {
-			c.stand.state = gDead
-			if c.onEnd != nil {
-				c.onEnd(c.stand)
-			}
-		}
 		return
-	}
-	if c.stand != nil {
-		if c.onEnd != nil {
-			// The stand-in dies when its layer learns of the end, so that
-			// it never looks dead before that layer has the outcome.
-			r.ended = append(r.ended, c)
-			if !r.endQueued {
-				r.endQueued = true
-				h.RunCallbackArg(runEnded, r)
-			}
-		} else {
-			c.stand.state = gDead
-		}
 	}
 	for _, w := range ws {
 		if w.fn == nil {
@@ -260,45 +275,14 @@ func (r *cGreenlets) end(c *CGreenlet, status int32, value uintptr, gone bool) {
 	}
 }
 
-// runEnded runs the onEnd of the ended C greenlets with a stand-in G
-// (SpawnCFor), in the order they ended, also those that end meanwhile.
-func runEnded(a any) {
-	r := a.(*cGreenlets)
-	defer r.endedDone()
-	for r.next < len(r.ended) {
-		c := r.ended[r.next]
-		r.ended[r.next] = nil
-		r.next++
-		c.stand.state = gDead
-		c.onEnd(c.stand)
-	}
-}
-
-// endedDone resets the list of ends once runEnded has run them; after a
-// panic in an onEnd, the rest run in a callback of their own.
-func (r *cGreenlets) endedDone() {
-	if r.next < len(r.ended) && !r.h.destroying {
-		r.h.RunCallbackArg(runEnded, r)
-		return
-	}
-	r.ended, r.next, r.endQueued = r.ended[:0], 0, false
-}
-
 // drop marks every C greenlet still alive as gone, when the hub shuts down
 // and the C hub drops them.
 func (r *cGreenlets) drop() {
+	r.runEnded() // ended before the C hub went: end() makes them gone
 	for id, c := range r.live {
 		delete(r.live, id)
 		r.end(c, CExit, 0, true)
 	}
-	// Ends whose callback the shutdown cleared: their layer learns that the
-	// hub went first, as for the C greenlets it drops.
-	for _, c := range r.ended[r.next:] {
-		c.gone = true
-		c.stand.state = gDead
-		c.onEnd(c.stand)
-	}
-	r.ended, r.next, r.endQueued = nil, 0, false
 	r.holdRef(false)
 }
 

@@ -431,13 +431,18 @@ func TestCGreenletWithdraw(t *testing.T) {
 	})
 }
 
-// SpawnCFor checks its arguments before anything changes: a G that is not
-// fresh, or one of another hub.
+// SpawnCFor checks its arguments before anything changes: a nil end
+// function, or a CGreenlet already in use.
 func TestSpawnCForMisuse(t *testing.T) {
 	runC(t, func(h *Hub, main *G) error {
+		used, err := h.SpawnC(cfn(ccore.BodyYield), 0)
+		if err != nil {
+			return err
+		}
 		for name, f := range map[string]func(){
-			"nil G":     func() { _ = h.SpawnCFor(&CGreenlet{}, nil, func(*G) {}, cfn(ccore.BodyPark), 0) },
-			"started G": func() { _ = h.SpawnCFor(&CGreenlet{}, main, func(*G) {}, cfn(ccore.BodyPark), 0) },
+			"nil CGreenlet":    func() { _ = h.SpawnCFor(nil, func(*CGreenlet) {}, cfn(ccore.BodyPark), 0) },
+			"nil end function": func() { _ = h.SpawnCFor(&CGreenlet{}, nil, cfn(ccore.BodyPark), 0) },
+			"used CGreenlet":   func() { _ = h.SpawnCFor(used, func(*CGreenlet) {}, cfn(ccore.BodyPark), 0) },
 		} {
 			func() {
 				defer func() {
@@ -447,6 +452,9 @@ func TestSpawnCForMisuse(t *testing.T) {
 				}()
 				f()
 			}()
+		}
+		if err := used.Wait(main); err != nil {
+			return err
 		}
 		if h.CGreenlets() != 0 {
 			t.Errorf("%d C greenlets after refused SpawnCFor calls", h.CGreenlets())
