@@ -40,6 +40,7 @@
 /* Descriptor flags. */
 #define GEV_CORO_F_ROOT 1u
 #define GEV_CORO_F_GUARDED 2u
+#define GEV_CORO_F_RELEASED 4u /* pooled, and its pages below the top one given back */
 
 /* Bytes of the canary below an unguarded stack's limit: one cache line that must read 0. */
 #define GEV_CORO_CANARY_BYTES 64
@@ -86,11 +87,16 @@ struct gev_coro {
 #define GEV_CORO_DESC_BYTES ((sizeof(struct gev_coro) + 63) & ~(size_t)63)
 
 /* One class of the stack pool (a usable size, guarded or not): a LIFO through
- * gev_coro.pool_next. */
+ * gev_coro.pool_next. The released stacks (GEV_CORO_F_RELEASED) are always the last
+ * `nreleased` of the list, the ones pooled longest ago: a release walk stops at the first
+ * released stack, and a pop meets one only once the whole class is released. */
 struct gev_pool_class {
-	size_t key;     /* usable | guarded; 0 = class unused */
+	size_t key;       /* usable | guarded; 0 = class unused */
 	gev_coro *head;
 	size_t n;
+	size_t nreleased; /* the released suffix of the list */
+	size_t low;       /* the least n since the last gev_coro_pool_release_idle: the
+	                     bottom `low` stacks have not been touched since */
 };
 
 #define GEV_POOL_CLASSES 6
