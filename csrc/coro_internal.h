@@ -164,7 +164,7 @@ GEV_HIDDEN size_t gev__describe(const gev_coro *co, char *buf, size_t cap);
 GEV_HIDDEN gev_coro *gev__stack_get(struct gev_thread *t, size_t usable, enum gev_coro_guard g);
 /* Give the stack of a destroyed coroutine back: to the pool or unmapped. */
 GEV_HIDDEN void gev__stack_put(struct gev_thread *t, gev_coro *co);
-/* Unmap pooled stacks until at most `keep` remain. */
+/* Unmap pooled stacks until at most `keep` remain, the least recently pooled first. */
 GEV_HIDDEN void gev__pool_shrink(struct gev_thread *t, size_t keep);
 GEV_HIDDEN size_t gev__page_size(void);
 /* Initialise the process-wide state (page size, guard budget) once. */

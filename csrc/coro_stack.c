@@ -234,19 +234,29 @@ GEV_HIDDEN void gev__pool_shrink(struct gev_thread *t, size_t keep)
 {
 	for (int i = GEV_POOL_CLASSES - 1; i >= 0 && t->pooled > keep; i--) {
 		struct gev_pool_class *c = &t->pool[i];
-		while (c->head != NULL && t->pooled > keep) {
-			gev_coro *co = c->head;
-			c->head = co->pool_next;
-			if (c->n == c->nreleased) {
-				c->nreleased--;
-				t->census.released_stacks--;
-			}
-			c->n--;
-			if (c->n < c->low)
-				c->low = c->n;
-			t->pooled--;
-			t->census.pooled_stacks--;
+		if (c->n == 0)
+			continue;
+		/* Unmap from the end of the list: the stacks pooled longest ago, released first,
+		 * so the resident ones most likely to be reused stay. */
+		size_t drop = t->pooled - keep < c->n ? t->pooled - keep : c->n;
+		size_t stay = c->n - drop;
+		gev_coro **link = &c->head;
+		for (size_t k = 0; k < stay; k++)
+			link = &(*link)->pool_next;
+		gev_coro *co = *link;
+		*link = NULL;
+		size_t unreleased = drop < c->nreleased ? drop : c->nreleased;
+		c->nreleased -= unreleased;
+		t->census.released_stacks -= unreleased;
+		c->n = stay;
+		if (c->low > stay)
+			c->low = stay;
+		t->pooled -= drop;
+		t->census.pooled_stacks -= drop;
+		while (co != NULL) {
+			gev_coro *next = co->pool_next;
 			stack_unmap(t, co);
+			co = next;
 		}
 		if (c->n == 0)
 			c->key = 0;
