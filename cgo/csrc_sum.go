@@ -6,4 +6,4 @@ package cgo
 // against. It is here so that a change in csrc/ (which the go command does
 // not see: those files live outside this directory) also changes this
 // package's sources, and so forces a rebuild. TestCsrcSumCurrent checks it.
-const csrcSum = "41ba4e85b771b1dbf0cd7d1ab3feeb1e56da007263993a4ead9a8dd24463dba8"
+const csrcSum = "ec87bec2a317a1a952ebfba7aeecba97df3643b32c70dbec66195b48546469cd"
