@@ -60,7 +60,8 @@ struct gev_coro {
 	                              (key & ~1) == t, i.e. owner t and NEW or SUSPENDED */
 	uintptr_t limit;           /* ro: 0 = no switch-out check (guarded or root); else the
 	                              lowest legal sp of the unguarded stack */
-	uint32_t flags;            /* ro: GEV_CORO_F_* */
+	uint32_t flags;            /* ro: GEV_CORO_F_* (the pool alone sets and clears
+	                              GEV_CORO_F_RELEASED, while the stack is pooled) */
 	gev_coro_fn fn;            /* ro: body */
 	void *arg;                 /* ro: its argument */
 	const char *name;          /* rw: for messages; NULL = unnamed */
