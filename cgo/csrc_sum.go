@@ -6,4 +6,4 @@ package cgo
 // against. It is here so that a change in csrc/ (which the go command does
 // not see: those files live outside this directory) also changes this
 // package's sources, and so forces a rebuild. TestCsrcSumCurrent checks it.
-const csrcSum = "efcb03a60d91675e9666e7aba7790717729fab809094c6aff3d6529fe0da434c"
+const csrcSum = "722165b3ac77f9eec94a37be90ff4cce650391baefd81e27f6603c9e86229745"

@@ -437,6 +437,9 @@ func LiveGreenlets() int { return int(C.gev_hub_live_greenlets()) }
 // to see that hub's coroutines.
 type CoroCensus struct {
 	Live, PooledStacks, MappedStacks, GuardedStacks int
+	// ReleasedStacks are the pooled stacks whose memory went back to the kernel
+	// (gev_coro_pool_release); they stay mapped and reusable.
+	ReleasedStacks int
 }
 
 // ThreadCoroCensus returns the coroutine census of the calling goroutine's
@@ -444,5 +447,6 @@ type CoroCensus struct {
 func ThreadCoroCensus() CoroCensus {
 	var c C.gev_coro_census
 	C.gev_coro_get_census(&c)
-	return CoroCensus{int(c.live), int(c.pooled_stacks), int(c.mapped_stacks), int(c.guarded_stacks)}
+	return CoroCensus{int(c.live), int(c.pooled_stacks), int(c.mapped_stacks), int(c.guarded_stacks),
+		int(c.released_stacks)}
 }

@@ -40,6 +40,7 @@
 /* Descriptor flags. */
 #define GEV_CORO_F_ROOT 1u
 #define GEV_CORO_F_GUARDED 2u
+#define GEV_CORO_F_RELEASED 4u /* pooled, and its pages below the top one given back */
 
 /* Bytes of the canary below an unguarded stack's limit: one cache line that must read 0. */
 #define GEV_CORO_CANARY_BYTES 64
@@ -59,7 +60,8 @@ struct gev_coro {
 	                              (key & ~1) == t, i.e. owner t and NEW or SUSPENDED */
 	uintptr_t limit;           /* ro: 0 = no switch-out check (guarded or root); else the
 	                              lowest legal sp of the unguarded stack */
-	uint32_t flags;            /* ro: GEV_CORO_F_* */
+	uint32_t flags;            /* ro: GEV_CORO_F_* (the pool alone sets and clears
+	                              GEV_CORO_F_RELEASED, while the stack is pooled) */
 	gev_coro_fn fn;            /* ro: body */
 	void *arg;                 /* ro: its argument */
 	const char *name;          /* rw: for messages; NULL = unnamed */
@@ -86,11 +88,16 @@ struct gev_coro {
 #define GEV_CORO_DESC_BYTES ((sizeof(struct gev_coro) + 63) & ~(size_t)63)
 
 /* One class of the stack pool (a usable size, guarded or not): a LIFO through
- * gev_coro.pool_next. */
+ * gev_coro.pool_next. The released stacks (GEV_CORO_F_RELEASED) are always the last
+ * `nreleased` of the list, the ones pooled longest ago: a release walk stops at the first
+ * released stack, and a pop meets one only once the whole class is released. */
 struct gev_pool_class {
-	size_t key;     /* usable | guarded; 0 = class unused */
+	size_t key;       /* usable | guarded; 0 = class unused */
 	gev_coro *head;
 	size_t n;
+	size_t nreleased; /* the released suffix of the list */
+	size_t low;       /* the least n since the last gev_coro_pool_release_idle: the
+	                     bottom `low` stacks have not been touched since */
 };
 
 #define GEV_POOL_CLASSES 6
@@ -158,7 +165,7 @@ GEV_HIDDEN size_t gev__describe(const gev_coro *co, char *buf, size_t cap);
 GEV_HIDDEN gev_coro *gev__stack_get(struct gev_thread *t, size_t usable, enum gev_coro_guard g);
 /* Give the stack of a destroyed coroutine back: to the pool or unmapped. */
 GEV_HIDDEN void gev__stack_put(struct gev_thread *t, gev_coro *co);
-/* Unmap pooled stacks until at most `keep` remain. */
+/* Unmap pooled stacks until at most `keep` remain, the least recently pooled first. */
 GEV_HIDDEN void gev__pool_shrink(struct gev_thread *t, size_t keep);
 GEV_HIDDEN size_t gev__page_size(void);
 /* Initialise the process-wide state (page size, guard budget) once. */

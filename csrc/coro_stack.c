@@ -176,7 +176,15 @@ static gev_coro *pool_pop(struct gev_thread *t, size_t key)
 		return NULL;
 	gev_coro *co = c->head;
 	c->head = co->pool_next;
+	if (GEV_UNLIKELY(c->n == c->nreleased)) {
+		/* the whole class is released: its pages come back zeroed or as they were */
+		c->nreleased--;
+		t->census.released_stacks--;
+		co->flags &= ~GEV_CORO_F_RELEASED;
+	}
 	c->n--;
+	if (c->n < c->low)
+		c->low = c->n;
 	t->pooled--;
 	t->census.pooled_stacks--;
 	return co;
@@ -212,14 +220,8 @@ GEV_HIDDEN void gev__stack_put(struct gev_thread *t, gev_coro *co)
 		stack_unmap(t, co);
 		return;
 	}
-	if (t->pooled >= GEV_CORO_POOL_HOT) {
-		/* A cold stack: let the kernel take back everything below the top page,
-		 * which holds the descriptor and is rewritten on reuse anyway. */
-		char *lo = co->map_base + (co->flags & GEV_CORO_F_GUARDED ? page_size : 0);
-		char *top_page = (char *)((uintptr_t)co & ~(uintptr_t)(page_size - 1));
-		if (top_page > lo && madvise(lo, (size_t)(top_page - lo), MADV_FREE) != 0)
-			(void)madvise(lo, (size_t)(top_page - lo), MADV_DONTNEED);
-	}
+	/* No madvise here: a burst of exits would pay a system call each. The pages of cold
+	 * stacks go back later, in gev_coro_pool_release(_idle). */
 	co->key = gev__key(t, GEV_CORO_POOLED);
 	co->pool_next = c->head;
 	c->head = co;
@@ -232,17 +234,92 @@ GEV_HIDDEN void gev__pool_shrink(struct gev_thread *t, size_t keep)
 {
 	for (int i = GEV_POOL_CLASSES - 1; i >= 0 && t->pooled > keep; i--) {
 		struct gev_pool_class *c = &t->pool[i];
-		while (c->head != NULL && t->pooled > keep) {
-			gev_coro *co = c->head;
-			c->head = co->pool_next;
-			c->n--;
-			t->pooled--;
-			t->census.pooled_stacks--;
+		if (c->n == 0)
+			continue;
+		/* Unmap from the end of the list: the stacks pooled longest ago, released first,
+		 * so the resident ones most likely to be reused stay. */
+		size_t drop = t->pooled - keep < c->n ? t->pooled - keep : c->n;
+		size_t stay = c->n - drop;
+		gev_coro **link = &c->head;
+		for (size_t k = 0; k < stay; k++)
+			link = &(*link)->pool_next;
+		gev_coro *co = *link;
+		*link = NULL;
+		size_t unreleased = drop < c->nreleased ? drop : c->nreleased;
+		c->nreleased -= unreleased;
+		t->census.released_stacks -= unreleased;
+		c->n = stay;
+		if (c->low > stay)
+			c->low = stay;
+		t->pooled -= drop;
+		t->census.pooled_stacks -= drop;
+		while (co != NULL) {
+			gev_coro *next = co->pool_next;
 			stack_unmap(t, co);
+			co = next;
 		}
 		if (c->n == 0)
 			c->key = 0;
 	}
+}
+
+/* Give back the pages of one pooled stack: everything below its top page, which holds
+ * the descriptor (and the pool link) and is rewritten on reuse anyway. MADV_FREE lets the
+ * kernel take them lazily, under memory pressure; kernels without it (before 4.5) get
+ * MADV_DONTNEED. */
+static void stack_release(gev_coro *co)
+{
+	char *lo = co->map_base + (co->flags & GEV_CORO_F_GUARDED ? page_size : 0);
+	char *top_page = (char *)((uintptr_t)co & ~(uintptr_t)(page_size - 1));
+	if (top_page > lo && madvise(lo, (size_t)(top_page - lo), MADV_FREE) != 0)
+		(void)madvise(lo, (size_t)(top_page - lo), MADV_DONTNEED);
+	co->flags |= GEV_CORO_F_RELEASED;
+}
+
+/* Release the stacks of class c from list position `from` (0 = the head) down to the
+ * released suffix; returns how many. */
+static size_t class_release_from(struct gev_thread *t, struct gev_pool_class *c, size_t from)
+{
+	size_t end = c->n - c->nreleased;
+	if (from >= end)
+		return 0;
+	gev_coro *co = c->head;
+	for (size_t i = 0; i < from; i++)
+		co = co->pool_next;
+	for (size_t i = from; i < end; i++, co = co->pool_next)
+		stack_release(co);
+	c->nreleased += end - from;
+	t->census.released_stacks += end - from;
+	return end - from;
+}
+
+size_t gev_coro_pool_release(void)
+{
+	struct gev_thread *t = gev__thread();
+	size_t released = 0;
+	for (int i = 0; i < GEV_POOL_CLASSES; i++) {
+		struct gev_pool_class *c = &t->pool[i];
+		if (c->n - c->nreleased > GEV_CORO_POOL_HOT)
+			released += class_release_from(t, c, GEV_CORO_POOL_HOT);
+	}
+	return released;
+}
+
+size_t gev_coro_pool_release_idle(void)
+{
+	struct gev_thread *t = gev__thread();
+	size_t released = 0;
+	for (int i = 0; i < GEV_POOL_CLASSES; i++) {
+		struct gev_pool_class *c = &t->pool[i];
+		/* the bottom `low` stacks sat unused since the last call */
+		size_t from = c->n - c->low;
+		if (from < GEV_CORO_POOL_HOT)
+			from = GEV_CORO_POOL_HOT;
+		if (c->n - c->nreleased > from)
+			released += class_release_from(t, c, from);
+		c->low = c->n;
+	}
+	return released;
 }
 
 GEV_HIDDEN void gev__globals_init(void)

@@ -31,12 +31,17 @@ void gev_coro_verify(void)
 	check(cur == root || (cur->flags & GEV_CORO_F_ROOT) == 0,
 	      "the current coroutine is another thread's root", cur);
 
-	size_t pooled = 0, guarded_pooled = 0;
+	size_t pooled = 0, guarded_pooled = 0, released = 0;
 	for (int i = 0; i < GEV_POOL_CLASSES; i++) {
 		const struct gev_pool_class *c = &t->pool[i];
-		size_t n = 0;
+		size_t n = 0, nreleased = 0;
 		for (const gev_coro *co = c->head; co != NULL; co = co->pool_next) {
 			int guarded = (co->flags & GEV_CORO_F_GUARDED) != 0;
+			if (co->flags & GEV_CORO_F_RELEASED)
+				nreleased++;
+			else
+				check(nreleased == 0,
+				      "a resident pooled stack is below a released one", co);
 			check(gev__state(co) == GEV_CORO_POOLED, "a pooled stack is not POOLED", co);
 			check(gev__owner(co) == t, "a pooled stack belongs to another thread", co);
 			check((co->usable | (size_t)guarded) == c->key,
@@ -50,11 +55,17 @@ void gev_coro_verify(void)
 			guarded_pooled += (size_t)guarded;
 		}
 		check(n == c->n, "a pool class count disagrees with its list", NULL);
+		check(nreleased == c->nreleased,
+		      "a pool class's released count disagrees with its list", NULL);
+		check(c->low <= n, "a pool class's low-water mark exceeds its count", NULL);
+		released += nreleased;
 		check(n != 0 || c->head == NULL, "an empty pool class has a head", NULL);
 		pooled += n;
 	}
 	check(pooled == t->pooled && pooled == t->census.pooled_stacks,
 	      "the pool counts disagree with the pool", NULL);
+	check(released == t->census.released_stacks,
+	      "the census's released stacks disagree with the pool", NULL);
 	check(pooled <= t->pool_cap, "the pool holds more stacks than its cap", NULL);
 	check(t->census.mapped_stacks == t->census.live + t->census.pooled_stacks,
 	      "mapped stacks != live coroutines + pooled stacks", NULL);

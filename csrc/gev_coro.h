@@ -60,9 +60,15 @@
  *
  * Stack pool: a per-thread LIFO of stacks freed by gev_coro_destroy, reused by
  * gev_coro_create for the same usable size and guard kind without any system call
- * (GEV_CORO_POOL_CAP stacks by default, see gev_coro_pool_set_cap). A stack pushed while the pool already holds GEV_CORO_POOL_HOT or more
- * has everything below its top page released with madvise(MADV_FREE), so a large idle
- * pool holds little memory. A thread's pool is unmapped when the thread exits (a pthread
+ * (GEV_CORO_POOL_CAP stacks by default, see gev_coro_pool_set_cap). Neither pushing nor
+ * popping makes a system call: a burst of exits costs no madvise. The memory of cold
+ * stacks goes back when the owner asks: gev_coro_pool_release gives back (madvise
+ * MADV_FREE) everything below the top page of each pooled stack beyond the
+ * GEV_CORO_POOL_HOT most recently pooled of its class, and gev_coro_pool_release_idle
+ * does so only for those that also sat unused since its previous call. The C hub calls
+ * the first before it sleeps and the second about once a second while busy, so a large
+ * idle pool holds little memory. A released stack is reused like any other (its pages
+ * come back on first touch). A thread's pool is unmapped when the thread exits (a pthread
  * key destructor) or by gev_coro_pool_trim.
  *
  * Floating-point control state (MXCSR and the x87 control word on x86-64, FPCR on
@@ -121,7 +127,8 @@ enum gev_coro_state {
 
 /* Stack pool defaults (per thread). */
 #define GEV_CORO_POOL_CAP 1024 /* stacks kept by default; see gev_coro_pool_set_cap */
-#define GEV_CORO_POOL_HOT 64   /* pooled stacks beyond this are madvise(MADV_FREE)d */
+#define GEV_CORO_POOL_HOT 64   /* per size class, the most recently pooled stacks that
+                                  gev_coro_pool_release keeps resident */
 
 /* Create a coroutine that will run fn(arg) on its own stack, on first switch.
  * stack_size is the usable stack in bytes; 0 means the default (64 KiB). It is rounded up
@@ -208,6 +215,7 @@ typedef struct gev_coro_census {
 	size_t pooled_stacks; /* stacks idle in this thread's pool */
 	size_t mapped_stacks; /* stacks mapped by this thread: in use + pooled */
 	size_t guarded_stacks;/* mapped stacks that carry a guard page */
+	size_t released_stacks;/* pooled stacks whose pages were given back (released) */
 } gev_coro_census;
 
 void gev_coro_get_census(gev_coro_census *out);
@@ -217,6 +225,20 @@ void gev_coro_get_census(gev_coro_census *out);
  * destructor); coroutines still alive at thread exit are the program's leak: their
  * stacks stay mapped. */
 void gev_coro_pool_trim(void);
+
+/* Give back to the kernel the pages (all but the top one) of the calling thread's pooled
+ * stacks beyond the GEV_CORO_POOL_HOT most recently pooled of each size class, and return
+ * how many stacks it released. Stacks stay pooled and mapped; only their memory goes.
+ * Cheap when there is nothing new to release (no list walk), so it suits every point
+ * where the thread is about to sleep. */
+size_t gev_coro_pool_release(void);
+
+/* Like gev_coro_pool_release, but release only the stacks that have also stayed in the
+ * pool, untouched, since the previous call of this function on the thread (the first
+ * call only starts the tracking and releases nothing). Called periodically by a busy thread, it gives back
+ * the stacks its load no longer needs and keeps those it cycles through. Returns how many
+ * stacks it released. */
+size_t gev_coro_pool_release_idle(void);
 
 /* Set how many stacks the calling thread's pool keeps (0 disables pooling; stacks
  * beyond the new cap are unmapped now). Returns the previous cap. */

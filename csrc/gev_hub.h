@@ -18,7 +18,10 @@
  *        drain stops once the switch interval (default 5 ms) has passed, so a sleep(0) busy
  *        loop cannot starve timers or I/O (gevent's rule),
  *     4. runs one ev_run: EVRUN_NOWAIT when something is still ready (or the host said so),
- *        else EVRUN_ONCE, bounded by the host's max_wait,
+ *        else EVRUN_ONCE, bounded by the host's max_wait; before an EVRUN_ONCE the thread's
+ *        cold pooled stacks give their memory back (gev_coro_pool_release), and a hub
+ *        that never blocks does so about once a second of its loop clock for the stacks
+ *        that sat unused that long (gev_coro_pool_release_idle),
  *     5. returns; everything the host asked to hear about is in the event array.
  *   No function of this header ever calls into the host: the only code the hub runs is C
  *   greenlet bodies and C callbacks registered through this header.

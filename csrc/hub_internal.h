@@ -169,6 +169,7 @@ struct gev_hub {
 	uint8_t in_turn;
 	uint8_t in_ev_run;
 	ev_tstamp drain_start;
+	ev_tstamp pool_idle_last; /* loop clock of the last gev_coro_pool_release_idle */
 	double interval;
 	double coarse_at_update;  /* CLOCK_MONOTONIC_COARSE at the last clock refresh */
 	gev_greenlet *dying;      /* finished greenlet not yet reaped */

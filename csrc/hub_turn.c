@@ -390,6 +390,17 @@ int gev_hub_turn(gev_hub *h, double max_wait)
 		}
 	}
 	if (rc == 0) {
+		/* Give the memory of cold pooled stacks back (gev_coro.h): an idle hub before it
+		 * sleeps, a busy one about once a second, then only what sat unused for that
+		 * second. drain_start is this turn's loop clock (wall time: a step back restarts
+		 * the second), so the check costs two compares. */
+		double since = h->drain_start - h->pool_idle_last;
+		if (flags == EVRUN_ONCE) {
+			gev_coro_pool_release();
+		} else if (HUB_UNLIKELY(since >= 1.0 || since < 0)) {
+			gev_coro_pool_release_idle();
+			h->pool_idle_last = h->drain_start;
+		}
 		h->in_ev_run = 1;
 		ev_run(h->loop, flags);
 		h->in_ev_run = 0;

@@ -64,7 +64,7 @@ static int census_teardown(void **state)
 	gev_coro_verify();
 	gev_coro_census c;
 	gev_coro_get_census(&c);
-	if (c.live || c.pooled_stacks || c.mapped_stacks || c.guarded_stacks) {
+	if (c.live || c.pooled_stacks || c.mapped_stacks || c.guarded_stacks || c.released_stacks) {
 		fprintf(stderr, "census not zero: live %zu pooled %zu mapped %zu guarded %zu\n",
 			c.live, c.pooled_stacks, c.mapped_stacks, c.guarded_stacks);
 		return -1;
@@ -844,7 +844,8 @@ static void test_pool_reuse(void **state)
 	assert_int_equal(gev_coro_pool_set_cap(old), 0);
 }
 
-/* Stacks pooled beyond GEV_CORO_POOL_HOT are MADV_FREEd; reused, they work like new. */
+/* Stacks released by gev_coro_pool_release (beyond GEV_CORO_POOL_HOT) are reused like new:
+ * their pages come back on first touch. */
 static void deep_tiny_body(void *arg)
 {
 	deep_stop = 0;
@@ -856,7 +857,7 @@ static void deep_tiny_body(void *arg)
 	gev_coro_exit(root, (void *)(uintptr_t)(sum + (uintptr_t)arg));
 }
 
-static void test_pool_trimmed_stacks_are_reusable(void **state)
+static void test_pool_released_stacks_are_reusable(void **state)
 {
 	(void)state;
 	enum { N = GEV_CORO_POOL_HOT * 2 };
@@ -875,7 +876,132 @@ static void test_pool_trimmed_stacks_are_reusable(void **state)
 		gev_coro_get_census(&c);
 		assert_int_equal(c.pooled_stacks, N);
 		assert_int_equal(c.mapped_stacks, N);
+		assert_int_equal(c.released_stacks, 0);
+		/* round 0 leaves N - HOT released stacks for round 1, which takes them all */
+		assert_int_equal(gev_coro_pool_release(), N - GEV_CORO_POOL_HOT);
+		gev_coro_verify();
 	}
+}
+
+static size_t census_released(void)
+{
+	gev_coro_census c;
+	gev_coro_get_census(&c);
+	return c.released_stacks;
+}
+
+/* Make n live coroutines of one stack size (never run), then destroy them in order: the
+ * pool then holds them with cs[n - 1] on top. */
+static void pool_fill(gev_coro **cs, size_t n, size_t stack_size)
+{
+	static int runs;
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(gev_coro_create(&cs[i], never_body, &runs, stack_size), 0);
+	for (size_t i = 0; i < n; i++)
+		gev_coro_destroy(cs[i]);
+	assert_int_equal(runs, 0);
+}
+
+/* Pooling a stack makes no system call however full the pool is: nothing is released by
+ * gev_coro_destroy. gev_coro_pool_release then releases exactly the stacks beyond the
+ * GEV_CORO_POOL_HOT most recent of each size class, the oldest ones, and nothing more on a
+ * second call. */
+static void test_pool_release_beyond_hot(void **state)
+{
+	(void)state;
+	enum { N = GEV_CORO_POOL_HOT + 10, M = GEV_CORO_POOL_HOT + 3 };
+	gev_coro *cs[N], *ds[M];
+	gev_coro_pool_trim();
+	pool_fill(cs, N, 0);
+	pool_fill(ds, M, 32 * 1024); /* a second class: HOT counts per class */
+	gev_coro_verify();
+	assert_int_equal(census_released(), 0);
+	assert_int_equal(gev_coro_pool_release(), (N - GEV_CORO_POOL_HOT) + (M - GEV_CORO_POOL_HOT));
+	gev_coro_verify();
+	assert_int_equal(census_released(), (N - GEV_CORO_POOL_HOT) + (M - GEV_CORO_POOL_HOT));
+	assert_int_equal(gev_coro_pool_release(), 0);
+	gev_coro_census c;
+	gev_coro_get_census(&c);
+	assert_int_equal(c.pooled_stacks, N + M); /* released, not unmapped */
+	assert_int_equal(c.mapped_stacks, N + M);
+}
+
+/* The released stacks stay the oldest of their class (the end of its list) through pops
+ * and pushes: a pop takes resident stacks first, and a released one only once the whole
+ * class is released; pushed stacks are resident, and a release walk covers only the
+ * resident stacks beyond HOT. gev_coro_verify checks the suffix after every step. */
+static void test_pool_released_stacks_stay_a_suffix(void **state)
+{
+	(void)state;
+	enum { N = GEV_CORO_POOL_HOT + 10 };
+	gev_coro *cs[N], *co[N];
+	int runs = 0;
+	gev_coro_pool_trim();
+	pool_fill(cs, N, 0);
+	assert_int_equal(gev_coro_pool_release(), 10);
+	/* the HOT resident stacks come out first, LIFO */
+	for (size_t i = 0; i < GEV_CORO_POOL_HOT; i++) {
+		assert_int_equal(gev_coro_create(&co[i], never_body, &runs, 0), 0);
+		assert_ptr_equal(co[i], cs[N - 1 - i]);
+		assert_int_equal(census_released(), 10);
+	}
+	gev_coro_verify();
+	/* then the released ones, newest first, each leaving the released count */
+	for (size_t i = GEV_CORO_POOL_HOT; i < GEV_CORO_POOL_HOT + 4; i++) {
+		assert_int_equal(gev_coro_create(&co[i], never_body, &runs, 0), 0);
+		assert_ptr_equal(co[i], cs[N - 1 - i]);
+		assert_int_equal(census_released(), N - 1 - i);
+		gev_coro_verify();
+	}
+	/* pushed back: resident, above the 6 still released */
+	for (size_t i = 0; i < GEV_CORO_POOL_HOT + 4; i++) {
+		gev_coro_destroy(co[i]);
+		gev_coro_verify();
+	}
+	assert_int_equal(census_released(), 6);
+	/* the 4 pushed first (beyond HOT now) are released; the 6 are not walked again */
+	assert_int_equal(gev_coro_pool_release(), 4);
+	gev_coro_verify();
+	assert_int_equal(census_released(), 10);
+	/* trimming part of the pool keeps the counts straight */
+	assert_int_equal(gev_coro_pool_set_cap(3), GEV_CORO_POOL_CAP);
+	gev_coro_verify();
+	assert_int_equal(census_released(), 0);
+	assert_int_equal(gev_coro_pool_set_cap(GEV_CORO_POOL_CAP), 3);
+	assert_int_equal(runs, 0);
+}
+
+/* gev_coro_pool_release_idle releases only the stacks beyond HOT that sat in the pool,
+ * untouched, since its previous call: the first call only starts tracking. */
+static void test_pool_release_idle_spares_used_stacks(void **state)
+{
+	(void)state;
+	enum { N = GEV_CORO_POOL_HOT + 20, USED = GEV_CORO_POOL_HOT + 5 };
+	gev_coro *cs[N], *co[USED];
+	int runs = 0;
+	gev_coro_pool_trim();
+	(void)gev_coro_pool_release_idle(); /* forget what earlier cases did */
+	pool_fill(cs, N, 0);
+	/* the N stacks arrived since the last call: none was idle for a whole interval */
+	assert_int_equal(gev_coro_pool_release_idle(), 0);
+	assert_int_equal(census_released(), 0);
+	/* use USED stacks (all HOT and 5 beyond), and give them back */
+	for (size_t i = 0; i < USED; i++)
+		assert_int_equal(gev_coro_create(&co[i], never_body, &runs, 0), 0);
+	for (size_t i = USED; i-- > 0;)
+		gev_coro_destroy(co[i]);
+	gev_coro_verify();
+	/* only the N - USED never touched go */
+	assert_int_equal(gev_coro_pool_release_idle(), N - USED);
+	gev_coro_verify();
+	assert_int_equal(census_released(), N - USED);
+	/* an interval later, untouched: the 5 beyond HOT go too */
+	assert_int_equal(gev_coro_pool_release_idle(), USED - GEV_CORO_POOL_HOT);
+	gev_coro_verify();
+	assert_int_equal(gev_coro_pool_release_idle(), 0);
+	assert_int_equal(gev_coro_pool_release(), 0);
+	assert_int_equal(census_released(), N - GEV_CORO_POOL_HOT);
+	assert_int_equal(runs, 0);
 }
 
 /* Guarded and unguarded stacks are pooled apart: GUARD_NONE never takes a guarded stack,
@@ -1234,11 +1360,26 @@ static void child_corrupt_pool(void)
 	gev_coro_verify();
 }
 
+/* A released stack above a resident one would be handed out by a pop without the
+ * released count knowing. */
+static void child_corrupt_released(void)
+{
+	gev_coro *a = child_new(exit_body, "old");
+	gev_coro *b = child_new(exit_body, "new");
+	gev_coro_destroy(a);
+	gev_coro_destroy(b); /* the pool: b (top), a */
+	gev_coro_verify();
+	b->flags |= GEV_CORO_F_RELEASED;
+	gev_coro_verify();
+}
+
 static void test_verify_catches_corruption(void **state)
 {
 	(void)state;
 	expect_abort(child_corrupt_pool,
 		     "gev_coro_verify: a pooled stack is not POOLED: coroutine 'scribbled'");
+	expect_abort(child_corrupt_released,
+		     "gev_coro_verify: a resident pooled stack is below a released one: coroutine 'old'");
 }
 
 int main(void)
@@ -1260,7 +1401,10 @@ int main(void)
 		T(test_create_bad_input),
 		T(test_many_live_coroutines),
 		T(test_pool_reuse),
-		T(test_pool_trimmed_stacks_are_reusable),
+		T(test_pool_released_stacks_are_reusable),
+		T(test_pool_release_beyond_hot),
+		T(test_pool_released_stacks_stay_a_suffix),
+		T(test_pool_release_idle_spares_used_stacks),
 		T(test_pool_keeps_guard_kinds_apart),
 		T(test_guard_budget),
 		T(test_thread_exit_unmaps_pool),

@@ -581,6 +581,75 @@ static void test_map_random(void **state)
 	hub_map_free(&m);
 }
 
+static int body_end(gev_hub *h, void *arg, void **value)
+{
+	(void)h;
+	(void)arg;
+	*value = NULL;
+	return 0;
+}
+
+static size_t coro_released(void)
+{
+	gev_coro_census c;
+	gev_coro_get_census(&c);
+	return c.released_stacks;
+}
+
+/* spawn_and_end runs n C greenlets to their end in one busy turn; their stacks are then
+ * pooled, none released (pooling makes no system call). */
+static void spawn_and_end(gev_hub *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(gev_hub_spawn(h, NULL, body_end, NULL), 0);
+	assert_int_equal(gev_hub_turn(h, 0), 0);
+	gev_hub_census c;
+	gev_hub_get_census(h, &c);
+	assert_int_equal(c.greenlets, 0);
+	gev_coro_census cc;
+	gev_coro_get_census(&cc);
+	assert_true(cc.pooled_stacks >= n);
+	assert_int_equal(cc.released_stacks, 0);
+}
+
+/* A turn that is about to sleep gives back the memory of the pooled stacks beyond the
+ * GEV_CORO_POOL_HOT most recent: an idle hub does not sit on a burst's stacks. */
+static void test_idle_turn_releases_pooled_stacks(void **state)
+{
+	gev_hub *h = *state;
+	enum { N = GEV_CORO_POOL_HOT + 10 };
+	gev_coro_pool_trim();
+	spawn_and_end(h, N);
+	timer_start(h, 1, 0.001, 0);
+	turn_until(h, GEV_HUB_EV_TIMER); /* blocks until the timer fires */
+	assert_int_equal(coro_released(), N - GEV_CORO_POOL_HOT);
+	assert_int_equal(gev_coro_pool_release(), 0);
+	gev_coro_verify();
+}
+
+/* A hub that never sleeps releases, about once a second of its clock, the pooled stacks
+ * beyond HOT that sat unused for that second; never sooner (only a lower bound on the
+ * time is asserted). */
+static void test_busy_turns_release_idle_stacks(void **state)
+{
+	gev_hub *h = *state;
+	enum { N = GEV_CORO_POOL_HOT + 10 };
+	gev_coro_pool_trim();
+	double t0 = mono();
+	spawn_and_end(h, N); /* the hub's first busy turn starts the second */
+	double waited;
+	while (coro_released() == 0) {
+		waited = mono() - t0;
+		assert_true(waited < 60); /* stuck, not slow */
+		assert_true(gev_hub_turn(h, 0) >= 0);
+		usleep(1000);
+	}
+	/* the loop clock is wall time, which may be slewed against the monotonic one */
+	assert_true(mono() - t0 >= 0.95);
+	assert_int_equal(coro_released(), N - GEV_CORO_POOL_HOT);
+	gev_coro_verify();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -603,6 +672,8 @@ int main(void)
 		HUB_TEST(test_turn_from_greenlet_is_refused),
 		HUB_TEST(test_strerror),
 		HUB_TEST(test_map_random),
+		HUB_TEST(test_idle_turn_releases_pooled_stacks),
+		HUB_TEST(test_busy_turns_release_idle_stacks),
 	};
 	return cmocka_run_group_tests_name("hub turn API", tests, NULL, NULL);
 }
