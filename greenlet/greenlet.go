@@ -54,7 +54,7 @@ type Greenlet struct {
 	fnPC uintptr // for String after fn is released
 
 	// Every greenlet of a large spawn carries these fields, so they are
-	// packed: a C greenlet's whole record (cGreenlet) fits a 240-byte size
+	// packed: a C greenlet's whole record (cGreenlet) fits a 208-byte size
 	// class, and a word more costs the next one.
 	isMain   bool
 	toMain   bool // failures go to the main greenlet (signal handlers)
@@ -66,7 +66,6 @@ type Greenlet struct {
 	err      error
 	links    []link  // ids increasing; dead entries only inside (see Unlink)
 	link0    [1]link // the first link's storage: a Join allocates nothing
-	linkSeq  LinkID
 
 	extra *greenletExtra // a name, Context and SpawnContext; nil for most greenlets
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // A LinkID names one link of one greenlet, for Unlink. The zero LinkID names
-// no link.
+// no link. IDs come from one counter per hub, so that each greenlet's links
+// have increasing ids without a counter of their own.
 type LinkID uint64
 
 // A Filter chooses which outcomes a link fires on.
@@ -52,8 +53,7 @@ type link struct {
 }
 
 func (g *Greenlet) addLink(l link) LinkID {
-	g.linkSeq++
-	l.id = g.linkSeq
+	l.id = LinkID(g.h.NextLinkID())
 	if g.links == nil {
 		g.links = g.link0[:0]
 	}

@@ -45,7 +45,7 @@ func SpawnC(on *Greenlet, fn hub.CFunc, arg uintptr) (*Greenlet, error) {
 	x := &cGreenlet{}
 	g := &x.g
 	g.h, g.started = h, true
-	if err := h.SpawnCFor(&x.c, cEnded, fn, arg); err != nil {
+	if err := h.SpawnCFor(&x.c, fn, arg); err != nil {
 		return nil, err
 	}
 	runSpawnCallbacks(g)
@@ -80,8 +80,10 @@ func (x *cGreenlet) kill(err error) bool {
 	return false
 }
 
+func init() { sched.CEnded = cEnded }
+
 // cEnded records the outcome of a C-backed greenlet as soon as the hub
-// learns that its C greenlet ended (the onEnd of hub.SpawnCFor), so that
+// learns that its C greenlet ended (sched.CEnded), so that
 // Ready, Join and JoinAll see it as early as the C greenlet's own end, and
 // then reports a failure and schedules the links as a Go greenlet's finish
 // does. That may be inside a non-blocking call of the running greenlet

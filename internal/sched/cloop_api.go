@@ -26,11 +26,8 @@ type CGreenlet struct {
 	id     uint64
 	fn     CFunc
 	value  uintptr
-	notify []cwait // waiting Gs and links, in the order they came
+	notify *cwaiters // waiting Gs and links, made by the first
 
-	// The function run at c's end for the layer that owns c (SpawnCFor),
-	// or nil.
-	onEnd func(*CGreenlet)
 	// Where c's SPAWN command waits while no turn has applied it (Withdraw):
 	// the C hub's turn count at the spawn and the command's index.
 	spawnTurn uint64
@@ -39,6 +36,39 @@ type CGreenlet struct {
 	status int32
 	dead   bool
 	gone   bool // the hub was destroyed before the body ended
+	owned  bool // spawned by SpawnCFor: CEnded runs at its end
+}
+
+// CEnded is the end function of the one layer that owns C greenlets of its
+// own (package greenlet, which backs a *Greenlet by one and sets CEnded in
+// its init): one function for all of them, so that their records need no
+// pointer to it.
+//
+// CEnded(c) runs for each C greenlet spawned by SpawnCFor once the hub
+// learns of its end, before c's waiters and links are notified: at the end
+// of the loop's pass that ran the turn reporting it, or, when a push inside
+// SpawnC or Kill ran that turn (the command array was full), before that
+// call returns. So the layer's outcome is there as early as c's own, and
+// CEnded may do what a hub callback may, except block. When the hub shuts
+// down before c ends (or before its end was handed over), it runs with
+// c.Err() ErrHubDestroyed and must queue nothing: the hub is gone. After
+// Withdraw it does not run: its caller has the end in hand.
+var CEnded func(c *CGreenlet)
+
+// cwaiters are a C greenlet's waiting Gs and links, in the order they
+// came: out of line, so that the record of a C greenlet nobody waits for
+// on the hub's level (one greenlet.SpawnC backs) stays small.
+type cwaiters struct {
+	ws    []cwait
+	first [1]cwait // ws's first storage: one allocation for the usual one waiter
+}
+
+func (c *CGreenlet) addWaiter(w cwait) {
+	if c.notify == nil {
+		c.notify = &cwaiters{}
+		c.notify.ws = c.notify.first[:0]
+	}
+	c.notify.ws = append(c.notify.ws, w)
 }
 
 type cwait struct {

@@ -25,11 +25,11 @@ type cGreenlets struct {
 	last uint64                // the last id given
 	ref  bool                  // holds a hub Ref for the C side's progress (holdRef)
 
-	// The ends of C greenlets with an onEnd (SpawnCFor) that turns
+	// The ends of C greenlets spawned by SpawnCFor that turns
 	// reported, from ended[next] on, waiting for a safe point (runEnded):
 	// the end of the loop's Run, and the end of SpawnC and Kill, whose
 	// pushes may run a turn. Not inside the turn, nor inside any push: an
-	// onEnd may reach the loop again (an error handler that spawns), which
+	// CEnded may reach the loop again (an error handler that spawns), which
 	// is safe only where no loop operation is half done.
 	ended []cEnd
 	next  int
@@ -64,38 +64,29 @@ func (l *cLoop) attach(h *Hub) {
 // does not run on the C core, or fn is nil.
 func (h *Hub) SpawnC(fn CFunc, arg uintptr) (*CGreenlet, error) {
 	c := &CGreenlet{}
-	if err := h.spawnC(c, nil, fn, arg); err != nil {
+	if err := h.spawnC(c, false, fn, arg); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// SpawnCFor is SpawnC for a layer that represents a C greenlet by an object
-// of its own (package greenlet backs a *Greenlet by one): c is the caller's
-// zero CGreenlet, so that it can share the caller's allocation, and onEnd(c)
-// runs once the hub learns of c's end, before c's waiters and links are
-// notified: at the end of the loop's pass that ran the turn reporting it,
-// or, when a push inside SpawnC or Kill ran that turn (the command array
-// was full), before that call returns. So the layer's outcome is there as
-// early as c's own, and onEnd may do what a hub callback may, except block.
-// When the hub shuts down before c ends (or before its end was handed
-// over), onEnd runs with c.Err() ErrHubDestroyed and must queue nothing:
-// the hub is gone. After Withdraw, onEnd does not run: its caller has the
-// end in hand.
+// SpawnCFor is SpawnC for the layer that represents a C greenlet by an
+// object of its own: c is the caller's zero CGreenlet, so that it can share
+// the caller's allocation, and CEnded(c) runs at its end.
 //
-// It fails as SpawnC does; misuse (a nil c or onEnd, a c already used)
+// It fails as SpawnC does; misuse (a nil c, a c already used, no CEnded)
 // panics before anything has changed.
-func (h *Hub) SpawnCFor(c *CGreenlet, onEnd func(c *CGreenlet), fn CFunc, arg uintptr) error {
-	if c == nil || onEnd == nil {
-		panic("hub: SpawnCFor with a nil CGreenlet or end function")
+func (h *Hub) SpawnCFor(c *CGreenlet, fn CFunc, arg uintptr) error {
+	if c == nil || CEnded == nil {
+		panic("hub: SpawnCFor with a nil CGreenlet, or no CEnded set")
 	}
 	if c.h != nil {
 		panic("hub: SpawnCFor needs a zero CGreenlet")
 	}
-	return h.spawnC(c, onEnd, fn, arg)
+	return h.spawnC(c, true, fn, arg)
 }
 
-func (h *Hub) spawnC(c *CGreenlet, onEnd func(*CGreenlet), fn CFunc, arg uintptr) error {
+func (h *Hub) spawnC(c *CGreenlet, owned bool, fn CFunc, arg uintptr) error {
 	r := h.cgs
 	if r == nil {
 		return fmt.Errorf("hub: SpawnC: C greenlets need the C core; this hub runs core %q", h.core)
@@ -115,7 +106,7 @@ func (h *Hub) spawnC(c *CGreenlet, onEnd func(*CGreenlet), fn CFunc, arg uintptr
 		r.live = map[uint64]*CGreenlet{}
 	}
 	r.last++
-	c.h, c.id, c.fn, c.onEnd = h, r.last, fn, onEnd
+	c.h, c.id, c.fn, c.owned = h, r.last, fn, owned
 	r.live[c.id] = c
 	l := r.l
 	cmd := l.push()
@@ -147,8 +138,8 @@ func (c *CGreenlet) Kill(code int32) {
 // Withdraw cancels c's spawn if no loop turn has applied it yet, which makes
 // a kill before start exact: the body never runs, the C hub never hears of c,
 // and c is dead at once with status CExit; its waiters and links are
-// notified as for any end (the onEnd of SpawnCFor does not run). It reports whether it did; once the spawn is
-// applied, use Kill (the C hub then ends a greenlet that has not run yet
+// notified as for any end (CEnded does not run for a SpawnCFor one). It
+// reports whether it did; once the spawn is applied, use Kill (the C hub then ends a greenlet that has not run yet
 // without running it, at the next turn).
 func (c *CGreenlet) Withdraw() bool {
 	if c.dead {
@@ -166,7 +157,7 @@ func (c *CGreenlet) Withdraw() bool {
 		cmds[c.spawnCmd].Op = ccore.OpNop
 	}
 	delete(r.live, c.id)
-	c.onEnd = nil
+	c.owned = false
 	r.end(c, CExit, 0, false)
 	return true
 }
@@ -183,7 +174,7 @@ func (c *CGreenlet) Wait(g *G) error {
 	}
 	for !c.dead {
 		tok := g.Token()
-		c.notify = append(c.notify, cwait{tok: tok})
+		c.addWaiter(cwait{tok: tok})
 		if err := g.Park(); err != nil {
 			c.forget(tok)
 			return err
@@ -193,9 +184,14 @@ func (c *CGreenlet) Wait(g *G) error {
 }
 
 func (c *CGreenlet) forget(tok Token) {
-	for i, w := range c.notify {
+	if c.notify == nil {
+		return
+	}
+	ws := c.notify.ws
+	for i, w := range ws {
 		if w.fn == nil && w.tok == tok {
-			c.notify = append(c.notify[:i], c.notify[i+1:]...)
+			c.notify.ws = append(ws[:i], ws[i+1:]...)
+			ws[len(ws)-1] = cwait{}
 			return
 		}
 	}
@@ -212,7 +208,7 @@ func (c *CGreenlet) Link(fn func(*CGreenlet)) {
 		c.h.RunCallback(func() { fn(c) })
 		return
 	}
-	c.notify = append(c.notify, cwait{fn: fn})
+	c.addWaiter(cwait{fn: fn})
 }
 
 // done records the end of C greenlet id, reported by a turn, and wakes its
@@ -223,15 +219,15 @@ func (r *cGreenlets) done(id uint64, status int32, value uintptr) {
 		panic(fmt.Sprintf("hub: C greenlet %d ended but this hub does not know it", id))
 	}
 	delete(r.live, id)
-	if c.onEnd != nil {
+	if c.owned {
 		r.ended = append(r.ended, cEnd{c, status, value})
 		return
 	}
 	r.end(c, status, value, false)
 }
 
-// runEnded ends the C greenlets with an onEnd that turns reported, in the
-// order they ended, also those that a turn run meanwhile (by an onEnd's
+// runEnded ends the C greenlets of SpawnCFor that turns reported, in the
+// order they ended, also those that a turn run meanwhile (by a CEnded's
 // push) reports.
 func (r *cGreenlets) runEnded() {
 	if r == nil {
@@ -248,16 +244,19 @@ func (r *cGreenlets) runEnded() {
 
 func (r *cGreenlets) end(c *CGreenlet, status int32, value uintptr, gone bool) {
 	h := r.h
-	if c.onEnd != nil && h.destroying {
+	if c.owned && h.destroying {
 		// An end during the shutdown's last flush: the layer above can
 		// queue nothing any more, so for it the hub went first.
 		gone = true
 	}
 	c.dead, c.status, c.value, c.gone = true, status, value, gone
-	ws := c.notify
-	c.notify = nil
-	if c.onEnd != nil {
-		c.onEnd(c)
+	var ws []cwait
+	if c.notify != nil {
+		ws = c.notify.ws
+		c.notify = nil
+	}
+	if c.owned {
+		CEnded(c)
 	}
 	if gone || h.destroying {
 		// The hub is shutting down (a flush of the command array during

@@ -431,8 +431,8 @@ func TestCGreenletWithdraw(t *testing.T) {
 	})
 }
 
-// SpawnCFor checks its arguments before anything changes: a nil end
-// function, or a CGreenlet already in use.
+// SpawnCFor checks its arguments before anything changes: a nil or used
+// CGreenlet, or no CEnded installed (this package's tests have none).
 func TestSpawnCForMisuse(t *testing.T) {
 	runC(t, func(h *Hub, main *G) error {
 		used, err := h.SpawnC(cfn(ccore.BodyYield), 0)
@@ -440,9 +440,9 @@ func TestSpawnCForMisuse(t *testing.T) {
 			return err
 		}
 		for name, f := range map[string]func(){
-			"nil CGreenlet":    func() { _ = h.SpawnCFor(nil, func(*CGreenlet) {}, cfn(ccore.BodyPark), 0) },
-			"nil end function": func() { _ = h.SpawnCFor(&CGreenlet{}, nil, cfn(ccore.BodyPark), 0) },
-			"used CGreenlet":   func() { _ = h.SpawnCFor(used, func(*CGreenlet) {}, cfn(ccore.BodyPark), 0) },
+			"nil CGreenlet":  func() { withCEnded(func() { _ = h.SpawnCFor(nil, cfn(ccore.BodyPark), 0) }) },
+			"no CEnded":      func() { _ = h.SpawnCFor(&CGreenlet{}, cfn(ccore.BodyPark), 0) },
+			"used CGreenlet": func() { withCEnded(func() { _ = h.SpawnCFor(used, cfn(ccore.BodyPark), 0) }) },
 		} {
 			func() {
 				defer func() {
@@ -461,4 +461,12 @@ func TestSpawnCForMisuse(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// withCEnded runs f with an end function installed, as package greenlet
+// installs one.
+func withCEnded(f func()) {
+	defer func(old func(*CGreenlet)) { CEnded = old }(CEnded)
+	CEnded = func(*CGreenlet) {}
+	f()
 }

@@ -15,7 +15,7 @@ func (h *Hub) SpawnC(fn CFunc, arg uintptr) (*CGreenlet, error) {
 }
 
 // SpawnCFor fails in builds without the C core, as SpawnC does.
-func (h *Hub) SpawnCFor(c *CGreenlet, onEnd func(c *CGreenlet), fn CFunc, arg uintptr) error {
+func (h *Hub) SpawnCFor(c *CGreenlet, fn CFunc, arg uintptr) error {
 	_, err := h.SpawnC(fn, arg)
 	return err
 }

@@ -46,6 +46,7 @@ type Hub struct {
 	mainDone   bool
 	goexitG    *G // the G whose runtime.Goexit is on its way to the hub
 	ran        bool
+	linkIDs    uint64 // NextLinkID's last
 	idents     uint64
 
 	cbq       ring // ready callbacks, FIFO
@@ -212,6 +213,10 @@ func (h *Hub) InCallback() bool { return h.inCallback }
 // NextIdent returns 1, 2, 3, ... on each call: small per-hub numbers for
 // default greenlet names.
 func (h *Hub) NextIdent() uint64 { h.idents++; return h.idents }
+
+// NextLinkID returns a new link id, unique and increasing in h: the layer
+// above numbers its greenlets' links with it.
+func (h *Hub) NextLinkID() uint64 { h.linkIDs++; return h.linkIDs }
 
 // Destroyed reports whether the hub has been shut down: Run has returned (or
 // is returning) and its loop is released. Nothing can run on it any more, so
