@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gevent-go/gevent/greenlet"
 )
@@ -152,6 +153,33 @@ func BenchmarkQueuePingPong(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
 			_ = in.Put(main, i)
 			if _, err := out.Get(main); err != nil {
+				return err
+			}
+		}
+		return peer.Kill(main)
+	})
+}
+
+// BenchmarkQueuePingPongTimeout is BenchmarkQueuePingPong with GetTimeout:
+// every park is timed (the greenlet's own timer armed, and stopped when the
+// value arrives), to show what a timed wait costs over an untimed one.
+func BenchmarkQueuePingPongTimeout(b *testing.B) {
+	b.ReportAllocs()
+	run(b, func(main *greenlet.Greenlet) error {
+		h := main.Hub()
+		in, out := greenlet.NewQueue[int](h), greenlet.NewQueue[int](h)
+		peer := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
+			for {
+				v, err := in.GetTimeout(g, time.Hour)
+				if err != nil {
+					return nil, err
+				}
+				_ = out.Put(g, v+1)
+			}
+		})
+		for i := 0; b.Loop(); i++ {
+			_ = in.Put(main, i)
+			if _, err := out.GetTimeout(main, time.Hour); err != nil {
 				return err
 			}
 		}

@@ -165,6 +165,24 @@ func BenchmarkSpawnJoin(b *testing.B) {
 	})
 }
 
+// BenchmarkSpawnJoinTimeout is BenchmarkSpawnJoin with JoinTimeout: the
+// join is a timed park.
+func BenchmarkSpawnJoinTimeout(b *testing.B) {
+	b.ReportAllocs()
+	run(b, func(main *greenlet.Greenlet) error {
+		body := greenlet.Func(func(*greenlet.Greenlet) (any, error) { return nil, nil })
+		b.ResetTimer()
+		for range b.N {
+			g := greenlet.Spawn(main, body)
+			if _, err := g.JoinTimeout(main, time.Hour); err != nil {
+				return err
+			}
+		}
+		b.StopTimer()
+		return nil
+	})
+}
+
 // BenchmarkSpawnJoinLabels is BenchmarkSpawnJoin with profile labels on
 // (hub.WithProfileLabels), to show what the labels cost.
 func BenchmarkSpawnJoinLabels(b *testing.B) {

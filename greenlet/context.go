@@ -169,6 +169,7 @@ func WaitContext(cur *Greenlet, ctx context.Context) error {
 	tok := cur.raw.Token()
 	h.Ref()
 	stop := context.AfterFunc(ctx, func() {
+		// tok is read in the hub, where the loop below renews it.
 		if h.Post(func() { h.Unref(); h.Wake(tok) }) != nil {
 			h.Unref() // the hub is gone; keep its count straight
 		}
@@ -184,6 +185,9 @@ func WaitContext(cur *Greenlet, ctx context.Context) error {
 		if ctx.Err() != nil {
 			return contextError(ctx)
 		}
+		// A wake-up not meant for this wait: the resume made tok stale, so
+		// the context's wake-up needs cur's new one, or it would be dropped.
+		tok = cur.raw.Token()
 	}
 }
 

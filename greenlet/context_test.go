@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gevent-go/gevent/greenlet"
+	"github.com/gevent-go/gevent/internal/sched"
 )
 
 // TestContextEnds: a greenlet's context is cancelled when it ends, with the
@@ -148,6 +149,27 @@ func (s *Conformance) TestWaitContext() {
 		s.ErrorIs(err, context.Canceled)
 		s.ErrorIs(err, why)
 		s.ErrorIs(greenlet.WaitContext(main, ctx), why, "done: at once")
+		return nil
+	})
+}
+
+// TestWaitContextStaleWake: a wake-up not meant for the wait (made here
+// with the hub's raw API, while main is parked in it) does not end it, and
+// the context's own wake-up, which comes later, still does: the wait gives
+// the context its new token when it parks again.
+func (s *Conformance) TestWaitContextStaleWake() {
+	s.run(func(main *greenlet.Greenlet) error {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		greenlet.SpawnRaw(main, func(g *sched.G) {
+			g.Hub().Wake(main.Raw().Token())           // main is parked in WaitContext
+			if err := g.YieldFor("test"); err != nil { // main parks again
+				s.Fail("yield", err)
+			}
+			cancel()
+		})
+		s.ErrorIs(greenlet.WaitContext(main, ctx), context.Canceled)
+		s.Equal(int64(0), main.Hub().Census().Refs)
 		return nil
 	})
 }

@@ -20,37 +20,20 @@ func (g *Greenlet) wait(cur *Greenlet, op string, timeout time.Duration) error {
 		return nil
 	}
 	id := g.addLink(link{kind: lkWake, obj: cur.raw})
-	t := &cur.raw.Timer
-	timed := timeout != forever
-	if timed {
-		t.SetWake(cur.raw.Token())
-		t.Start(timeout)
-	}
+	pt := armTimer(cur, timeout)
 	for {
 		err := cur.raw.ParkFor(op)
-		if err != nil {
+		if err != nil || g.ready || pt.Expired() {
+			pt.Stop()
 			g.Unlink(id)
-			if timed {
-				t.Stop()
+			if err == nil && !g.ready {
+				return errOwnTimeout
 			}
 			return err
 		}
-		if g.ready {
-			if timed {
-				t.Stop()
-			}
-			g.Unlink(id)
-			return nil
-		}
-		if timed && !t.Active() {
-			g.Unlink(id)
-			return errOwnTimeout
-		}
 		// A wake-up for an older park of cur: wait on (the link takes
 		// cur's token when it fires; the timer needs a new one).
-		if timed {
-			t.SetWake(cur.raw.Token())
-		}
+		pt.Rewake()
 	}
 }
 
@@ -196,13 +179,8 @@ func JoinAll(cur *Greenlet, gs []*Greenlet, opts ...WaitOption) ([]*Greenlet, er
 			g.unlinkCollector(c)
 		}
 	}()
-	t := &cur.raw.Timer
-	timed := timeout != forever
-	if timed {
-		t.SetWake(cur.raw.Token())
-		t.Start(timeout)
-		defer t.Stop()
-	}
+	pt := armTimer(cur, timeout)
+	defer pt.Stop()
 	seen := 0
 	for {
 		for seen < len(c.done) {
@@ -215,13 +193,11 @@ func JoinAll(cur *Greenlet, gs []*Greenlet, opts ...WaitOption) ([]*Greenlet, er
 				return c.done[:seen:seen], nil
 			}
 		}
-		if timed && !t.Active() {
+		if pt.Expired() {
 			return c.done[:seen:seen], nil
 		}
 		c.wake = true
-		if timed {
-			t.SetWake(cur.raw.Token())
-		}
+		pt.Rewake()
 		err := cur.raw.ParkFor("greenlet: JoinAll")
 		c.wake = false
 		if err != nil {

@@ -111,16 +111,13 @@ func waitHub(main *Greenlet, op string, timeout time.Duration) (bool, error) {
 	if !main.isMain {
 		panic(fmt.Sprintf("greenlet: %s called by %v, not by the main greenlet", op, main))
 	}
-	t := &main.raw.Timer
-	timed := timeout != forever
-	if timed {
+	if timeout != forever {
 		// The timer must not itself keep the loop alive.
-		t.SetRef(false)
-		defer t.SetRef(true)
-		t.SetWake(main.raw.Token())
-		t.Start(timeout)
-		defer t.Stop()
+		main.raw.Timer.SetRef(false)
+		defer main.raw.Timer.SetRef(true)
 	}
+	pt := armTimer(main, timeout)
+	defer pt.Stop()
 	for {
 		err := main.raw.ParkFor("greenlet: Wait")
 		if errors.Is(err, hub.ErrLoopExit) {
@@ -129,12 +126,10 @@ func waitHub(main *Greenlet, op string, timeout time.Duration) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if timed && !t.Active() {
+		if pt.Expired() {
 			return false, nil
 		}
-		if timed {
-			t.SetWake(main.raw.Token())
-		}
+		pt.Rewake()
 	}
 }
 

@@ -223,38 +223,31 @@ func fire(h *sched.Hub, e *waitEntry, what any) {
 // caller holding a grant can give it back). It uses cur's own timer, so a
 // timed wait allocates nothing.
 func parkIn(cur *Greenlet, l *waitList, id LinkID, op string, timeout time.Duration) (notified bool, err error) {
-	t := &cur.raw.Timer
-	timed := timeout != forever
-	if timed {
-		t.SetWake(cur.raw.Token())
-		t.Start(timeout)
-	}
+	pt := armTimer(cur, timeout)
 	for {
 		err := cur.raw.ParkFor(op)
 		if l.notified(id) {
-			if timed {
-				t.Stop()
-			}
+			pt.Stop()
 			return true, err
 		}
-		if err != nil {
+		if err != nil || pt.Expired() {
 			l.remove(id)
-			if timed {
-				t.Stop()
-			}
+			pt.Stop()
 			return false, err
 		}
-		if timed && !t.Active() {
-			l.remove(id)
-			return false, nil
-		}
 		// A wake-up for an older park of cur: take new tokens, wait on.
-		tok := cur.raw.Token()
-		l.retoken(id, tok)
-		if timed {
-			t.SetWake(tok)
-		}
+		l.retoken(id, cur.raw.Token())
+		pt.Rewake()
 	}
+}
+
+// armTimer returns the timeout of a wait of cur (see sched.ParkTimer): cur's
+// own timer armed for timeout, or none for forever.
+func armTimer(cur *Greenlet, timeout time.Duration) sched.ParkTimer {
+	if timeout == forever {
+		return sched.ParkTimer{}
+	}
+	return cur.raw.ArmParkTimer(timeout)
 }
 
 // wakerOf returns the entry that parks cur.

@@ -125,10 +125,9 @@ func (g *G) waitFD(fd int, events IOEvents, d time.Duration, op string) (IOEvent
 	id := h.io.alloc()
 	h.io.waits[id] = ioWait{active: true, fd: fd}
 	h.loop.Watch(id, fd, events)
-	t := &g.Timer
+	var pt ParkTimer
 	if d >= 0 {
-		t.SetWake(g.Token())
-		t.Start(d)
+		pt = g.ArmParkTimer(d)
 	}
 	for {
 		h.io.waits[id].tok = g.Token()
@@ -137,10 +136,10 @@ func (g *G) waitFD(fd int, events IOEvents, d time.Duration, op string) (IOEvent
 		if err == nil && w.done {
 			got, werr := w.got, w.err
 			h.io.release(id)
-			t.Stop()
+			pt.Stop()
 			return got, werr
 		}
-		if err == nil && d >= 0 && !t.Active() {
+		if err == nil && pt.Expired() {
 			err = errTimedOut
 		}
 		if err != nil {
@@ -148,15 +147,13 @@ func (g *G) waitFD(fd int, events IOEvents, d time.Duration, op string) (IOEvent
 				h.loop.Unwatch(id)
 			}
 			h.io.release(id)
-			t.Stop()
+			pt.Stop()
 			if err == errTimedOut {
 				return 0, nil
 			}
 			return 0, err
 		}
-		if d >= 0 {
-			t.SetWake(g.Token()) // woken for an older park; wait on
-		}
+		pt.Rewake() // woken for an older park; wait on
 	}
 }
 

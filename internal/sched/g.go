@@ -240,18 +240,14 @@ func (g *G) sleepTimer(d time.Duration, op string) error {
 	if d < 0 {
 		return ErrNegativeSleep
 	}
-	t := &g.Timer
-	t.SetWake(g.Token())
-	t.Start(d)
+	pt := g.ArmParkTimer(d)
 	for {
-		if err := g.ParkFor(op); err != nil {
-			t.Stop()
+		err := g.ParkFor(op)
+		if err != nil || pt.Expired() {
+			pt.Stop()
 			return err
 		}
-		if !t.Active() {
-			return nil
-		}
-		t.SetWake(g.Token()) // woken for an older park; wait on
+		pt.Rewake() // woken for an older park; wait on
 	}
 }
 
