@@ -137,40 +137,27 @@ func BenchmarkEventPingPong(b *testing.B) {
 // BenchmarkQueuePingPong: two greenlets exchange ints through two
 // unbounded Queues; one op is one round trip (two Put/Get pairs).
 func BenchmarkQueuePingPong(b *testing.B) {
-	b.ReportAllocs()
-	run(b, func(main *greenlet.Greenlet) error {
-		h := main.Hub()
-		in, out := greenlet.NewQueue[int](h), greenlet.NewQueue[int](h)
-		peer := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
-			for {
-				v, err := in.Get(g)
-				if err != nil {
-					return nil, err
-				}
-				_ = out.Put(g, v+1)
-			}
-		})
-		for i := 0; b.Loop(); i++ {
-			_ = in.Put(main, i)
-			if _, err := out.Get(main); err != nil {
-				return err
-			}
-		}
-		return peer.Kill(main)
-	})
+	queuePingPong(b, (*greenlet.Queue[int]).Get)
 }
 
 // BenchmarkQueuePingPongTimeout is BenchmarkQueuePingPong with GetTimeout:
 // every park is timed (the greenlet's own timer armed, and stopped when the
 // value arrives), to show what a timed wait costs over an untimed one.
 func BenchmarkQueuePingPongTimeout(b *testing.B) {
+	queuePingPong(b, func(q *greenlet.Queue[int], g *greenlet.Greenlet) (int, error) {
+		return q.GetTimeout(g, time.Hour)
+	})
+}
+
+// queuePingPong runs a Queue ping-pong whose every Get is get.
+func queuePingPong(b *testing.B, get func(*greenlet.Queue[int], *greenlet.Greenlet) (int, error)) {
 	b.ReportAllocs()
 	run(b, func(main *greenlet.Greenlet) error {
 		h := main.Hub()
 		in, out := greenlet.NewQueue[int](h), greenlet.NewQueue[int](h)
 		peer := greenlet.Spawn(main, func(g *greenlet.Greenlet) (any, error) {
 			for {
-				v, err := in.GetTimeout(g, time.Hour)
+				v, err := get(in, g)
 				if err != nil {
 					return nil, err
 				}
@@ -179,7 +166,7 @@ func BenchmarkQueuePingPongTimeout(b *testing.B) {
 		})
 		for i := 0; b.Loop(); i++ {
 			_ = in.Put(main, i)
-			if _, err := out.GetTimeout(main, time.Hour); err != nil {
+			if _, err := get(out, main); err != nil {
 				return err
 			}
 		}

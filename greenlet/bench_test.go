@@ -150,31 +150,27 @@ func BenchmarkBaselinePullCreateReturn(b *testing.B) {
 // BenchmarkSpawnJoin is Spawn of a greenlet returning a value and Join of it
 // from main.
 func BenchmarkSpawnJoin(b *testing.B) {
-	b.ReportAllocs()
-	run(b, func(main *greenlet.Greenlet) error {
-		body := greenlet.Func(func(*greenlet.Greenlet) (any, error) { return nil, nil })
-		b.ResetTimer()
-		for range b.N {
-			g := greenlet.Spawn(main, body)
-			if err := g.Join(main); err != nil {
-				return err
-			}
-		}
-		b.StopTimer()
-		return nil
-	})
+	spawnJoin(b, (*greenlet.Greenlet).Join)
 }
 
 // BenchmarkSpawnJoinTimeout is BenchmarkSpawnJoin with JoinTimeout: the
 // join is a timed park.
 func BenchmarkSpawnJoinTimeout(b *testing.B) {
+	spawnJoin(b, func(g, cur *greenlet.Greenlet) error {
+		_, err := g.JoinTimeout(cur, time.Hour)
+		return err
+	})
+}
+
+// spawnJoin spawns greenlets one at a time and joins each with join.
+func spawnJoin(b *testing.B, join func(g, cur *greenlet.Greenlet) error) {
 	b.ReportAllocs()
 	run(b, func(main *greenlet.Greenlet) error {
 		body := greenlet.Func(func(*greenlet.Greenlet) (any, error) { return nil, nil })
 		b.ResetTimer()
 		for range b.N {
 			g := greenlet.Spawn(main, body)
-			if _, err := g.JoinTimeout(main, time.Hour); err != nil {
+			if err := join(g, main); err != nil {
 				return err
 			}
 		}
