@@ -596,20 +596,26 @@ static size_t coro_released(void)
 	return c.released_stacks;
 }
 
-/* spawn_and_end runs n C greenlets to their end in one busy turn; their stacks are then
- * pooled, none released (pooling makes no system call). */
+/* spawn_and_end runs n C greenlets to their end in busy turns (one, unless a slow machine
+ * makes a drain reach the switch interval); their stacks are then pooled, none released
+ * (pooling makes no system call) unless the turns took a second, when a busy hub may
+ * release what sat unused that long. */
 static void spawn_and_end(gev_hub *h, size_t n)
 {
+	double t0 = mono();
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(gev_hub_spawn(h, NULL, body_end, NULL), 0);
-	assert_int_equal(gev_hub_turn(h, 0), 0);
 	gev_hub_census c;
-	gev_hub_get_census(h, &c);
-	assert_int_equal(c.greenlets, 0);
+	do {
+		assert_true(mono() - t0 < 60); /* stuck, not slow */
+		assert_true(gev_hub_turn(h, 0) >= 0);
+		gev_hub_get_census(h, &c);
+	} while (c.greenlets > 0);
 	gev_coro_census cc;
 	gev_coro_get_census(&cc);
 	assert_true(cc.pooled_stacks >= n);
-	assert_int_equal(cc.released_stacks, 0);
+	if (mono() - t0 < 0.9)
+		assert_int_equal(cc.released_stacks, 0);
 }
 
 /* A turn that is about to sleep gives back the memory of the pooled stacks beyond the
