@@ -61,6 +61,7 @@ type Greenlet struct {
 	started  bool
 	ready    bool
 	notified bool  // a notification callback is queued
+	isC      bool  // the g of a cGreenlet (SpawnC)
 	nlinks   int32 // links not dead
 	value    any
 	err      error

@@ -30,6 +30,9 @@ func mustGreenlet(g *Greenlet, op string) {
 	if g == nil {
 		panic("greenlet: " + op + ": nil greenlet")
 	}
+	if g.h == nil {
+		panic("greenlet: " + op + ": a zero Greenlet (create one with New, NewOn, Spawn or SpawnC)")
+	}
 }
 
 // mustGreenlets panics if an element of gs is nil or, with cur given,
@@ -39,6 +42,9 @@ func mustGreenlets(gs []*Greenlet, cur *Greenlet, op string) {
 	for i, g := range gs {
 		if g == nil {
 			panic(fmt.Sprintf("greenlet: %s: nil greenlet at index %d", op, i))
+		}
+		if g.h == nil {
+			panic(fmt.Sprintf("greenlet: %s: a zero Greenlet at index %d (create one with New, NewOn, Spawn or SpawnC)", op, i))
 		}
 		if cur != nil && g.h != cur.h {
 			panic(fmt.Sprintf("greenlet: %s: %v belongs to another hub than %v", op, g, cur))

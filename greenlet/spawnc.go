@@ -44,7 +44,7 @@ func SpawnC(on *Greenlet, fn hub.CFunc, arg uintptr) (*Greenlet, error) {
 	mustLive(h, "SpawnC")
 	x := &cGreenlet{}
 	g := &x.g
-	g.h, g.started = h, true
+	g.h, g.started, g.isC = h, true, true
 	if err := h.SpawnCFor(&x.c, fn, arg); err != nil {
 		return nil, err
 	}
@@ -132,10 +132,10 @@ func cKillCode(err error) int32 {
 var _ [0]struct{} = [unsafe.Offsetof(cGreenlet{}.c)]struct{}{} // c first: see cEnded
 
 // cgreenlet returns the cGreenlet holding g, or nil for a Go greenlet. A C
-// greenlet is the one kind without a G, and it is always the g field of a
-// cGreenlet: so no pointer back to it costs a word in every greenlet.
+// greenlet is always the g field of a cGreenlet (isC is set only there), so
+// no pointer back to it costs a word in every greenlet.
 func (g *Greenlet) cgreenlet() *cGreenlet {
-	if g.raw != nil {
+	if !g.isC {
 		return nil
 	}
 	return (*cGreenlet)(unsafe.Add(unsafe.Pointer(g), -int(unsafe.Offsetof(cGreenlet{}.g))))
