@@ -46,7 +46,8 @@ type Func func(g *Greenlet) (any, error)
 // from any greenlet or callback of the hub. No method may be called from
 // another goroutine.
 //
-// The zero Greenlet is not usable; create one with New, NewOn or Spawn.
+// The zero Greenlet is not usable (the calls that take a greenlet panic on
+// one); create one with New, NewOn, Spawn or SpawnC.
 type Greenlet struct {
 	raw  *sched.G // the coroutine's G; nil for a C greenlet (cg)
 	h    *sched.Hub
