@@ -49,7 +49,7 @@ type Func func(g *Greenlet) (any, error)
 // The zero Greenlet is not usable (the calls that take a greenlet panic on
 // one); create one with New, NewOn, Spawn or SpawnC.
 type Greenlet struct {
-	raw  *sched.G // the coroutine's G; nil for a C greenlet (cg)
+	raw  *sched.G // the coroutine's G; nil for a C greenlet (isC)
 	h    *sched.Hub
 	fn   Func
 	fnPC uintptr // for String after fn is released
