@@ -45,6 +45,18 @@ func resolve(network, address string) (int, syscall.Sockaddr, string, error) {
 	return 0, nil, "", net.UnknownNetworkError(network)
 }
 
+// openSocket resolves address and makes a non-blocking, close-on-exec
+// stream socket of its family; it returns the socket, the address and the
+// network's kind ("tcp" or "unix"), as resolve does.
+func openSocket(network, address string) (int, syscall.Sockaddr, string, error) {
+	family, sa, netw, err := resolve(network, address)
+	if err != nil {
+		return -1, nil, "", err
+	}
+	fd, err := newSocket(family)
+	return fd, sa, netw, err
+}
+
 // newSocket makes a non-blocking, close-on-exec stream socket.
 func newSocket(family int) (int, error) {
 	syscall.ForkLock.RLock()
@@ -89,11 +101,7 @@ func dial(cur *greenlet.Greenlet, network, address string, deadline time.Time) (
 	if err != nil {
 		return nil, opErr(err)
 	}
-	family, sa, netw, err := resolve(network, address)
-	if err != nil {
-		return nil, opErr(err)
-	}
-	fd, err := newSocket(family)
+	fd, sa, netw, err := openSocket(network, address)
 	if err != nil {
 		return nil, opErr(err)
 	}
@@ -106,7 +114,7 @@ func dial(cur *greenlet.Greenlet, network, address string, deadline time.Time) (
 			break
 		}
 	}
-	if err == syscall.EINPROGRESS || err == syscall.EAGAIN && family == syscall.AF_UNIX {
+	if err == syscall.EINPROGRESS || err == syscall.EAGAIN && netw == "unix" {
 		if err = wait(g, fd, sched.Writable, deadline, "socket: Dial"); err == nil {
 			var soErr int
 			soErr, err = syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_ERROR)
@@ -156,11 +164,7 @@ func Listen(h *hub.Hub, network, address string, opts ...ListenOption) (*Listene
 		o(&cfg)
 	}
 	opErr := func(err error) error { return &net.OpError{Op: "listen", Net: network, Err: err} }
-	family, sa, netw, err := resolve(network, address)
-	if err != nil {
-		return nil, opErr(err)
-	}
-	fd, err := newSocket(family)
+	fd, sa, netw, err := openSocket(network, address)
 	if err != nil {
 		return nil, opErr(err)
 	}
